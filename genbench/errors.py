@@ -1,0 +1,53 @@
+"""Errors a user can cause and mend.
+
+The CLI prints a `UserError` as one line and exits with code 2; any other exception is a
+bug in genbench or in a plugin and is allowed to show its traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class UserError(Exception):
+    """Something the user can fix: a bad spec, an unknown name, a missing file."""
+
+
+class SpecError(UserError):
+    """A benchmark spec is invalid; the message names the file and the key path."""
+
+    def __init__(self, path: object, key: str, message: str) -> None:
+        location = f"{path}: {key}" if key else f"{path}"
+        super().__init__(f"{location}: {message}")
+        self.path = path
+        self.key = key
+        self.reason = message
+
+
+class ParamError(UserError):
+    """A parameter value is unknown or of the wrong type; `key` says which one."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.reason = message
+
+
+class UnknownNameError(UserError):
+    """A plugin item was looked up under a name nobody registered."""
+
+
+class PluginError(UserError):
+    """Installed plugins conflict or register malformed items."""
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """A hint naming the closest valid names, or all of them when none is close."""
+    candidates = sorted(set(candidates))
+    if not candidates:
+        return "none are available"
+    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.5)
+    if close:
+        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return "valid names: " + ", ".join(candidates)

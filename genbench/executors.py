@@ -1,0 +1,52 @@
+"""Where a sweep's runs execute. The core ships `local`: one run after another, in process.
+
+An executor receives the runs in dependency order and a `work` function that trains,
+evaluates and records one run; it yields each run's record as it finishes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from genbench.hookspecs import hookimpl
+from genbench.params import Param
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One run of a sweep: an entry trained with one seed."""
+
+    benchmark: str
+    entry: str
+    seed: int
+    run_dir: Path
+    config: dict[str, Any] = field(repr=False)
+    config_hash: str
+
+
+Work = Callable[[RunInfo], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Executor:
+    """A registered executor: `run(runs, work, params)` yields one record per run."""
+
+    name: str
+    description: str
+    run: Callable[[Sequence[RunInfo], Work, dict[str, Any]], Iterator[dict[str, Any]]]
+    params: tuple[Param, ...] = ()
+
+
+def run_locally(
+    runs: Sequence[RunInfo], work: Work, params: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
+    for run in runs:
+        yield work(run)
+
+
+@hookimpl
+def genbench_register_executors(register: Callable[[Executor], None]) -> None:
+    register(Executor("local", "Runs one after another in this process (default).", run_locally))

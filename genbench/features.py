@@ -1,0 +1,48 @@
+"""The feature-extractor contract: images or points in, one feature vector per sample out.
+
+Metrics compare feature sets, so the extractor that made them is part of every result: FIDs
+from different extractors are not comparable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import torch
+
+from genbench.data import LoadedData
+from genbench.params import Param
+
+
+class Extractor(Protocol):
+    """A ready extractor: call it on a batch, read `info` into the run record."""
+
+    info: dict[str, Any]
+
+    def __call__(self, batch: torch.Tensor) -> torch.Tensor:
+        """Features (B, D) float32 for a batch in the dataset's layout and value range."""
+        ...
+
+
+@dataclass(frozen=True)
+class ExtractorRequest:
+    """What a factory gets: its parameters, the dataset (to train on, if it must) and where
+    it may cache what it builds."""
+
+    params: dict[str, Any]
+    data: LoadedData
+    device: torch.device
+    cache_dir: Path
+
+
+@dataclass(frozen=True)
+class FeatureExtractor:
+    """A registered feature extractor; `build` may train or load weights, once per sweep."""
+
+    name: str
+    description: str
+    build: Callable[[ExtractorRequest], Extractor]
+    params: tuple[Param, ...] = ()

@@ -1,0 +1,83 @@
+"""Every hook a genbench plugin can implement: the reference for plugin authors.
+
+A plugin is a module (or object) with functions decorated by `genbench.hookimpl`, published
+through the `genbench` entry-point group:
+
+    [project.entry-points.genbench]
+    my_plugin = "my_package.plugin"
+
+Registration hooks receive a `register` callable and call it once per item. Every item has a
+unique kebab-case `name`, a one-line `description` and a tuple of `genbench.Param` (typed
+parameters with defaults). Duplicate names across plugins are an error naming both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from genbench.data import Dataset
+    from genbench.divergence import Divergence
+    from genbench.executors import Executor, RunInfo
+    from genbench.features import FeatureExtractor
+    from genbench.metric import Metric
+    from genbench.model import ModelFamily
+    from genbench.prior import Prior
+
+PROJECT = "genbench"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def genbench_register_models(register: Callable[[ModelFamily], None]) -> None:
+    """Register model families (`genbench.ModelFamily`): a builder of `AdversarialModel`s."""
+
+
+@hookspec
+def genbench_register_divergences(register: Callable[[Divergence], None]) -> None:
+    """Register divergences: objects with `discriminator_loss(v_real, v_fake)` and
+    `generator_loss(v_fake)` on the critic's raw output."""
+
+
+@hookspec
+def genbench_register_metrics(register: Callable[[Metric], None]) -> None:
+    """Register metrics (`genbench.Metric`): feature sets in, named numbers out."""
+
+
+@hookspec
+def genbench_register_datasets(register: Callable[[Dataset], None]) -> None:
+    """Register datasets (`genbench.Dataset`): a loader returning tensors on the device."""
+
+
+@hookspec
+def genbench_register_feature_extractors(register: Callable[[FeatureExtractor], None]) -> None:
+    """Register feature extractors (`genbench.FeatureExtractor`) used by the metrics."""
+
+
+@hookspec
+def genbench_register_priors(register: Callable[[Prior], None]) -> None:
+    """Register latent priors (`genbench.Prior`), selectable by models' `prior` parameter."""
+
+
+@hookspec
+def genbench_register_executors(register: Callable[[Executor], None]) -> None:
+    """Register executors (`genbench.Executor`): where a sweep's runs execute."""
+
+
+@hookspec
+def genbench_run_started(run: RunInfo) -> None:
+    """A run is about to train. Observers only: the return value is ignored."""
+
+
+@hookspec
+def genbench_train_log(run: RunInfo, step: int, scalars: dict[str, float]) -> None:
+    """Periodic training scalars (losses) at generator step `step`."""
+
+
+@hookspec
+def genbench_run_finished(run: RunInfo, record: dict[str, Any]) -> None:
+    """A run ended (ok, diverged or failed); `record` is what was written to record.json."""

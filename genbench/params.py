@@ -1,0 +1,108 @@
+"""Typed, documented plugin parameters and their validation.
+
+Every registered item declares its parameters with defaults, so that `genbench list` can show
+them and the spec validator can reject a wrong key or type before anything trains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from genbench.errors import ParamError, did_you_mean
+
+_TYPE_NAMES = {bool: "bool", int: "int", float: "float", str: "str", list: "list", tuple: "list"}
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: its name, default and a one-line help text.
+
+    The type is the default's type unless given (it must be given when the default is None,
+    which then means "chosen automatically", as the help should explain). A tuple default
+    accepts a list of the same length whose items have the default items' types.
+    """
+
+    name: str
+    default: Any
+    help: str
+    type: type | None = None
+    choices: tuple[Any, ...] | None = None
+
+    @property
+    def value_type(self) -> type:
+        if self.type is not None:
+            return self.type
+        if self.default is None:
+            raise TypeError(f"parameter {self.name!r} has default None and no type")
+        return type(self.default)
+
+    @property
+    def type_name(self) -> str:
+        name = _TYPE_NAMES.get(self.value_type, self.value_type.__name__)
+        return name if self.default is not None or self.type is None else f"{name} or auto"
+
+    def check(self, value: Any, key: str) -> Any:
+        """The value converted to this parameter's type, or a ParamError naming `key`."""
+        expected = self.value_type
+        if value is None and self.default is None:
+            return None
+        if isinstance(self.default, tuple):
+            value = self._check_tuple(value, key)
+        elif expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        elif not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
+            raise ParamError(key, f"expected {self.type_name}, got {_describe(value)}")
+        if self.choices is not None and value not in self.choices:
+            options = ", ".join(repr(c) for c in self.choices)
+            raise ParamError(key, f"{value!r} is not one of {options}")
+        return value
+
+    def _check_tuple(self, value: Any, key: str) -> tuple[Any, ...]:
+        length = len(self.default)
+        if not isinstance(value, list | tuple) or len(value) != length:
+            raise ParamError(key, f"expected a list of {length} values, got {_describe(value)}")
+        items = []
+        for i, (item, like) in enumerate(zip(value, self.default, strict=True)):
+            items.append(Param(f"{self.name}[{i}]", like, "").check(item, f"{key}[{i}]"))
+        return tuple(items)
+
+
+def _describe(value: Any) -> str:
+    return f"{_TYPE_NAMES.get(type(value), type(value).__name__)} {value!r}"
+
+
+def resolve_params(
+    declared: Sequence[Param], given: Mapping[str, Any], owner: str, prefix: str = ""
+) -> dict[str, Any]:
+    """Defaults overlaid with `given`, each value checked.
+
+    `owner` names the item in messages ("model 'gan'"); `prefix` is prepended to key paths.
+    """
+    by_name = {p.name: p for p in declared}
+    for key in given:
+        if key not in by_name:
+            hint = did_you_mean(key, by_name) if by_name else f"{owner} takes no parameters"
+            raise ParamError(f"{prefix}{key}", f"unknown parameter for {owner}; {hint}")
+    resolved = {}
+    for param in declared:
+        value = given.get(param.name, param.default)
+        if param.name in given:
+            value = param.check(value, f"{prefix}{param.name}")
+        resolved[param.name] = value
+    return resolved
+
+
+def describe_params(declared: Sequence[Param]) -> list[dict[str, Any]]:
+    """A JSON-friendly description of parameters, for `genbench list`."""
+    return [
+        {
+            "name": p.name,
+            "type": p.type_name,
+            "default": list(p.default) if isinstance(p.default, tuple) else p.default,
+            "help": p.help,
+            **({"choices": list(p.choices)} if p.choices else {}),
+        }
+        for p in declared
+    ]
