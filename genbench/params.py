@@ -21,7 +21,9 @@ class Param:
 
     The type is the default's type unless given (it must be given when the default is None,
     which then means "chosen automatically", as the help should explain). A tuple default
-    accepts a list of the same length whose items have the default items' types.
+    accepts a list of the same length whose items have the default items' types. `refers_to`
+    names a registry kind ("prior", "divergence", ...) when the value is an item's name, so the
+    spec validator can reject an unknown one before anything trains.
     """
 
     name: str
@@ -29,6 +31,7 @@ class Param:
     help: str
     type: type | None = None
     choices: tuple[Any, ...] | None = None
+    refers_to: str | None = None
 
     @property
     def value_type(self) -> type:

@@ -1,0 +1,212 @@
+"""The command line: `genbench run`, `list`, `show` and `report`.
+
+A `UserError` becomes one line on stderr and exit code 2, with no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from genbench import registry as registry_module
+from genbench.errors import UserError
+from genbench.params import describe_params
+from genbench.records import find_records
+from genbench.registry import KIND_LABELS, Registry
+from genbench.results import print_summary, summarize, write_tables
+from genbench.runner import Sweep
+from genbench.spec import Overrides, load_spec
+
+LISTABLE = {
+    "plugins": None,
+    "models": "model",
+    "divergences": "divergence",
+    "metrics": "metric",
+    "datasets": "dataset",
+    "features": "feature_extractor",
+    "priors": "prior",
+    "executors": "executor",
+}
+
+
+class UserFacingError(click.ClickException):
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+class GenbenchGroup(click.Group):
+    """Turns user errors raised anywhere below into one-line exits with code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            raise UserFacingError(str(exc)) from None
+
+
+def _console() -> Console:
+    """A console; when output is not a terminal (CI logs, pipes), wide enough for the table."""
+    console = _console()
+    return console if console.is_terminal else Console(width=max(console.width, 160))
+
+
+def _registry() -> Registry:
+    registry = Registry.load()
+    registry_module.activate(registry)
+    return registry
+
+
+@click.group(cls=GenbenchGroup)
+@click.version_option(package_name="genbench")
+def cli() -> None:
+    """Benchmark GAN objectives under equal, fixed budgets."""
+
+
+@cli.command()
+@click.argument("spec_file", type=click.Path(path_type=Path))
+@click.option("--budget", help="Training budget per run: '90s', '5m' or '2000 steps'.")
+@click.option("--seeds", help="Seeds to run: '0,1,2' or '0-4'.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Results folder; the benchmark writes to OUT/<name>.",
+)
+@click.option("--executor", help="Where runs execute (see `genbench list executors`).")
+@click.option("--device", help="auto, cpu, cuda, cuda:N or mps.")
+@click.option("--force", is_flag=True, help="Retrain runs that already have a matching record.")
+def run(
+    spec_file: Path,
+    budget: str | None,
+    seeds: str | None,
+    out: Path,
+    executor: str | None,
+    device: str | None,
+    force: bool,
+) -> None:
+    """Train and evaluate every entry x seed of SPEC_FILE; print the comparison table."""
+    registry = _registry()
+    overrides = Overrides(budget=budget, seeds=seeds, device=device, executor=executor)
+    spec = load_spec(spec_file, registry, overrides)
+    console = _console()
+    result = Sweep(spec, registry, out, force=force, console=console).execute()
+    console.print(f"{result.trained} run(s) trained, {result.skipped} reused from earlier records.")
+    for path in result.files.values():
+        console.print(f"wrote {path}")
+
+
+@cli.command(name="list")
+@click.argument("what", type=click.Choice(list(LISTABLE)), default="plugins")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def list_command(what: str, as_json: bool) -> None:
+    """Installed plugins, or the registered items of one kind with their parameters."""
+    registry = _registry()
+    kind = LISTABLE[what]
+    rows = _plugin_rows(registry) if kind is None else _item_rows(registry, kind)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, default=str))
+        return
+    console = _console()
+    console.print(_plugins_table(rows) if kind is None else _items_table(rows, kind))
+
+
+def _plugin_rows(registry: Registry) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": info.name,
+            "module": info.module,
+            "distribution": info.distribution,
+            "version": info.version,
+            "builtin": info.builtin,
+            "registers": registry.items_of(info.name),
+            "error": info.error,
+        }
+        for info in registry.plugins
+    ]
+
+
+def _item_rows(registry: Registry, kind: str) -> list[dict[str, Any]]:
+    rows = []
+    for registered in registry.entries(kind):
+        item = registered.item
+        row = {
+            "name": item.name,
+            "plugin": registered.plugin,
+            "description": item.description,
+            "params": describe_params(item.params),
+        }
+        if kind == "metric":
+            row["columns"] = [asdict(column) for column in item.columns]
+        rows.append(row)
+    return rows
+
+
+def _plugins_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table(title="genbench plugins")
+    for header in ("Plugin", "Distribution", "Kind", "Registers"):
+        table.add_column(header)
+    for row in rows:
+        dist = f"{row['distribution'] or '?'} {row['version'] or ''}".strip()
+        if row["error"]:
+            registers = f"[red]failed to load: {row['error']}[/]"
+        else:
+            registers = (
+                "\n".join(
+                    f"{KIND_LABELS[kind]}s: {', '.join(names)}"
+                    for kind, names in row["registers"].items()
+                )
+                or "(nothing)"
+            )
+        table.add_row(row["name"], dist, "built-in" if row["builtin"] else "third-party", registers)
+    return table
+
+
+def _items_table(rows: list[dict[str, Any]], kind: str) -> Table:
+    table = Table(title=f"{KIND_LABELS[kind]}s")
+    for header in ("Name", "Description", "Parameters (default)", "Plugin"):
+        table.add_column(header)
+    for row in rows:
+        params = "\n".join(
+            f"{p['name']} = {'auto' if p['default'] is None else repr(p['default'])} ({p['type']})"
+            + (f" one of {', '.join(map(str, p['choices']))}" if "choices" in p else "")
+            for p in row["params"]
+        )
+        table.add_row(row["name"], row["description"], params or "—", row["plugin"])
+    return table
+
+
+@cli.command()
+@click.argument("spec_file", type=click.Path(path_type=Path))
+def show(spec_file: Path) -> None:
+    """Validate SPEC_FILE and print it with every default filled in, as JSON."""
+    spec = load_spec(spec_file, _registry())
+    resolved = asdict(spec)
+    resolved["budget"] = str(spec.budget)
+    click.echo(json.dumps(resolved, indent=2, default=str))
+
+
+@cli.command()
+@click.argument("results_dir", type=click.Path(path_type=Path))
+def report(results_dir: Path) -> None:
+    """Rebuild the comparison table of RESULTS_DIR (e.g. results/mnist_all) from its records."""
+    records = find_records(results_dir)
+    if not records:
+        raise UserError(f"{results_dir}: no run records found; run `genbench run SPEC` first")
+    summary = summarize(records, results_dir.name)
+    files = write_tables(summary, results_dir)
+    console = _console()
+    print_summary(summary, console)
+    for path in files.values():
+        console.print(f"wrote {path}")
+
+
+main = cli

@@ -1,0 +1,42 @@
+"""Facts about the machine and software a run used, for its record."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import torch
+
+CACHE_ENV = "GENBENCH_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Where trained feature extractors and other reusable artefacts are kept."""
+    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "genbench")
+
+
+def versions(*distributions: str) -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in ("genbench", "torch", "torchvision", "torch-fidelity", *distributions):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def machine(device: torch.device) -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "python": sys.version.split()[0],
+    }
+    if device.type == "cuda":
+        facts["gpu"] = torch.cuda.get_device_name(device)
+    return facts

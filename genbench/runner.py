@@ -1,0 +1,314 @@
+"""The sweep runner: entries x seeds, each trained on the same budget, evaluated, recorded.
+
+Runs whose record already answers their configuration are skipped (`force` retrains). Data,
+the feature extractor and the real reference features are prepared once per sweep, and only
+when something must train. A run that diverges or fails becomes a row; the sweep goes on.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+import shutil
+import time
+import traceback
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from genbench import environment
+from genbench.data import DatasetRequest, LoadedData
+from genbench.devices import resolve_device
+from genbench.evaluate import Evaluator, MetricRequest
+from genbench.executors import RunInfo
+from genbench.features import ExtractorRequest
+from genbench.model import AdversarialModel, BuildContext
+from genbench.plots import save_samples
+from genbench.records import find_records, read_record, reusable, write_atomic, write_record
+from genbench.registry import Registry
+from genbench.results import Summary, print_summary, summarize, write_tables
+from genbench.spec import BenchmarkSpec, EntrySpec, config_hash
+from genbench.train import LogCallback, TrainOutcome, train
+
+CHECKPOINT_FILE = "checkpoint.pt"
+SAMPLES_FILE = "samples.png"
+
+
+@dataclass
+class SweepResult:
+    results_dir: Path
+    trained: int
+    skipped: int
+    summary: Summary
+    files: dict[str, Path]
+
+
+@dataclass
+class _Prepared:
+    device: torch.device
+    data: LoadedData
+    evaluator: Evaluator
+    feature_info: dict[str, Any]
+
+
+def plan_runs(spec: BenchmarkSpec, out: Path) -> list[RunInfo]:
+    """Every (entry, seed) run of the spec, in spec order."""
+    folders = _entry_folders(spec.entries)
+    runs = []
+    for entry in spec.entries:
+        for seed in spec.seeds:
+            config = spec.run_config(entry, seed)
+            run_dir = out / spec.name / "runs" / folders[entry.name] / f"seed-{seed}"
+            runs.append(RunInfo(spec.name, entry.name, seed, run_dir, config, config_hash(config)))
+    return runs
+
+
+def _entry_folders(entries: tuple[EntrySpec, ...]) -> dict[str, str]:
+    folders: dict[str, str] = {}
+    for index, entry in enumerate(entries):
+        slug = re.sub(r"[^a-z0-9]+", "-", entry.name.lower()).strip("-") or "entry"
+        folders[entry.name] = slug if slug not in folders.values() else f"{slug}-{index}"
+    return folders
+
+
+class Sweep:
+    """One invocation of `genbench run`: plan, prepare, execute, tabulate."""
+
+    def __init__(
+        self,
+        spec: BenchmarkSpec,
+        registry: Registry,
+        out: Path,
+        force: bool = False,
+        console: Console | None = None,
+    ) -> None:
+        self.spec = spec
+        self.registry = registry
+        self.results_dir = out / spec.name
+        self.runs = plan_runs(spec, out)
+        self.force = force
+        self.console = console or Console()
+        self._entries = {entry.name: (i, entry) for i, entry in enumerate(spec.entries)}
+        self._prepared: _Prepared | None = None
+        self._progress: Progress | None = None
+
+    def pending(self) -> list[RunInfo]:
+        if self.force:
+            return list(self.runs)
+        return [run for run in self.runs if not reusable(read_record(run.run_dir), run.config_hash)]
+
+    def prepare(self) -> _Prepared:
+        """Device, data, feature extractor and reference features; every metric is tried
+        on real data so an incompatible choice fails before training (and before any write)."""
+        spec = self.spec
+        device = resolve_device(spec.device)
+        dataset = self.registry.get("dataset", spec.dataset)
+        with self.console.status(f"Loading dataset {spec.dataset}..."):
+            data = dataset.load(DatasetRequest(spec.dataset_params, device, spec.data_root))
+        if data.fallback:
+            self.console.print(f"[bold yellow]warning:[/] {data.fallback}")
+        evaluation = spec.evaluation
+        factory = self.registry.get("feature_extractor", evaluation.features)
+        with self.console.status(f"Preparing feature extractor {factory.name}..."):
+            request = ExtractorRequest(
+                evaluation.feature_params, data, device, environment.cache_dir()
+            )
+            extractor = factory.build(request)
+            metrics = [
+                MetricRequest(self.registry.get("metric", name), evaluation.metric_params[name])
+                for name in evaluation.metrics
+            ]
+            evaluator = Evaluator(
+                data, extractor, metrics, evaluation.samples, evaluation.batch_size
+            )
+            evaluator.preflight()
+        return _Prepared(device, data, evaluator, {"name": factory.name, "info": extractor.info})
+
+    def execute(self) -> SweepResult:
+        todo = self.pending()
+        if todo:
+            self._prepared = self.prepare()
+            self.results_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.spec.path, self.results_dir / "spec.toml")
+            executor = self.registry.get("executor", self.spec.executor)
+            with self._make_progress() as progress:
+                self._progress = progress
+                sweep_bar = progress.add_task(f"{self.spec.name}", total=len(todo), info="")
+                for record in executor.run(todo, self.work, self.spec.executor_params):
+                    progress.advance(sweep_bar)
+                    self._report(record)
+        records = [r for r in find_records(self.results_dir) if self._planned(r)]
+        summary = summarize(records, self.spec.description or self.spec.name)
+        files = write_tables(summary, self.results_dir) if records else {}
+        print_summary(summary, self.console)
+        return SweepResult(self.results_dir, len(todo), len(self.runs) - len(todo), summary, files)
+
+    def _planned(self, record: dict[str, Any]) -> bool:
+        return any(
+            r.entry == record.get("entry") and r.config_hash == record.get("config_hash")
+            for r in self.runs
+        )
+
+    def _make_progress(self) -> Progress:
+        return Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[info]}"),
+            console=self.console,
+        )
+
+    def _report(self, record: dict[str, Any]) -> None:
+        status = record["status"]
+        style = {"ok": "green", "diverged": "yellow"}.get(status, "red")
+        detail = ""
+        if status == "diverged":
+            detail = f": {record['diverged']['reason']}"
+        elif status == "failed":
+            detail = f": {record['error']['message']}"
+        self.console.print(
+            f"[{style}]{status}[/] {record['entry']} seed {record['seed']} "
+            f"({record['train']['steps']} steps, {record['train']['seconds']:.1f}s){detail}"
+        )
+
+    def work(self, run: RunInfo) -> dict[str, Any]:
+        """Train, checkpoint, evaluate and record one run; never raises for a run's failure."""
+        prepared = self._prepared if self._prepared is not None else self.prepare()
+        self._prepared = prepared
+        self.registry.hook.genbench_run_started(run=run)
+        record = self._new_record(run, prepared)
+        progress = self._progress
+        bar = (
+            progress.add_task(f"  {run.entry} · seed {run.seed}", total=1.0, info="")
+            if progress
+            else None
+        )
+        try:
+            self._train_and_evaluate(run, prepared, record, self._logger(run, bar))
+        except Exception as exc:  # a failing run is a row in the table, not the end of the sweep
+            record["status"] = "failed"
+            record["error"] = {
+                "type": type(exc).__name__,
+                "message": str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+                "traceback": traceback.format_exc(),
+            }
+        finally:
+            if progress is not None and bar is not None:
+                progress.remove_task(bar)
+        record["finished_at"] = _now()
+        write_record(run.run_dir, record)
+        self.registry.hook.genbench_run_finished(run=run, record=record)
+        return record
+
+    def _train_and_evaluate(
+        self, run: RunInfo, prepared: _Prepared, record: dict[str, Any], on_log: LogCallback
+    ) -> None:
+        _seed_everything(run.seed)
+        _, entry = self._entries[run.entry]
+        family = self.registry.get("model", entry.model)
+        context = BuildContext(entry.params, prepared.data.sample_shape, prepared.device)
+        model = family.build(context)
+        outcome = train(model, prepared.data.train, self.spec.budget, on_log)
+        record["train"] = _train_facts(outcome, model)
+        record["status"] = outcome.status
+        _save_checkpoint(model, run, outcome)
+        if outcome.status == "diverged":
+            record["diverged"] = {"step": outcome.diverged_at, "reason": outcome.reason}
+            return
+        started = time.perf_counter()
+        fake = model.sample(prepared.evaluator.samples, self.spec.evaluation.batch_size)
+        record["metrics"] = prepared.evaluator.score(fake)
+        record["eval_seconds"] = time.perf_counter() - started
+        save_samples(fake, prepared.evaluator.real_samples, run.run_dir / SAMPLES_FILE, run.entry)
+
+    def _logger(self, run: RunInfo, bar: TaskID | None) -> LogCallback:
+        """Training scalars to the lifecycle hook and the run's progress bar."""
+        budget = self.spec.budget
+
+        def on_log(step: int, seconds: float, losses: dict[str, float]) -> None:
+            self.registry.hook.genbench_train_log(run=run, step=step, scalars=losses)
+            if self._progress is not None and bar is not None:
+                text = " ".join(f"{k} {v:.3f}" for k, v in losses.items())
+                self._progress.update(
+                    bar, completed=budget.fraction(step, seconds), info=f"step {step} {text}"
+                )
+
+        return on_log
+
+    def _new_record(self, run: RunInfo, prepared: _Prepared) -> dict[str, Any]:
+        index, entry = self._entries[run.entry]
+        metric_columns = [
+            asdict(column)
+            for name in self.spec.evaluation.metrics
+            for column in self.registry.get("metric", name).columns
+        ]
+        data = prepared.data
+        return {
+            "benchmark": run.benchmark,
+            "entry": run.entry,
+            "entry_index": index,
+            "seed": run.seed,
+            "status": "failed",
+            "config": run.config,
+            "config_hash": run.config_hash,
+            "model": {
+                "name": entry.model,
+                "plugin": self.registry.entry("model", entry.model).plugin,
+            },
+            "dataset": {
+                "name": self.spec.dataset,
+                "source": data.source,
+                "fallback": data.fallback,
+                "fingerprint": data.fingerprint(),
+                "train_size": len(data.train),
+            },
+            "features": prepared.feature_info,
+            "eval_samples": prepared.evaluator.samples,
+            "columns": metric_columns,
+            "device": str(prepared.device),
+            "machine": environment.machine(prepared.device),
+            "versions": environment.versions(),
+            "train": {"seconds": 0.0, "steps": 0, "critic_steps": 0, "samples_per_second": 0.0},
+            "metrics": {},
+            "diverged": None,
+            "error": None,
+            "started_at": _now(),
+        }
+
+
+def _train_facts(outcome: TrainOutcome, model: AdversarialModel) -> dict[str, Any]:
+    seconds = max(outcome.seconds, 1e-9)
+    return {
+        "seconds": outcome.seconds,
+        "steps": outcome.steps,
+        "critic_steps": outcome.critic_steps,
+        "batch_size": model.batch_size,
+        "steps_per_second": outcome.steps / seconds,
+        "samples_per_second": outcome.critic_steps * model.batch_size / seconds,
+        "final_losses": outcome.last_losses,
+    }
+
+
+def _save_checkpoint(model: AdversarialModel, run: RunInfo, outcome: TrainOutcome) -> None:
+    state = {**model.checkpoint(), "steps": outcome.steps, "config_hash": run.config_hash}
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    write_atomic(run.run_dir / CHECKPOINT_FILE, buffer.getvalue())
+
+
+def _seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

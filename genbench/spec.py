@@ -1,0 +1,282 @@
+"""Benchmark specs: TOML in, validated dataclasses out.
+
+Everything is checked before anything trains: unknown keys and names (with the closest valid
+ones), types, budgets and plugin parameters. Errors name the file and the key path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from genbench.budget import Budget
+from genbench.errors import ParamError, SpecError, UnknownNameError, UserError, did_you_mean
+from genbench.params import Param, resolve_params
+from genbench.registry import Registry
+
+DEFAULT_DATA_ROOT = "~/.cache/genbench/data"
+BENCHMARK_KEYS = (
+    Param("name", "", "benchmark name (default: the file's stem); results go to <out>/<name>"),
+    Param("description", "", "one line shown above the table"),
+    Param("dataset", "", "dataset name (see `genbench list datasets`)"),
+    Param("budget", "60s", "training budget per run: '90s', '5m', '1h' or '2000 steps'"),
+    Param("seeds", [0], "seeds to run every entry with"),
+    Param("device", "auto", "auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps"),
+    Param("executor", "local", "where runs execute (see `genbench list executors`)"),
+    Param("data_root", "", f"where datasets are read or downloaded (default {DEFAULT_DATA_ROOT})"),
+)
+EVALUATION_KEYS = (
+    Param("samples", 10000, "generated and real samples per evaluation"),
+    Param("batch_size", 500, "batch size for sampling and feature extraction"),
+    Param("features", "identity", "feature extractor (see `genbench list features`)"),
+    Param("metrics", ["fid", "precision-recall"], "metrics to compute"),
+    Param("params", {}, "per-metric or per-extractor parameters: [evaluation.params.<name>]"),
+)
+ENTRY_KEYS = ("name", "model")
+TABLES = ("benchmark", "dataset", "evaluation", "executor", "entry")
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Command-line values that replace the file's."""
+
+    budget: str | None = None
+    seeds: str | None = None
+    device: str | None = None
+    executor: str | None = None
+
+
+@dataclass(frozen=True)
+class EntrySpec:
+    name: str
+    model: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class EvaluationSpec:
+    samples: int
+    batch_size: int
+    features: str
+    feature_params: dict[str, Any]
+    metrics: tuple[str, ...]
+    metric_params: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class BenchmarkSpec:
+    path: Path
+    name: str
+    description: str
+    dataset: str
+    dataset_params: dict[str, Any]
+    budget: Budget
+    seeds: tuple[int, ...]
+    device: str
+    executor: str
+    executor_params: dict[str, Any]
+    data_root: Path
+    evaluation: EvaluationSpec
+    entries: tuple[EntrySpec, ...] = field(default_factory=tuple)
+
+    def run_config(self, entry: EntrySpec, seed: int) -> dict[str, Any]:
+        """What determines a run's result; its hash decides whether a record can be reused."""
+        return {
+            "benchmark": self.name,
+            "dataset": {"name": self.dataset, "params": self.dataset_params},
+            "entry": asdict(entry),
+            "seed": seed,
+            "budget": str(self.budget),
+            "evaluation": asdict(self.evaluation),
+        }
+
+
+def config_hash(config: Mapping[str, Any]) -> str:
+    text = json.dumps(config, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def load_spec(
+    path: str | Path, registry: Registry, overrides: Overrides | None = None
+) -> BenchmarkSpec:
+    """Read and validate a spec file; raises SpecError naming the file and key path."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SpecError(path, "", "no such file") from None
+    except IsADirectoryError:
+        raise SpecError(path, "", "is a directory, not a spec file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(path, "", f"cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(path, "", f"invalid TOML: {exc}") from None
+    try:
+        return _Validator(path, registry).validate(raw, overrides or Overrides())
+    except ParamError as exc:
+        raise SpecError(path, exc.key, exc.reason) from None
+
+
+class _Validator:
+    def __init__(self, path: Path, registry: Registry) -> None:
+        self.path = path
+        self.registry = registry
+
+    def error(self, key: str, message: str) -> SpecError:
+        return SpecError(self.path, key, message)
+
+    def validate(self, raw: dict[str, Any], overrides: Overrides) -> BenchmarkSpec:
+        for table in raw:
+            if table not in TABLES:
+                raise self.error(table, f"unknown table; {did_you_mean(table, TABLES)}")
+        bench = self._section(raw, "benchmark", BENCHMARK_KEYS)
+        bench = self._apply_overrides(bench, overrides)
+        if not bench["dataset"]:
+            raise self.error("benchmark.dataset", "missing; name a dataset, e.g. 'mnist'")
+        dataset = self.lookup("dataset", bench["dataset"], "benchmark.dataset")
+        executor = self.lookup("executor", bench["executor"], "benchmark.executor")
+        return BenchmarkSpec(
+            path=self.path,
+            name=bench["name"] or self.path.stem,
+            description=bench["description"],
+            dataset=dataset.name,
+            dataset_params=self.item_params(dataset, raw.get("dataset", {}), "dataset"),
+            budget=self._budget(bench["budget"], "--budget" if overrides.budget else None),
+            seeds=self._seeds(bench["seeds"]),
+            device=bench["device"],
+            executor=executor.name,
+            executor_params=self.item_params(executor, raw.get("executor", {}), "executor"),
+            data_root=Path(os.path.expanduser(bench["data_root"] or DEFAULT_DATA_ROOT)),
+            evaluation=self._evaluation(raw.get("evaluation", {})),
+            entries=self._entries(raw.get("entry")),
+        )
+
+    def _section(self, raw: dict[str, Any], table: str, keys: tuple[Param, ...]) -> dict[str, Any]:
+        given = raw.get(table, {})
+        if not isinstance(given, dict):
+            raise self.error(table, "must be a table")
+        return resolve_params(keys, given, f"[{table}]", prefix=f"{table}.")
+
+    def _apply_overrides(self, bench: dict[str, Any], overrides: Overrides) -> dict[str, Any]:
+        if overrides.seeds is not None:
+            bench["seeds"] = _parse_seeds(overrides.seeds)
+        for key in ("budget", "device", "executor"):
+            value = getattr(overrides, key)
+            if value is not None:
+                bench[key] = value
+        return bench
+
+    def _budget(self, text: str, option: str | None) -> Budget:
+        try:
+            return Budget.parse(text)
+        except UserError as exc:
+            if option:
+                raise UserError(f"{option}: {exc}") from None
+            raise self.error("benchmark.budget", str(exc)) from None
+
+    def _seeds(self, seeds: list[Any]) -> tuple[int, ...]:
+        if not seeds or not all(isinstance(s, int) and not isinstance(s, bool) for s in seeds):
+            message = f"expected a non-empty list of integers, got {seeds!r}"
+            raise self.error("benchmark.seeds", message)
+        if len(set(seeds)) != len(seeds):
+            raise self.error("benchmark.seeds", f"repeated seed in {seeds!r}")
+        return tuple(seeds)
+
+    def lookup(self, kind: str, name: Any, key: str) -> Any:
+        if not isinstance(name, str):
+            raise self.error(key, f"expected a name (string), got {name!r}")
+        try:
+            return self.registry.get(kind, name)
+        except UnknownNameError as exc:
+            raise self.error(key, str(exc)) from None
+
+    def item_params(self, item: Any, given: Any, key: str) -> dict[str, Any]:
+        if not isinstance(given, dict):
+            raise self.error(key, "must be a table of parameters")
+        owner = f"{type(item).__name__.lower()} {item.name!r}"
+        params = resolve_params(item.params, given, owner, prefix=f"{key}.")
+        for param in item.params:
+            if param.refers_to and params[param.name] is not None:
+                target = self.lookup(param.refers_to, params[param.name], f"{key}.{param.name}")
+                companion = f"{param.name}_params"
+                if companion in params:
+                    params[companion] = self.item_params(
+                        target, params[companion], f"{key}.{companion}"
+                    )
+        return params
+
+    def _evaluation(self, given: Any) -> EvaluationSpec:
+        values = self._section({"evaluation": given}, "evaluation", EVALUATION_KEYS)
+        for key in ("samples", "batch_size"):
+            if values[key] < 1:
+                raise self.error(f"evaluation.{key}", f"must be positive, got {values[key]}")
+        features = self.lookup("feature_extractor", values["features"], "evaluation.features")
+        metrics = values["metrics"]
+        if not metrics or not all(isinstance(m, str) for m in metrics):
+            raise self.error("evaluation.metrics", "expected a non-empty list of metric names")
+        metric_items = [
+            self.lookup("metric", name, f"evaluation.metrics[{i}]")
+            for i, name in enumerate(metrics)
+        ]
+        params = values["params"]
+        if not isinstance(params, dict):
+            raise self.error("evaluation.params", "must be a table of tables")
+        owners = {features.name: features, **{m.name: m for m in metric_items}}
+        for name in params:
+            if name not in owners:
+                message = f"not a metric or extractor in use; {did_you_mean(name, owners)}"
+                raise self.error(f"evaluation.params.{name}", message)
+        resolved = {
+            name: self.item_params(item, params.get(name, {}), f"evaluation.params.{name}")
+            for name, item in owners.items()
+        }
+        return EvaluationSpec(
+            samples=values["samples"],
+            batch_size=values["batch_size"],
+            features=features.name,
+            feature_params=resolved[features.name],
+            metrics=tuple(m.name for m in metric_items),
+            metric_params={m.name: resolved[m.name] for m in metric_items},
+        )
+
+    def _entries(self, entries: Any) -> tuple[EntrySpec, ...]:
+        if not entries:
+            raise self.error("entry", "no [[entry]] tables; add at least one entry to train")
+        if not isinstance(entries, list):
+            raise self.error("entry", "must be an array of tables: write [[entry]]")
+        specs: list[EntrySpec] = []
+        for index, entry in enumerate(entries):
+            key = f"entry[{index}]"
+            if not isinstance(entry, dict):
+                raise self.error(key, "must be a table")
+            for required in ENTRY_KEYS:
+                if required not in entry:
+                    raise self.error(f"{key}.{required}", "missing")
+            name = entry["name"]
+            if not isinstance(name, str) or not name.strip():
+                raise self.error(f"{key}.name", "expected a non-empty string")
+            if any(s.name == name for s in specs):
+                raise self.error(f"{key}.name", f"duplicate entry name {name!r}")
+            model = self.lookup("model", entry["model"], f"{key}.model")
+            given = {k: v for k, v in entry.items() if k not in ENTRY_KEYS}
+            specs.append(EntrySpec(name, model.name, self.item_params(model, given, key)))
+        return tuple(specs)
+
+
+def _parse_seeds(text: str) -> list[int]:
+    """'0,1,2', '0-4' or '3' from the command line."""
+    seeds: list[int] = []
+    try:
+        for part in text.split(","):
+            low, _, high = part.strip().partition("-")
+            seeds.extend(range(int(low), int(high) + 1) if high else [int(low)])
+    except ValueError:
+        message = f"--seeds: invalid {text!r}; use a list like '0,1,2' or a range like '0-4'"
+        raise UserError(message) from None
+    return seeds

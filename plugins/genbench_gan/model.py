@@ -1,0 +1,67 @@
+"""The vanilla GAN (Goodfellow et al. 2014).
+
+The critic outputs a logit v, D = sigmoid(v), and minimises -E_P[log D] - E_Q[log(1 - D)]:
+at its optimum with p_G = p_data, D = 1/2 and this loss is log 4 (the minimax value -log 4).
+The generator minimises E[log(1 - D(G(z)))] ("minimax", which saturates early in training)
+or -E[log D(G(z))] ("non-saturating", the paper's practical choice and our default).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+import genbench
+from genbench_gan.common import COMMON_PARAMS, build_parts
+
+GENERATOR_LOSSES = ("non-saturating", "minimax")
+
+
+class VanillaGAN(genbench.AdversarialModel):
+    def __init__(self, *args: object, generator_objective: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.generator_objective = generator_objective
+
+    def critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        return F.softplus(-self.critic(real)).mean() + F.softplus(self.critic(fake)).mean()
+
+    def generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
+        v_fake = self.critic(fake)
+        if self.generator_objective == "minimax":
+            return -F.softplus(v_fake).mean()
+        return F.softplus(-v_fake).mean()
+
+
+PARAMS = (
+    genbench.Param(
+        "generator_loss", "non-saturating", "generator objective", choices=GENERATOR_LOSSES
+    ),
+    *COMMON_PARAMS,
+    genbench.Param("lr_g", 2e-4, "generator learning rate (Adam)"),
+    genbench.Param("lr_d", 2e-4, "critic learning rate (Adam)"),
+    genbench.Param("betas", (0.5, 0.999), "Adam betas"),
+)
+
+
+def build_vanilla_gan(context: genbench.BuildContext) -> VanillaGAN:
+    params = context.params
+    parts = build_parts(context)
+    g_params = [*parts.generator.parameters(), *parts.prior.parameters()]
+    return VanillaGAN(
+        parts.generator,
+        parts.critic,
+        parts.prior,
+        torch.optim.Adam(g_params, lr=params["lr_g"], betas=params["betas"]),
+        torch.optim.Adam(parts.critic.parameters(), lr=params["lr_d"], betas=params["betas"]),
+        batch_size=params["batch_size"],
+        n_critic=params["n_critic"],
+        generator_objective=params["generator_loss"],
+    )
+
+
+GAN = genbench.ModelFamily(
+    "gan",
+    "Vanilla GAN (Goodfellow et al. 2014), non-saturating or minimax generator loss.",
+    build_vanilla_gan,
+    PARAMS,
+)
