@@ -54,7 +54,7 @@ class GenbenchGroup(click.Group):
 
 def _console() -> Console:
     """A console; when output is not a terminal (CI logs, pipes), wide enough for the table."""
-    console = _console()
+    console = Console()
     return console if console.is_terminal else Console(width=max(console.width, 160))
 
 
