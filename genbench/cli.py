@@ -102,6 +102,13 @@ def run(
     console.print(f"{result.trained} run(s) trained, {result.skipped} reused from earlier records.")
     for path in result.files.values():
         console.print(f"wrote {path}")
+    if result.failed:
+        click.echo(
+            f"{len(result.failed)} run(s) failed; their records hold the tracebacks: "
+            + ", ".join(str(path) for path in result.failed),
+            err=True,
+        )
+        raise SystemExit(1)
 
 
 @cli.command(name="list")

@@ -112,10 +112,10 @@ class Registry:
         def register(item: Any) -> None:
             _validate_item(kind, plugin, item)
             if item.name in items:
-                other = items[item.name].plugin
+                first, second = sorted((items[item.name].plugin, plugin))
                 raise PluginError(
-                    f"{KIND_LABELS[kind]} {item.name!r} is registered by both plugin {other!r} "
-                    f"and plugin {plugin!r}; uninstall one or disable it with "
+                    f"{KIND_LABELS[kind]} {item.name!r} is registered by both plugin {first!r} "
+                    f"and plugin {second!r}; uninstall one or disable third-party plugins with "
                     f"GENBENCH_DISABLE_PLUGIN_AUTOLOAD=1"
                 )
             items[item.name] = Registered(item, plugin)

@@ -13,6 +13,7 @@ import re
 import shutil
 import time
 import traceback
+import warnings
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +32,14 @@ from genbench.executors import RunInfo
 from genbench.features import ExtractorRequest
 from genbench.model import AdversarialModel, BuildContext
 from genbench.plots import save_samples
-from genbench.records import find_records, read_record, reusable, write_atomic, write_record
+from genbench.records import (
+    RECORD_FILE,
+    find_records,
+    read_record,
+    reusable,
+    write_atomic,
+    write_record,
+)
 from genbench.registry import Registry
 from genbench.results import Summary, print_summary, summarize, write_tables
 from genbench.spec import BenchmarkSpec, EntrySpec, config_hash
@@ -48,6 +56,7 @@ class SweepResult:
     skipped: int
     summary: Summary
     files: dict[str, Path]
+    failed: list[Path]
 
 
 @dataclass
@@ -110,10 +119,15 @@ class Sweep:
         spec = self.spec
         device = resolve_device(spec.device)
         dataset = self.registry.get("dataset", spec.dataset)
-        with self.console.status(f"Loading dataset {spec.dataset}..."):
+        with (
+            self.console.status(f"Loading dataset {spec.dataset}..."),
+            warnings.catch_warnings(record=True) as caught,
+        ):
+            warnings.simplefilter("always")
             data = dataset.load(DatasetRequest(spec.dataset_params, device, spec.data_root))
-        if data.fallback:
-            self.console.print(f"[bold yellow]warning:[/] {data.fallback}")
+        messages = dict.fromkeys([str(w.message) for w in caught] + [data.fallback or ""])
+        for message in filter(None, messages):
+            self.console.print(f"[bold yellow]warning:[/] {message}")
         evaluation = spec.evaluation
         factory = self.registry.get("feature_extractor", evaluation.features)
         with self.console.status(f"Preparing feature extractor {factory.name}..."):
@@ -148,7 +162,14 @@ class Sweep:
         summary = summarize(records, self.spec.description or self.spec.name)
         files = write_tables(summary, self.results_dir) if records else {}
         print_summary(summary, self.console)
-        return SweepResult(self.results_dir, len(todo), len(self.runs) - len(todo), summary, files)
+        failed = [
+            self.results_dir / "runs" / r["run_dir"] / RECORD_FILE
+            for r in records
+            if r["status"] == "failed"
+        ]
+        return SweepResult(
+            self.results_dir, len(todo), len(self.runs) - len(todo), summary, files, failed
+        )
 
     def _planned(self, record: dict[str, Any]) -> bool:
         return any(
@@ -255,6 +276,7 @@ class Sweep:
             "benchmark": run.benchmark,
             "entry": run.entry,
             "entry_index": index,
+            "run_dir": str(run.run_dir.relative_to(self.results_dir / "runs")),
             "seed": run.seed,
             "status": "failed",
             "config": run.config,

@@ -1,0 +1,83 @@
+"""The training engine: budgets, n_critic, divergence detection and the training clock."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import torch
+
+from genbench.budget import Budget
+from genbench.model import BuildContext
+from genbench.params import resolve_params
+from genbench.train import train
+
+DATA = torch.randn(500, 2)
+
+
+def build_gan(registry, **given):
+    family = registry.get("model", "gan")
+    params = resolve_params(family.params, given, "model 'gan'")
+    torch.manual_seed(0)
+    return family.build(BuildContext(params, (2,), torch.device("cpu")))
+
+
+def test_step_budget_runs_exactly_that_many_generator_and_critic_steps(registry):
+    model = build_gan(registry, n_critic=3, batch_size=16)
+    outcome = train(model, DATA, Budget(steps=40), log_every=7)
+    assert (outcome.status, outcome.steps, outcome.critic_steps) == ("ok", 40, 120)
+    assert set(outcome.last_losses) == {"d_loss", "g_loss"}
+    assert all(math.isfinite(v) for v in outcome.last_losses.values())
+
+
+def test_critic_sees_batches_drawn_from_the_data(registry):
+    model = build_gan(registry, batch_size=8)
+    seen = []
+    critic_loss = model.critic_loss
+
+    def recording(real, fake):
+        seen.append(real.clone())
+        return critic_loss(real, fake)
+
+    model.critic_loss = recording
+    train(model, DATA, Budget(steps=5))
+    rows = torch.cat(seen)
+    assert rows.shape == (40, 2)
+    assert all(bool((DATA == row).all(1).any()) for row in rows)
+
+
+def test_non_finite_loss_ends_the_run_as_diverged_at_its_step(registry):
+    model = build_gan(registry)
+    generator_loss = model.generator_loss
+    calls = []
+
+    def exploding(fake):
+        calls.append(1)
+        loss = generator_loss(fake)
+        return loss * math.inf if len(calls) == 13 else loss
+
+    model.generator_loss = exploding
+    logged = []
+    outcome = train(model, DATA, Budget(steps=100), lambda s, t, l: logged.append(s), log_every=5)
+    assert outcome.status == "diverged"
+    assert outcome.diverged_at == 13 and outcome.steps == 13
+    assert "g_loss" in outcome.reason and "step 13" in outcome.reason
+    assert logged == [5, 10]
+
+
+def test_time_budget_clock_excludes_logging(registry):
+    model = build_gan(registry, batch_size=16)
+    pause = 0.05
+    pauses = []
+
+    def slow_logger(step, seconds, losses):
+        pauses.append(pause)
+        time.sleep(pause)
+
+    started = time.perf_counter()
+    outcome = train(model, DATA, Budget(seconds=0.5), slow_logger, log_every=2)
+    wall = time.perf_counter() - started
+    assert outcome.status == "ok" and outcome.steps > 0
+    assert outcome.seconds >= 0.5
+    assert len(pauses) >= 2
+    assert outcome.seconds < wall - 0.9 * sum(pauses)
