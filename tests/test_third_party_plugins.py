@@ -104,7 +104,7 @@ def genbench_register_metrics(register):
 
 @genbench.hookimpl
 def genbench_register_feature_extractors(register):
-    register(genbench.FeatureExtractor("first-coordinate", "x only.", lambda request: FirstCoordinate()))
+    register(genbench.FeatureExtractor("first-coordinate", "x only.", lambda r: FirstCoordinate()))
 
 
 @genbench.hookimpl
@@ -126,7 +126,7 @@ def genbench_register_divergences(register):
 def genbench_register_models(register):
     params = (genbench.Param("divergence", "least-squares", "objective", refers_to="divergence"),
               *COMMON_PARAMS)
-    register(genbench.ModelFamily("divergence-gan", "A GAN on any registered divergence.", build, params))
+    register(genbench.ModelFamily("divergence-gan", "A GAN on any divergence.", build, params))
 
 
 @genbench.hookimpl

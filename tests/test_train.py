@@ -42,8 +42,8 @@ def test_critic_sees_batches_drawn_from_the_data(registry):
     model.critic_loss = recording
     train(model, DATA, Budget(steps=5))
     rows = torch.cat(seen)
-    assert rows.shape == (40, 2)
-    assert all(bool((DATA == row).all(1).any()) for row in rows)
+    assert tuple(rows.shape) == (40, 2)
+    assert all(bool((row == DATA).all(1).any()) for row in rows)
 
 
 def test_non_finite_loss_ends_the_run_as_diverged_at_its_step(registry):
@@ -58,7 +58,9 @@ def test_non_finite_loss_ends_the_run_as_diverged_at_its_step(registry):
 
     model.generator_loss = exploding
     logged = []
-    outcome = train(model, DATA, Budget(steps=100), lambda s, t, l: logged.append(s), log_every=5)
+    outcome = train(
+        model, DATA, Budget(steps=100), lambda step, *_: logged.append(step), log_every=5
+    )
     assert outcome.status == "diverged"
     assert outcome.diverged_at == 13 and outcome.steps == 13
     assert "g_loss" in outcome.reason and "step 13" in outcome.reason

