@@ -48,9 +48,9 @@ class LoadedData:
         return self.train.dim() == 4
 
     def fingerprint(self) -> str:
-        """A content hash of the training split and its labels, for caches keyed by data."""
+        """A content hash of both splits and their labels, for caches keyed by data."""
         digest = hashlib.sha256()
-        for tensor in (self.train, self.train_labels):
+        for tensor in (self.train, self.train_labels, self.test, self.test_labels):
             if tensor is not None:
                 array = tensor.detach().to("cpu").contiguous().numpy()
                 digest.update(str(array.shape).encode())

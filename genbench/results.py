@@ -76,7 +76,8 @@ def _metric_columns(records: list[dict[str, Any]]) -> list[Column]:
 def _value(record: dict[str, Any], key: str) -> float:
     if key in (TIME_COLUMN.key, STEPS_COLUMN.key):
         return float(record["train"][key.removeprefix("train_")])
-    return float(record["metrics"].get(key, math.nan))
+    value = record["metrics"].get(key)
+    return math.nan if value is None else float(value)
 
 
 def _mean_std(values: list[float]) -> tuple[float, float]:

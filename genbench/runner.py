@@ -8,6 +8,7 @@ when something must train. A run that diverges or fails becomes a row; the sweep
 from __future__ import annotations
 
 import io
+import math
 import random
 import re
 import shutil
@@ -246,7 +247,9 @@ class Sweep:
             return
         started = time.perf_counter()
         fake = model.sample(prepared.evaluator.samples, self.spec.evaluation.batch_size)
-        record["metrics"] = prepared.evaluator.score(fake)
+        # An undefined value (e.g. reverse KL with no high-quality sample) is stored as null.
+        scores = prepared.evaluator.score(fake)
+        record["metrics"] = {k: v if math.isfinite(v) else None for k, v in scores.items()}
         record["eval_seconds"] = time.perf_counter() - started
         save_samples(fake, prepared.evaluator.real_samples, run.run_dir / SAMPLES_FILE, run.entry)
 

@@ -20,6 +20,7 @@ from genbench.errors import ParamError, SpecError, UnknownNameError, UserError, 
 from genbench.params import Param, resolve_params
 from genbench.registry import Registry
 
+DATA_ROOT_ENV = "GENBENCH_DATA_ROOT"
 DEFAULT_DATA_ROOT = "~/.cache/genbench/data"
 BENCHMARK_KEYS = (
     Param("name", "", "benchmark name (default: the file's stem); results go to <out>/<name>"),
@@ -29,7 +30,11 @@ BENCHMARK_KEYS = (
     Param("seeds", [0], "seeds to run every entry with"),
     Param("device", "auto", "auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps"),
     Param("executor", "local", "where runs execute (see `genbench list executors`)"),
-    Param("data_root", "", f"where datasets are read or downloaded (default {DEFAULT_DATA_ROOT})"),
+    Param(
+        "data_root",
+        "",
+        f"where datasets are read or downloaded (default ${DATA_ROOT_ENV} or {DEFAULT_DATA_ROOT})",
+    ),
 )
 EVALUATION_KEYS = (
     Param("samples", 10000, "generated and real samples per evaluation"),
@@ -152,7 +157,7 @@ class _Validator:
             device=bench["device"],
             executor=executor.name,
             executor_params=self.item_params(executor, raw.get("executor", {}), "executor"),
-            data_root=Path(os.path.expanduser(bench["data_root"] or DEFAULT_DATA_ROOT)),
+            data_root=_data_root(bench["data_root"]),
             evaluation=self._evaluation(raw.get("evaluation", {})),
             entries=self._entries(raw.get("entry")),
         )
@@ -267,6 +272,11 @@ class _Validator:
             given = {k: v for k, v in entry.items() if k not in ENTRY_KEYS}
             specs.append(EntrySpec(name, model.name, self.item_params(model, given, key)))
         return tuple(specs)
+
+
+def _data_root(given: str) -> Path:
+    root = given or os.environ.get(DATA_ROOT_ENV) or DEFAULT_DATA_ROOT
+    return Path(os.path.expanduser(root))
 
 
 def _parse_seeds(text: str) -> list[int]:

@@ -10,18 +10,19 @@ import pytest
 from genbench import registry as registry_module
 from genbench.environment import CACHE_ENV
 from genbench.registry import Registry
+from genbench.spec import DATA_ROOT_ENV
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def isolated_cache(
+def isolated_folders(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Path:
-    """Extractor caches go to a per-session folder, never to the user's home."""
-    cache = tmp_path_factory.getbasetemp() / "genbench-cache"
-    monkeypatch.setenv(CACHE_ENV, str(cache))
-    return cache
+) -> None:
+    """Extractor caches and datasets go to a per-session folder, never to the user's home."""
+    base = tmp_path_factory.getbasetemp()
+    monkeypatch.setenv(CACHE_ENV, str(base / "genbench-cache"))
+    monkeypatch.setenv(DATA_ROOT_ENV, str(base / "genbench-data"))
 
 
 @pytest.fixture

@@ -1,0 +1,254 @@
+"""Training throughput of the `gan` model on the seeds' MNIST networks, against the machine's limit.
+
+Why: how fast the engine trains decides how many steps a fixed time budget buys, so a slowdown
+in the engine or the networks changes every benchmark result. Timed unit tests cannot guard
+this (machines differ); this script instead prints, from one run, the throughput and the
+float32 matmul peak of the same process, so the ratio between them is comparable across
+machines and over time.
+
+What it does: for each batch size it builds the `gan` model with `network = "mnist-mlp"`
+(G 100-256-512-1024-784, D 784-1024-512-256-1) through the registry, as the runner does, and
+trains it with `genbench.train.train` on random data already on the device (the data pipeline
+is not measured) for `--seconds` of training clock, after a short warm-up.
+
+How to read the output:
+- it/s: generator steps per second of training clock; one iteration = `n_critic` critic
+  updates (1 for `gan`) + 1 generator update, optimiser steps included.
+- samples/s: real samples consumed per second (batch x critic updates per second).
+- GFLOP/it: the matrix-multiply FLOPs of one iteration, counted analytically from the
+  nn.Linear layers (see `iteration_flops`); "counted" is the same quantity as measured by
+  torch's FlopCounterMode over one real iteration of the engine, as a check of the analytic
+  count. The two should agree; if they do not, the engine or the networks changed.
+- GFLOP/s and % of peak: the FLOP rate achieved, and its ratio to the measured torch.mm peak.
+  Elementwise work (activations, losses, Adam) is not counted, so this ratio is a lower
+  bound on the hardware's use; small batches are expected to sit far below the peak.
+
+Usage: python benchmarks/bench_train.py [--device cpu|cuda] [--batches 64,256] [--seconds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
+
+import genbench
+from genbench.budget import Budget
+from genbench.params import resolve_params
+from genbench.registry import Registry, activate
+from genbench.train import train
+
+MODEL = "gan"
+NETWORK = "mnist-mlp"
+SAMPLE_SHAPE = (1, 28, 28)
+DATA_SIZE = 10_000
+WARMUP_STEPS = 20
+MATMUL_SIZE = {"cpu": 2048, "cuda": 8192}
+MATMUL_REPEATS = 10
+
+
+@dataclass(frozen=True)
+class Measurement:
+    batch_size: int
+    flops_per_iteration: float
+    counted_flops_per_iteration: float
+    iterations_per_second: float
+    samples_per_second: float
+    flops_per_second: float
+
+
+def linear_macs(network: nn.Module) -> tuple[int, int]:
+    """Multiply-adds per sample of all the network's nn.Linear layers, and of its first one."""
+    macs = [m.in_features * m.out_features for m in network.modules() if isinstance(m, nn.Linear)]
+    return sum(macs), macs[0]
+
+
+def iteration_flops(model: genbench.AdversarialModel, n_critic: float) -> float:
+    """Matmul FLOPs of one engine iteration (`n_critic` critic updates + 1 generator update).
+
+    Counted per sample in multiply-adds (MACs), then x batch x 2 FLOPs. A Linear layer's
+    forward costs its MACs; its backward costs its MACs again for the weight gradient and
+    again for the input gradient, each only where autograd actually computes it:
+    - critic update: G forward without grad on B latents; D forward on B real and B fake
+      samples; D backward on both with weight gradients for every layer and input gradients
+      for every layer but the first (neither the data nor the no-grad fake requires grad).
+    - generator update: G forward; D forward; D backward with input gradients only (the engine
+      turns the critic's requires_grad off, so no weight gradients); G backward with weight
+      gradients for every layer and input gradients for every layer but the first (the latent
+      of the parameter-free normal prior requires no grad).
+    Biases, activations, losses and the optimiser steps are elementwise and not counted.
+    """
+    g_macs, g_first = linear_macs(model.generator)
+    d_macs, d_first = linear_macs(model.critic)
+    critic_update = g_macs + 2 * d_macs + 2 * d_macs + 2 * (d_macs - d_first)
+    generator_update = g_macs + d_macs + d_macs + g_macs + (g_macs - g_first)
+    return 2.0 * model.batch_size * (n_critic * critic_update + generator_update)
+
+
+def counted_iteration_flops(model: genbench.AdversarialModel, data: torch.Tensor) -> float:
+    """Matmul FLOPs of one real engine iteration, as torch's FlopCounterMode counts them."""
+    with FlopCounterMode(display=False) as counter:
+        train(model, data, Budget(steps=1))
+    return float(counter.get_total_flops())
+
+
+def build_model(
+    registry: Registry, batch_size: int, device: torch.device
+) -> genbench.AdversarialModel:
+    """The model exactly as the runner builds it, from the registered family and its params."""
+    family = registry.get("model", MODEL)
+    given = {"batch_size": batch_size, "network": NETWORK}
+    params = resolve_params(family.params, given, f"model {MODEL!r}")
+    return family.build(genbench.BuildContext(params, SAMPLE_SHAPE, device))
+
+
+def measure_training(
+    registry: Registry, batch_size: int, data: torch.Tensor, seconds: float
+) -> Measurement:
+    model = build_model(registry, batch_size, data.device)
+    counted = counted_iteration_flops(model, data)
+    train(model, data, Budget(steps=WARMUP_STEPS))
+    outcome = train(model, data, Budget(seconds=seconds))
+    if outcome.status != "ok":
+        raise RuntimeError(f"batch {batch_size}: training {outcome.status}: {outcome.reason}")
+    n_critic = outcome.critic_steps / outcome.steps  # average critic updates per iteration
+    flops = iteration_flops(model, n_critic)
+    return Measurement(
+        batch_size=batch_size,
+        flops_per_iteration=flops,
+        counted_flops_per_iteration=counted,
+        iterations_per_second=outcome.steps / outcome.seconds,
+        samples_per_second=batch_size * n_critic * outcome.steps / outcome.seconds,
+        flops_per_second=flops * outcome.steps / outcome.seconds,
+    )
+
+
+def matmul_flops_per_second(device: torch.device) -> float:
+    """Best FLOP rate of torch.mm on square float32 matrices over a few repeats."""
+    size = MATMUL_SIZE[device.type]
+    a, b = (torch.randn(size, size, device=device) for _ in range(2))
+    out = torch.mm(a, b)  # warm-up: thread pools, cuBLAS handles, kernel selection
+    best = float("inf")
+    for _ in range(MATMUL_REPEATS):
+        synchronize(device)
+        started = time.perf_counter()
+        torch.mm(a, b, out=out)
+        synchronize(device)
+        best = min(best, time.perf_counter() - started)
+    return 2.0 * size**3 / best
+
+
+def matmul_peaks(device: torch.device) -> dict[str, float]:
+    """Measured float32 matmul peaks, keyed by torch's float32 matmul precision setting.
+
+    On CUDA both "highest" (TF32 off, true float32) and "high" (TF32 on) are measured; the
+    training itself runs at the process's current setting, restored afterwards.
+    """
+    if device.type != "cuda":
+        return {torch.get_float32_matmul_precision(): matmul_flops_per_second(device)}
+    current = torch.get_float32_matmul_precision()
+    peaks = {}
+    try:
+        for precision in ("highest", "high"):
+            torch.set_float32_matmul_precision(precision)
+            peaks[precision] = matmul_flops_per_second(device)
+    finally:
+        torch.set_float32_matmul_precision(current)
+    return peaks
+
+
+def synchronize(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def device_name(device: torch.device) -> str:
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def print_report(
+    device: torch.device, load: float, peaks: dict[str, float], measurements: list[Measurement]
+) -> None:
+    precision = torch.get_float32_matmul_precision()
+    tf32 = {"highest": "TF32 off", "high": "TF32 on"}
+    print(f"torch {torch.__version__}, device {device} ({device_name(device)})")
+    print(
+        f"threads {torch.get_num_threads()} (torch.get_num_threads), "
+        f"float32 matmul precision {precision!r} ({tf32.get(precision, 'reduced')})"
+    )
+    print(
+        f"load average before the run {load:.2f} on {os.cpu_count()} CPUs "
+        "(well above 0: other processes share the cores and the numbers are low)"
+    )
+    size = MATMUL_SIZE[device.type]
+    for setting, peak in peaks.items():
+        label = f"{setting!r}, {tf32.get(setting, 'reduced')}"
+        marker = "  <- reference for % of peak" if setting == precision else ""
+        print(
+            f"matmul peak (torch.mm float32 {size}x{size}, best of {MATMUL_REPEATS}, {label}): "
+            f"{peak / 1e9:,.1f} GFLOP/s{marker}"
+        )
+    print(f"model {MODEL!r}, network {NETWORK}, random data {DATA_SIZE} x {SAMPLE_SHAPE}")
+    print()
+    header = (
+        f"{'batch':>5}  {'GFLOP/it':>8}  {'counted':>8}  {'it/s':>8}  {'samples/s':>10}  "
+        f"{'GFLOP/s':>8}  {'% of peak':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for m in measurements:
+        print(
+            f"{m.batch_size:>5}  {m.flops_per_iteration / 1e9:>8.3f}  "
+            f"{m.counted_flops_per_iteration / 1e9:>8.3f}  {m.iterations_per_second:>8.1f}  "
+            f"{m.samples_per_second:>10,.0f}  {m.flops_per_second / 1e9:>8.1f}  "
+            f"{100 * m.flops_per_second / peaks[precision]:>8.1f}%"
+        )
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--device", default="cpu", help="torch device (default: cpu)")
+    parser.add_argument(
+        "--batches",
+        default="64,256",
+        type=lambda text: [int(b) for b in text.split(",")],
+        help="comma-separated batch sizes (default: 64,256)",
+    )
+    parser.add_argument(
+        "--seconds",
+        default=5.0,
+        type=float,
+        help="training-clock seconds per measurement (default: 5)",
+    )
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    load = os.getloadavg()[0]
+    device = torch.device(args.device)
+    registry = Registry.load()
+    activate(registry)
+    torch.manual_seed(0)
+    peaks = matmul_peaks(device)
+    data = torch.rand(DATA_SIZE, *SAMPLE_SHAPE, device=device) * 2 - 1
+    measurements = [measure_training(registry, b, data, args.seconds) for b in args.batches]
+    print_report(device, load, peaks, measurements)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""`python -m genbench` runs the command line, also from an uninstalled checkout."""
+
+from genbench.cli import main
+
+main()

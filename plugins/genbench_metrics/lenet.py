@@ -1,0 +1,194 @@
+"""The `lenet-mnist` feature extractor: a small classifier trained on the dataset itself.
+
+Inception needs downloaded weights and a GPU to be quick; a LeNet trained for two epochs on
+MNIST's own training split gives an offline, fast and still discriminative embedding (its
+128-d penultimate layer). The trained weights are cached by a hash of everything that shapes
+them, so each sweep trains at most once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+import genbench
+from genbench.errors import UserError
+from genbench.records import write_atomic
+
+ARCHITECTURE = "lenet-mnist-v1"
+IMAGE_SHAPE = (1, 28, 28)
+CLASSES = 10
+EVAL_BATCH = 1024
+
+
+class LeNet(nn.Module):
+    """Two conv/pool stages, a 128-unit embedding and a linear 10-way classifier."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedding = nn.Sequential(
+            nn.Conv2d(1, 32, 5),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 5),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Linear(64 * 4 * 4, 128),
+            nn.ReLU(),
+        )
+        self.classifier = nn.Linear(128, CLASSES)
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.embedding(images))
+
+
+class LeNetFeatures:
+    """The ready extractor: the trained embedding, in eval mode, without gradients."""
+
+    def __init__(self, model: LeNet, info: dict[str, Any]) -> None:
+        self.model = model.eval()
+        self.info = info
+        self.device = next(model.parameters()).device
+
+    @torch.no_grad()
+    def __call__(self, batch: torch.Tensor) -> torch.Tensor:
+        return self.model.embedding(batch.to(self.device, torch.float32))
+
+
+def train_lenet(
+    images: torch.Tensor,
+    labels: torch.Tensor,
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    seed: int,
+) -> LeNet:
+    """Adam on cross-entropy, batches drawn by index from the tensors' device.
+
+    Initialisation and shuffling both come from `seed` without touching the global RNG, so
+    the same data and parameters give the same weights (on a given device).
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = LeNet().to(images.device)
+    order = torch.Generator().manual_seed(seed)
+    optimiser = torch.optim.Adam(model.parameters(), lr=lr)
+    model.train()
+    for _ in range(epochs):
+        permutation = torch.randperm(len(images), generator=order).to(images.device)
+        for index in permutation.split(batch_size):
+            loss = F.cross_entropy(model(images[index]), labels[index])
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+    return model.eval()
+
+
+@torch.no_grad()
+def accuracy(model: LeNet, images: torch.Tensor, labels: torch.Tensor) -> float:
+    """Share of correctly classified images: the record's evidence that the embedding is
+    discriminative, without which its FIDs mean little."""
+    model.eval()
+    correct = sum(
+        int((model(x).argmax(dim=1) == y).sum())
+        for x, y in zip(images.split(EVAL_BATCH), labels.split(EVAL_BATCH), strict=True)
+    )
+    return correct / len(images)
+
+
+def cache_key(data: genbench.LoadedData, params: dict[str, Any]) -> str:
+    """A hash of what determines the weights and the recorded accuracy: the data (both
+    splits), hyperparameters and architecture; a change in any of them must not reuse a file."""
+    described = {
+        "architecture": ARCHITECTURE,
+        "data": data.fingerprint(),
+        **{name: params[name] for name in ("epochs", "batch_size", "lr", "seed")},
+    }
+    return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _check_images(data: genbench.LoadedData) -> None:
+    shape = tuple(data.train.shape[1:])
+    labels = data.train_labels
+    if shape != IMAGE_SHAPE or labels is None or not 0 <= labels.min() <= labels.max() < CLASSES:
+        raise UserError(
+            f"feature extractor 'lenet-mnist' needs (N, 1, 28, 28) images labelled 0-9, got "
+            f"samples of shape {shape} {'without' if labels is None else 'with'} labels; "
+            f'use features = "identity" instead'
+        )
+
+
+def _save_atomically(payload: dict[str, Any], path: Path) -> None:
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    write_atomic(path, buffer.getvalue())
+
+
+def _load(path: Path, device: torch.device) -> tuple[LeNet, float]:
+    saved = torch.load(path, map_location=device, weights_only=True)
+    model = LeNet().to(device)
+    model.load_state_dict(saved["state_dict"])
+    return model, saved["accuracy"]
+
+
+def _train_and_save(
+    data: genbench.LoadedData, params: dict[str, Any], device: torch.device, path: Path
+) -> tuple[LeNet, float]:
+    model = train_lenet(
+        data.train.to(device, torch.float32),
+        data.train_labels.to(device, torch.int64),
+        params["epochs"],
+        params["batch_size"],
+        params["lr"],
+        params["seed"],
+    )
+    images, labels = (
+        (data.test, data.test_labels) if _has_test(data) else (data.train, data.train_labels)
+    )
+    score = accuracy(model, images.to(device, torch.float32), labels.to(device))
+    _save_atomically({"state_dict": model.state_dict(), "accuracy": score}, path)
+    return model, score
+
+
+def _has_test(data: genbench.LoadedData) -> bool:
+    return data.test is not None and data.test_labels is not None
+
+
+def build_lenet(request: genbench.ExtractorRequest) -> LeNetFeatures:
+    """Load the cached classifier for this data and these parameters, or train and cache it."""
+    data, params, device = request.data, request.params, request.device
+    _check_images(data)
+    path = request.cache_dir / "lenet-mnist" / f"{cache_key(data, params)}.pt"
+    cached = path.exists()
+    model, score = _load(path, device) if cached else _train_and_save(data, params, device, path)
+    info = {
+        "name": "lenet-mnist",
+        "test_accuracy": score,
+        "accuracy_split": "test" if _has_test(data) else "train (the dataset has no test split)",
+        "train_samples": len(data.train),
+        "epochs": params["epochs"],
+        "cache_file": str(path),
+        "cached": cached,
+    }
+    return LeNetFeatures(model, info)
+
+
+LENET_MNIST = genbench.FeatureExtractor(
+    name="lenet-mnist",
+    description="128-d embedding of a LeNet trained (and cached) on the dataset's digits.",
+    build=build_lenet,
+    params=(
+        genbench.Param("epochs", 2, "Training epochs over the training split."),
+        genbench.Param("batch_size", 128, "Training batch size."),
+        genbench.Param("lr", 1e-3, "Adam learning rate."),
+        genbench.Param("seed", 0, "Seed for initialisation and batch order."),
+    ),
+)
