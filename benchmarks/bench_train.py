@@ -118,14 +118,13 @@ def measure_training(
     outcome = train(model, data, Budget(seconds=seconds))
     if outcome.status != "ok":
         raise RuntimeError(f"batch {batch_size}: training {outcome.status}: {outcome.reason}")
-    n_critic = outcome.critic_steps / outcome.steps  # average critic updates per iteration
-    flops = iteration_flops(model, n_critic)
+    flops = iteration_flops(model, n_critic=outcome.critic_steps / outcome.steps)
     return Measurement(
         batch_size=batch_size,
         flops_per_iteration=flops,
         counted_flops_per_iteration=counted,
         iterations_per_second=outcome.steps / outcome.seconds,
-        samples_per_second=batch_size * n_critic * outcome.steps / outcome.seconds,
+        samples_per_second=batch_size * outcome.critic_steps / outcome.seconds,
         flops_per_second=flops * outcome.steps / outcome.seconds,
     )
 
@@ -180,23 +179,27 @@ def device_name(device: torch.device) -> str:
     return platform.processor() or platform.machine()
 
 
-def print_report(
-    device: torch.device, load: float, peaks: dict[str, float], measurements: list[Measurement]
-) -> None:
+TF32 = {"highest": "TF32 off", "high": "TF32 on"}
+COLUMNS = (
+    f"{'batch':>5}  {'GFLOP/it':>8}  {'counted':>8}  {'it/s':>8}  {'samples/s':>10}  "
+    f"{'GFLOP/s':>8}  {'% of peak':>9}"
+)
+
+
+def print_header(device: torch.device, load: float, peaks: dict[str, float]) -> None:
     precision = torch.get_float32_matmul_precision()
-    tf32 = {"highest": "TF32 off", "high": "TF32 on"}
     print(f"torch {torch.__version__}, device {device} ({device_name(device)})")
     print(
         f"threads {torch.get_num_threads()} (torch.get_num_threads), "
-        f"float32 matmul precision {precision!r} ({tf32.get(precision, 'reduced')})"
+        f"float32 matmul precision {precision!r} ({TF32.get(precision, 'reduced')})"
     )
     print(
         f"load average before the run {load:.2f} on {os.cpu_count()} CPUs "
-        "(well above 0: other processes share the cores and the numbers are low)"
+        "(if well above 0, other processes share the cores and the numbers read low)"
     )
     size = MATMUL_SIZE[device.type]
     for setting, peak in peaks.items():
-        label = f"{setting!r}, {tf32.get(setting, 'reduced')}"
+        label = f"{setting!r}, {TF32.get(setting, 'reduced')}"
         marker = "  <- reference for % of peak" if setting == precision else ""
         print(
             f"matmul peak (torch.mm float32 {size}x{size}, best of {MATMUL_REPEATS}, {label}): "
@@ -204,19 +207,18 @@ def print_report(
         )
     print(f"model {MODEL!r}, network {NETWORK}, random data {DATA_SIZE} x {SAMPLE_SHAPE}")
     print()
-    header = (
-        f"{'batch':>5}  {'GFLOP/it':>8}  {'counted':>8}  {'it/s':>8}  {'samples/s':>10}  "
-        f"{'GFLOP/s':>8}  {'% of peak':>9}"
+    print(COLUMNS)
+    print("-" * len(COLUMNS))
+
+
+def print_row(m: Measurement, peak: float) -> None:
+    print(
+        f"{m.batch_size:>5}  {m.flops_per_iteration / 1e9:>8.3f}  "
+        f"{m.counted_flops_per_iteration / 1e9:>8.3f}  {m.iterations_per_second:>8.1f}  "
+        f"{m.samples_per_second:>10,.0f}  {m.flops_per_second / 1e9:>8.1f}  "
+        f"{100 * m.flops_per_second / peak:>8.1f}%",
+        flush=True,
     )
-    print(header)
-    print("-" * len(header))
-    for m in measurements:
-        print(
-            f"{m.batch_size:>5}  {m.flops_per_iteration / 1e9:>8.3f}  "
-            f"{m.counted_flops_per_iteration / 1e9:>8.3f}  {m.iterations_per_second:>8.1f}  "
-            f"{m.samples_per_second:>10,.0f}  {m.flops_per_second / 1e9:>8.1f}  "
-            f"{100 * m.flops_per_second / peaks[precision]:>8.1f}%"
-        )
 
 
 def parse_args() -> argparse.Namespace:
@@ -245,9 +247,11 @@ def main() -> None:
     activate(registry)
     torch.manual_seed(0)
     peaks = matmul_peaks(device)
+    print_header(device, load, peaks)
     data = torch.rand(DATA_SIZE, *SAMPLE_SHAPE, device=device) * 2 - 1
-    measurements = [measure_training(registry, b, data, args.seconds) for b in args.batches]
-    print_report(device, load, peaks, measurements)
+    for batch_size in args.batches:
+        measurement = measure_training(registry, batch_size, data, args.seconds)
+        print_row(measurement, peaks[torch.get_float32_matmul_precision()])
 
 
 if __name__ == "__main__":

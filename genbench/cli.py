@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from genbench import registry as registry_module
@@ -164,7 +165,7 @@ def _plugins_table(rows: list[dict[str, Any]]) -> Table:
     for row in rows:
         dist = f"{row['distribution'] or '?'} {row['version'] or ''}".strip()
         if row["error"]:
-            registers = f"[red]failed to load: {row['error']}[/]"
+            registers = f"[red]failed to load: {escape(row['error'])}[/]"
         else:
             registers = (
                 "\n".join(
@@ -182,13 +183,16 @@ def _items_table(rows: list[dict[str, Any]], kind: str) -> Table:
     for header in ("Name", "Description", "Parameters (default)", "Plugin"):
         table.add_column(header)
     for row in rows:
-        params = "\n".join(
-            f"{p['name']} = {'auto' if p['default'] is None else repr(p['default'])} ({p['type']})"
-            + (f" one of {', '.join(map(str, p['choices']))}" if "choices" in p else "")
-            for p in row["params"]
-        )
-        table.add_row(row["name"], row["description"], params or "—", row["plugin"])
+        params = "\n".join(_describe_param(p) for p in row["params"])
+        table.add_row(row["name"], escape(row["description"]), params or "—", row["plugin"])
     return table
+
+
+def _describe_param(param: dict[str, Any]) -> str:
+    default = "auto" if param["default"] is None else repr(param["default"])
+    choices = f", one of {', '.join(map(str, param['choices']))}" if "choices" in param else ""
+    text = escape(f"{param['name']} = {default} ({param['type']}{choices})")
+    return f"{text}\n  [dim]{escape(param['help'])}[/]"
 
 
 @cli.command()

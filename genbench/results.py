@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from tabulate import tabulate
 
@@ -170,12 +171,13 @@ def to_markdown(summary: Summary) -> str:
 
 
 def to_rich(summary: Summary) -> Table:
-    table = Table(title=summary.title, caption="\n".join(summary.notes), caption_justify="left")
+    caption = escape("\n".join(summary.notes))
+    table = Table(title=escape(summary.title), caption=caption, caption_justify="left")
     for index, header in enumerate(summary.headers):
         table.add_column(header, justify="left" if index == 0 else "right")
     for r, row in enumerate(summary.rows):
         styled = [
-            f"[bold green]{cell}[/]" if (r, c) in summary.best else cell
+            f"[bold green]{escape(cell)}[/]" if (r, c) in summary.best else escape(cell)
             for c, cell in enumerate(row)
         ]
         table.add_row(*styled)

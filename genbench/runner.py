@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import torch
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from genbench import environment
@@ -128,7 +129,7 @@ class Sweep:
             data = dataset.load(DatasetRequest(spec.dataset_params, device, spec.data_root))
         messages = dict.fromkeys([str(w.message) for w in caught] + [data.fallback or ""])
         for message in filter(None, messages):
-            self.console.print(f"[bold yellow]warning:[/] {message}")
+            self.console.print(f"[bold yellow]warning:[/] {escape(message)}")
         evaluation = spec.evaluation
         factory = self.registry.get("feature_extractor", evaluation.features)
         with self.console.status(f"Preparing feature extractor {factory.name}..."):
@@ -196,9 +197,10 @@ class Sweep:
             detail = f": {record['diverged']['reason']}"
         elif status == "failed":
             detail = f": {record['error']['message']}"
+        train = record["train"]
+        text = f"{record['entry']} seed {record['seed']} ({train['steps']} steps, "
         self.console.print(
-            f"[{style}]{status}[/] {record['entry']} seed {record['seed']} "
-            f"({record['train']['steps']} steps, {record['train']['seconds']:.1f}s){detail}"
+            f"[{style}]{status}[/] " + escape(f"{text}{train['seconds']:.1f}s){detail}")
         )
 
     def work(self, run: RunInfo) -> dict[str, Any]:
