@@ -18,7 +18,7 @@ from typing import Any
 from genbench.budget import Budget
 from genbench.errors import ParamError, SpecError, UnknownNameError, UserError, did_you_mean
 from genbench.params import Param, resolve_params
-from genbench.registry import Registry
+from genbench.registry import KIND_LABELS, Registry
 
 DATA_ROOT_ENV = "GENBENCH_DATA_ROOT"
 DEFAULT_DATA_ROOT = "~/.cache/genbench/data"
@@ -151,12 +151,14 @@ class _Validator:
             name=bench["name"] or self.path.stem,
             description=bench["description"],
             dataset=dataset.name,
-            dataset_params=self.item_params(dataset, raw.get("dataset", {}), "dataset"),
+            dataset_params=self.item_params("dataset", dataset, raw.get("dataset", {}), "dataset"),
             budget=self._budget(bench["budget"], "--budget" if overrides.budget else None),
             seeds=self._seeds(bench["seeds"]),
             device=bench["device"],
             executor=executor.name,
-            executor_params=self.item_params(executor, raw.get("executor", {}), "executor"),
+            executor_params=self.item_params(
+                "executor", executor, raw.get("executor", {}), "executor"
+            ),
             data_root=_data_root(bench["data_root"]),
             evaluation=self._evaluation(raw.get("evaluation", {})),
             entries=self._entries(raw.get("entry")),
@@ -201,10 +203,10 @@ class _Validator:
         except UnknownNameError as exc:
             raise self.error(key, str(exc)) from None
 
-    def item_params(self, item: Any, given: Any, key: str) -> dict[str, Any]:
+    def item_params(self, kind: str, item: Any, given: Any, key: str) -> dict[str, Any]:
         if not isinstance(given, dict):
             raise self.error(key, "must be a table of parameters")
-        owner = f"{type(item).__name__.lower()} {item.name!r}"
+        owner = f"{KIND_LABELS[kind]} {item.name!r}"
         params = resolve_params(item.params, given, owner, prefix=f"{key}.")
         for param in item.params:
             if param.refers_to and params[param.name] is not None:
@@ -212,7 +214,7 @@ class _Validator:
                 companion = f"{param.name}_params"
                 if companion in params:
                     params[companion] = self.item_params(
-                        target, params[companion], f"{key}.{companion}"
+                        param.refers_to, target, params[companion], f"{key}.{companion}"
                     )
         return params
 
@@ -232,14 +234,17 @@ class _Validator:
         params = values["params"]
         if not isinstance(params, dict):
             raise self.error("evaluation.params", "must be a table of tables")
-        owners = {features.name: features, **{m.name: m for m in metric_items}}
+        owners = {
+            features.name: ("feature_extractor", features),
+            **{m.name: ("metric", m) for m in metric_items},
+        }
         for name in params:
             if name not in owners:
                 message = f"not a metric or extractor in use; {did_you_mean(name, owners)}"
                 raise self.error(f"evaluation.params.{name}", message)
         resolved = {
-            name: self.item_params(item, params.get(name, {}), f"evaluation.params.{name}")
-            for name, item in owners.items()
+            name: self.item_params(kind, item, params.get(name, {}), f"evaluation.params.{name}")
+            for name, (kind, item) in owners.items()
         }
         return EvaluationSpec(
             samples=values["samples"],
@@ -270,7 +275,7 @@ class _Validator:
                 raise self.error(f"{key}.name", f"duplicate entry name {name!r}")
             model = self.lookup("model", entry["model"], f"{key}.model")
             given = {k: v for k, v in entry.items() if k not in ENTRY_KEYS}
-            specs.append(EntrySpec(name, model.name, self.item_params(model, given, key)))
+            specs.append(EntrySpec(name, model.name, self.item_params("model", model, given, key)))
         return tuple(specs)
 
 
