@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 import genbench
-from genbench_gan.common import COMMON_PARAMS, build_parts
+from genbench_gan.common import COMMON_PARAMS, adam, build_parts
 
 GENERATOR_LOSSES = ("non-saturating", "minimax")
 
@@ -51,8 +51,8 @@ def build_vanilla_gan(context: genbench.BuildContext) -> VanillaGAN:
         parts.generator,
         parts.critic,
         parts.prior,
-        torch.optim.Adam(g_params, lr=params["lr_g"], betas=params["betas"]),
-        torch.optim.Adam(parts.critic.parameters(), lr=params["lr_d"], betas=params["betas"]),
+        adam(g_params, params["lr_g"], params["betas"]),
+        adam(parts.critic.parameters(), params["lr_d"], params["betas"]),
         batch_size=params["batch_size"],
         n_critic=params["n_critic"],
         generator_objective=params["generator_loss"],
