@@ -205,8 +205,9 @@ class Sweep:
 
     def work(self, run: RunInfo) -> dict[str, Any]:
         """Train, checkpoint, evaluate and record one run; never raises for a run's failure."""
-        prepared = self._prepared if self._prepared is not None else self.prepare()
-        self._prepared = prepared
+        if self._prepared is None:
+            self._prepared = self.prepare()
+        prepared = self._prepared
         self.registry.hook.genbench_run_started(run=run)
         record = self._new_record(run, prepared)
         progress = self._progress
