@@ -19,9 +19,9 @@ def cache_dir() -> Path:
     return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "genbench")
 
 
-def versions(*distributions: str) -> dict[str, str]:
+def versions() -> dict[str, str]:
     found = {"python": platform.python_version()}
-    for name in ("genbench", "torch", "torchvision", "torch-fidelity", *distributions):
+    for name in ("genbench", "torch", "torchvision", "torch-fidelity"):
         try:
             found[name] = version(name)
         except PackageNotFoundError:

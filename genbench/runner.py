@@ -304,6 +304,11 @@ class Sweep:
             "device": str(prepared.device),
             "machine": environment.machine(prepared.device),
             "versions": environment.versions(),
+            "plugins": {
+                info.name: f"{info.distribution} {info.version}"
+                for info in self.registry.plugins
+                if info.error is None
+            },
             "train": {"seconds": 0.0, "steps": 0, "critic_steps": 0, "samples_per_second": 0.0},
             "metrics": {},
             "diverged": None,

@@ -75,6 +75,7 @@ def test_record_holds_what_a_reader_needs(write_spec, tmp_path):
     assert record["train"]["samples_per_second"] > 0
     assert set(record["metrics"]) == {"precision", "recall", "modes", "high_quality", "reverse_kl"}
     assert record["model"] == {"name": "gan", "plugin": "genbench_gan"}
+    assert record["plugins"]["genbench_gan"].startswith("genbench ")
     run_dir = records(tmp_path / "out")[("GAN", 0)].parent
     assert (run_dir / "checkpoint.pt").stat().st_size > 0
     assert (run_dir / "samples.png").read_bytes()[:4] == b"\x89PNG"
