@@ -23,7 +23,8 @@ class Param:
     which then means "chosen automatically", as the help should explain). A tuple default
     accepts a list of the same length whose items have the default items' types. `refers_to`
     names a registry kind ("prior", "divergence", ...) when the value is an item's name, so the
-    spec validator can reject an unknown one before anything trains.
+    spec validator can reject an unknown one before anything trains; `minimum` is the smallest
+    valid number, checked with the type.
     """
 
     name: str
@@ -32,6 +33,7 @@ class Param:
     type: type | None = None
     choices: tuple[Any, ...] | None = None
     refers_to: str | None = None
+    minimum: float | None = None
 
     @property
     def value_type(self) -> type:
@@ -57,6 +59,8 @@ class Param:
             value = float(value)
         elif not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
             raise ParamError(key, f"expected {self.type_name}, got {_describe(value)}")
+        if self.minimum is not None and value < self.minimum:
+            raise ParamError(key, f"must be at least {self.minimum}, got {value!r}")
         if self.choices is not None and value not in self.choices:
             options = ", ".join(repr(c) for c in self.choices)
             raise ParamError(key, f"{value!r} is not one of {options}")
@@ -106,6 +110,7 @@ def describe_params(declared: Sequence[Param]) -> list[dict[str, Any]]:
             "default": list(p.default) if isinstance(p.default, tuple) else p.default,
             "help": p.help,
             **({"choices": list(p.choices)} if p.choices else {}),
+            **({"minimum": p.minimum} if p.minimum is not None else {}),
         }
         for p in declared
     ]

@@ -37,8 +37,8 @@ BENCHMARK_KEYS = (
     ),
 )
 EVALUATION_KEYS = (
-    Param("samples", 10000, "generated and real samples per evaluation"),
-    Param("batch_size", 500, "batch size for sampling and feature extraction"),
+    Param("samples", 10000, "generated and real samples per evaluation", minimum=2),
+    Param("batch_size", 500, "batch size for sampling and feature extraction", minimum=1),
     Param("features", "identity", "feature extractor (see `genbench list features`)"),
     Param("metrics", ["fid", "precision-recall"], "metrics to compute"),
     Param("params", {}, "per-metric or per-extractor parameters: [evaluation.params.<name>]"),
@@ -220,9 +220,6 @@ class _Validator:
 
     def _evaluation(self, given: Any) -> EvaluationSpec:
         values = self._section({"evaluation": given}, "evaluation", EVALUATION_KEYS)
-        for key in ("samples", "batch_size"):
-            if values[key] < 1:
-                raise self.error(f"evaluation.{key}", f"must be positive, got {values[key]}")
         features = self.lookup("feature_extractor", values["features"], "evaluation.features")
         metrics = values["metrics"]
         if not metrics or not all(isinstance(m, str) for m in metrics):

@@ -122,5 +122,5 @@ def test_test_points_do_not_depend_on_the_training_size() -> None:
 
 @pytest.mark.parametrize(("param", "value"), [("samples", 0), ("test_samples", 0), ("seed", -1)])
 def test_out_of_range_sizes_and_seeds_are_user_errors(param: str, value: int) -> None:
-    with pytest.raises(UserError, match=f"dataset 'ring-8': parameter '{param}'"):
+    with pytest.raises(UserError, match=f"{param}: must be at least"):
         load("ring-8", **{param: value})

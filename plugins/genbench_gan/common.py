@@ -26,14 +26,18 @@ COMMON_PARAMS = (
         choices=NETWORK_CHOICES,
     ),
     genbench.Param(
-        "latent_dim", None, "latent size; auto: 100 for mnist-mlp, 8 for toy-mlp", type=int
+        "latent_dim",
+        None,
+        "latent size; auto: 100 for mnist-mlp, 8 for toy-mlp",
+        type=int,
+        minimum=1,
     ),
     genbench.Param(
         "prior", "normal", "latent prior (see `genbench list priors`)", refers_to="prior"
     ),
     genbench.Param("prior_params", {}, "parameters of the prior"),
-    genbench.Param("batch_size", 64, "samples per batch, real and generated"),
-    genbench.Param("n_critic", 1, "critic updates per generator update"),
+    genbench.Param("batch_size", 64, "samples per batch, real and generated", minimum=1),
+    genbench.Param("n_critic", 1, "critic updates per generator update", minimum=1),
 )
 
 

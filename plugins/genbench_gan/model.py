@@ -37,8 +37,8 @@ PARAMS = (
         "generator_loss", "non-saturating", "generator objective", choices=GENERATOR_LOSSES
     ),
     *COMMON_PARAMS,
-    genbench.Param("lr_g", 2e-4, "generator learning rate (Adam)"),
-    genbench.Param("lr_d", 2e-4, "critic learning rate (Adam)"),
+    genbench.Param("lr_g", 2e-4, "generator learning rate (Adam)", minimum=0.0),
+    genbench.Param("lr_d", 2e-4, "critic learning rate (Adam)", minimum=0.0),
     genbench.Param("betas", (0.5, 0.999), "Adam betas"),
 )
 
