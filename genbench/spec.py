@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -44,6 +45,7 @@ EVALUATION_KEYS = (
     Param("params", {}, "per-metric or per-extractor parameters: [evaluation.params.<name>]"),
 )
 ENTRY_KEYS = ("name", "model")
+_NAME = re.compile(r"^(?!\.+$)[A-Za-z0-9_.-]+$")
 TABLES = ("benchmark", "dataset", "evaluation", "executor", "entry")
 
 
@@ -146,9 +148,13 @@ class _Validator:
             raise self.error("benchmark.dataset", "missing; name a dataset, e.g. 'mnist'")
         dataset = self.lookup("dataset", bench["dataset"], "benchmark.dataset")
         executor = self.lookup("executor", bench["executor"], "benchmark.executor")
+        name = bench["name"] or self.path.stem
+        if not _NAME.match(name):
+            message = f"{name!r} cannot name a results folder; use letters, digits, '.', '_', '-'"
+            raise self.error("benchmark.name", message)
         return BenchmarkSpec(
             path=self.path,
-            name=bench["name"] or self.path.stem,
+            name=name,
             description=bench["description"],
             dataset=dataset.name,
             dataset_params=self.item_params("dataset", dataset, raw.get("dataset", {}), "dataset"),
@@ -188,8 +194,9 @@ class _Validator:
             raise self.error("benchmark.budget", str(exc)) from None
 
     def _seeds(self, seeds: list[Any]) -> tuple[int, ...]:
-        if not seeds or not all(isinstance(s, int) and not isinstance(s, bool) for s in seeds):
-            message = f"expected a non-empty list of integers, got {seeds!r}"
+        valid = (isinstance(s, int) and not isinstance(s, bool) and 0 <= s < 2**32 for s in seeds)
+        if not seeds or not all(valid):
+            message = f"expected a non-empty list of integers in [0, 2**32), got {seeds!r}"
             raise self.error("benchmark.seeds", message)
         if len(set(seeds)) != len(seeds):
             raise self.error("benchmark.seeds", f"repeated seed in {seeds!r}")

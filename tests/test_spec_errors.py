@@ -83,6 +83,16 @@ CASES = {
         "benchmark.seeds",
         "list of integers",
     ),
+    "negative seed": (
+        GOOD.replace('budget = "5 steps"', "seeds = [-1]"),
+        "benchmark.seeds",
+        "[0, 2**32)",
+    ),
+    "benchmark name that is not a folder name": (
+        GOOD.replace('name = "bench"', 'name = "../elsewhere"'),
+        "benchmark.name",
+        "cannot name a results folder",
+    ),
     "missing dataset": (GOOD.replace('dataset = "ring-8"', ""), "benchmark.dataset", "missing"),
     "no entries": (GOOD.split("[[entry]]")[0], "entry", "no [[entry]] tables"),
     "entry without model": (GOOD.replace('model = "gan"', ""), "entry[0].model", "missing"),
