@@ -100,7 +100,10 @@ def run(
     spec = load_spec(spec_file, registry, overrides)
     console = _console()
     result = Sweep(spec, registry, out, force=force, console=console).execute()
-    console.print(f"{result.trained} run(s) trained, {result.skipped} reused from earlier records.")
+    console.print(
+        f"{result.trained} run(s) trained, {result.reevaluated} evaluated again from their "
+        f"checkpoints, {result.skipped} reused from earlier records."
+    )
     for path in result.files.values():
         console.print(f"wrote {path}")
     if result.failed:

@@ -25,6 +25,7 @@ class RunInfo:
     run_dir: Path
     config: dict[str, Any] = field(repr=False)
     config_hash: str
+    training_hash: str
 
 
 Work = Callable[[RunInfo], dict[str, Any]]

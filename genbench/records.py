@@ -47,6 +47,15 @@ def reusable(record: dict[str, Any] | None, config_hash: str) -> bool:
     )
 
 
+def trained_already(record: dict[str, Any] | None, training_hash: str) -> bool:
+    """Whether a record's training answers this configuration, whatever its evaluation."""
+    return (
+        record is not None
+        and record.get("training_hash") == training_hash
+        and record.get("status") in REUSABLE_STATUSES
+    )
+
+
 def find_records(results_dir: Path) -> list[dict[str, Any]]:
     """Every readable record under a benchmark's results folder."""
     records = []

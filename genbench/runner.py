@@ -1,6 +1,7 @@
 """The sweep runner: entries x seeds, each trained on the same budget, evaluated, recorded.
 
-Runs whose record already answers their configuration are skipped (`force` retrains). Data,
+Runs whose record already answers their configuration are skipped, and runs whose evaluation
+settings alone changed are evaluated again from their checkpoints (`force` retrains). Data,
 the feature extractor and the real reference features are prepared once per sweep, and only
 when something must train. A run that diverges or fails becomes a row; the sweep goes on.
 """
@@ -39,12 +40,13 @@ from genbench.records import (
     find_records,
     read_record,
     reusable,
+    trained_already,
     write_atomic,
     write_record,
 )
 from genbench.registry import Registry
 from genbench.results import Summary, print_summary, summarize, write_tables
-from genbench.spec import BenchmarkSpec, EntrySpec, config_hash
+from genbench.spec import BenchmarkSpec, EntrySpec, config_hash, training_hash
 from genbench.train import LogCallback, TrainOutcome, train
 
 CHECKPOINT_FILE = "checkpoint.pt"
@@ -55,6 +57,7 @@ SAMPLES_FILE = "samples.png"
 class SweepResult:
     results_dir: Path
     trained: int
+    reevaluated: int
     skipped: int
     summary: Summary
     files: dict[str, Path]
@@ -77,7 +80,8 @@ def plan_runs(spec: BenchmarkSpec, out: Path) -> list[RunInfo]:
         for seed in spec.seeds:
             config = spec.run_config(entry, seed)
             run_dir = out / spec.name / "runs" / folders[entry.name] / f"seed-{seed}"
-            runs.append(RunInfo(spec.name, entry.name, seed, run_dir, config, config_hash(config)))
+            hashes = config_hash(config), training_hash(config)
+            runs.append(RunInfo(spec.name, entry.name, seed, run_dir, config, *hashes))
     return runs
 
 
@@ -149,6 +153,7 @@ class Sweep:
 
     def execute(self) -> SweepResult:
         todo = self.pending()
+        reevaluated = 0
         if todo:
             self._prepared = self.prepare()
             self.results_dir.mkdir(parents=True, exist_ok=True)
@@ -159,6 +164,7 @@ class Sweep:
                 sweep_bar = progress.add_task(f"{self.spec.name}", total=len(todo), info="")
                 for record in executor.run(todo, self.work, self.spec.executor_params):
                     progress.advance(sweep_bar)
+                    reevaluated += record["training_reused"]
                     self._report(record)
         records = [r for r in find_records(self.results_dir) if self._planned(r)]
         summary = summarize(records, self.spec.description or self.spec.name)
@@ -170,7 +176,13 @@ class Sweep:
             if r["status"] == "failed"
         ]
         return SweepResult(
-            self.results_dir, len(todo), len(self.runs) - len(todo), summary, files, failed
+            results_dir=self.results_dir,
+            trained=len(todo) - reevaluated,
+            reevaluated=reevaluated,
+            skipped=len(self.runs) - len(todo),
+            summary=summary,
+            files=files,
+            failed=failed,
         )
 
     def _planned(self, record: dict[str, Any]) -> bool:
@@ -197,6 +209,8 @@ class Sweep:
             detail = f": {record['diverged']['reason']}"
         elif status == "failed":
             detail = f": {record['error']['message']}"
+        if record["training_reused"]:
+            detail += ", evaluated again from its checkpoint"
         train = record["train"]
         text = f"{record['entry']} seed {record['seed']} ({train['steps']} steps, "
         self.console.print(
@@ -216,8 +230,12 @@ class Sweep:
             if progress
             else None
         )
+        previous = None if self.force else read_record(run.run_dir)
         try:
-            self._train_and_evaluate(run, prepared, record, self._logger(run, bar))
+            if trained_already(previous, run.training_hash) and self._checkpoint(run).exists():
+                self._reuse_training(run, prepared, record, previous)
+            else:
+                self._train_and_evaluate(run, prepared, record, self._logger(run, bar))
         except Exception as exc:  # a failing run is a row in the table, not the end of the sweep
             record["status"] = "failed"
             record["error"] = {
@@ -237,17 +255,44 @@ class Sweep:
         self, run: RunInfo, prepared: _Prepared, record: dict[str, Any], on_log: LogCallback
     ) -> None:
         _seed_everything(run.seed)
-        _, entry = self._entries[run.entry]
-        family = self.registry.get("model", entry.model)
-        context = BuildContext(entry.params, prepared.data.sample_shape, prepared.device)
-        model = family.build(context)
+        model = self._build(run, prepared)
         outcome = train(model, prepared.data.train, self.spec.budget, on_log)
         record["train"] = _train_facts(outcome, model)
         record["status"] = outcome.status
-        _save_checkpoint(model, run, outcome)
+        _save_checkpoint(model, self._checkpoint(run), run, outcome)
         if outcome.status == "diverged":
             record["diverged"] = {"step": outcome.diverged_at, "reason": outcome.reason}
             return
+        self._evaluate(run, model, prepared, record)
+
+    def _reuse_training(
+        self, run: RunInfo, prepared: _Prepared, record: dict[str, Any], previous: dict[str, Any]
+    ) -> None:
+        """Only the evaluation settings changed: evaluate the saved generator again."""
+        for key in ("status", "train", "diverged"):
+            record[key] = previous[key]
+        record["training_reused"] = True
+        if record["status"] == "ok":
+            model = self._build(run, prepared)
+            state = torch.load(
+                self._checkpoint(run), map_location=prepared.device, weights_only=True
+            )
+            model.load_checkpoint(state)
+            self._evaluate(run, model, prepared, record)
+
+    def _build(self, run: RunInfo, prepared: _Prepared) -> AdversarialModel:
+        _, entry = self._entries[run.entry]
+        family = self.registry.get("model", entry.model)
+        return family.build(BuildContext(entry.params, prepared.data.sample_shape, prepared.device))
+
+    def _checkpoint(self, run: RunInfo) -> Path:
+        return run.run_dir / CHECKPOINT_FILE
+
+    def _evaluate(
+        self, run: RunInfo, model: AdversarialModel, prepared: _Prepared, record: dict[str, Any]
+    ) -> None:
+        # Seeded here, so that evaluating a checkpoint again draws the same samples.
+        _seed_everything(run.seed)
         started = time.perf_counter()
         fake = model.sample(prepared.evaluator.samples, self.spec.evaluation.batch_size)
         # An undefined value (e.g. reverse KL with no high-quality sample) is stored as null.
@@ -287,6 +332,8 @@ class Sweep:
             "status": "failed",
             "config": run.config,
             "config_hash": run.config_hash,
+            "training_hash": run.training_hash,
+            "training_reused": False,
             "model": {
                 "name": entry.model,
                 "plugin": self.registry.entry("model", entry.model).plugin,
@@ -330,11 +377,13 @@ def _train_facts(outcome: TrainOutcome, model: AdversarialModel) -> dict[str, An
     }
 
 
-def _save_checkpoint(model: AdversarialModel, run: RunInfo, outcome: TrainOutcome) -> None:
-    state = {**model.checkpoint(), "steps": outcome.steps, "config_hash": run.config_hash}
+def _save_checkpoint(
+    model: AdversarialModel, path: Path, run: RunInfo, outcome: TrainOutcome
+) -> None:
+    state = {**model.checkpoint(), "steps": outcome.steps, "training_hash": run.training_hash}
     buffer = io.BytesIO()
     torch.save(state, buffer)
-    write_atomic(run.run_dir / CHECKPOINT_FILE, buffer.getvalue())
+    write_atomic(path, buffer.getvalue())
 
 
 def _seed_everything(seed: int) -> None:

@@ -109,6 +109,12 @@ def config_hash(config: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def training_hash(config: Mapping[str, Any]) -> str:
+    """The hash of what determines training alone: a run whose evaluation settings changed
+    keeps its checkpoint and is only evaluated again."""
+    return config_hash({key: value for key, value in config.items() if key != "evaluation"})
+
+
 def load_spec(
     path: str | Path, registry: Registry, overrides: Overrides | None = None
 ) -> BenchmarkSpec:

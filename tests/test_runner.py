@@ -85,24 +85,46 @@ def test_record_holds_what_a_reader_needs(write_spec, tmp_path):
 
 def test_rerun_trains_only_runs_without_a_matching_record(write_spec, tmp_path):
     spec, out = write_spec(SPEC), tmp_path / "out"
-    assert "4 run(s) trained, 0 reused" in run_cli(str(spec), "--out", str(out))
+    assert "4 run(s) trained, 0 evaluated again" in run_cli(str(spec), "--out", str(out))
     paths = records(out)
     kept = {key: path.stat().st_mtime_ns for key, path in paths.items() if key != ("GAN", 1)}
     paths[("GAN", 1)].unlink()
     output = run_cli(str(spec), "--out", str(out))
-    assert "1 run(s) trained, 3 reused" in output
+    assert "1 run(s) trained, 0 evaluated again from their checkpoints, 3 reused" in output
     assert {key: records(out)[key].stat().st_mtime_ns for key in kept} == kept
     assert records(out)[("GAN", 1)].exists()
-    assert "4 run(s) trained, 0 reused" in run_cli(str(spec), "--out", str(out), "--force")
+    forced = run_cli(str(spec), "--out", str(out), "--force")
+    assert "4 run(s) trained, 0 evaluated again from their checkpoints, 0 reused" in forced
 
 
 def test_changed_configuration_retrains_and_table_shows_only_current_runs(write_spec, tmp_path):
     spec, out = write_spec(SPEC), tmp_path / "out"
     run_cli(str(spec), "--out", str(out), "--seeds", "0")
     output = run_cli(str(spec), "--out", str(out), "--seeds", "0", "--budget", "30 steps")
-    assert "2 run(s) trained, 0 reused" in output
+    assert "2 run(s) trained, 0 evaluated again from their checkpoints, 0 reused" in output
     table = pd.read_csv(out / "toy" / "results.csv")
     assert list(table["steps_mean"]) == [30, 30]
+
+
+def test_changed_evaluation_evaluates_saved_checkpoints_without_training(write_spec, tmp_path):
+    spec, out = write_spec(SPEC), tmp_path / "out"
+    run_cli(str(spec), "--out", str(out), "--seeds", "0")
+    before = {k: json.loads(p.read_text()) for k, p in records(out).items()}
+    checkpoints = {
+        k: (p.parent / "checkpoint.pt").stat().st_mtime_ns for k, p in records(out).items()
+    }
+    fewer_metrics = write_spec(SPEC.replace(', "mode-coverage"', ""))
+    output = run_cli(str(fewer_metrics), "--out", str(out), "--seeds", "0")
+    assert "0 run(s) trained, 2 evaluated again from their checkpoints, 0 reused" in output
+    for key, path in records(out).items():
+        record = json.loads(path.read_text())
+        assert record["training_reused"] is True
+        assert record["train"] == before[key]["train"]
+        assert set(record["metrics"]) == {"precision", "recall"}
+        # sampling is seeded at evaluation, so the saved generator scores exactly as before
+        assert record["metrics"]["recall"] == before[key]["metrics"]["recall"]
+        assert (path.parent / "checkpoint.pt").stat().st_mtime_ns == checkpoints[key]
+    assert "Modes" not in (out / "toy" / "table.md").read_text()
 
 
 def test_table_has_mean_and_std_over_seeds_and_marks_the_best(write_spec, tmp_path):

@@ -20,7 +20,7 @@ def test_smoke_benchmark_runs_end_to_end_and_prints_the_table(tmp_path):
     for label in ("FID", "Precision", "Recall", "Train time (s)", "Steps", "Status"):
         assert label in header
     assert "GAN (non-saturating)" in result.output and "GAN (minimax)" in result.output
-    assert "2 run(s) trained" in result.output
+    assert "2 run(s) trained, 0 evaluated again" in result.output
     records = [json.loads(p.read_text()) for p in out.glob("smoke/runs/*/*/record.json")]
     assert [r["status"] for r in records] == ["ok", "ok"]
     for record in records:
