@@ -11,12 +11,14 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from genbench.budget import Budget
+from genbench.devices import parse_device
 from genbench.errors import ParamError, SpecError, UnknownNameError, UserError, did_you_mean
 from genbench.params import Param, resolve_params
 from genbench.registry import KIND_LABELS, Registry
@@ -166,7 +168,7 @@ class _Validator:
             dataset_params=self.item_params("dataset", dataset, raw.get("dataset", {}), "dataset"),
             budget=self._budget(bench["budget"], "--budget" if overrides.budget else None),
             seeds=self._seeds(bench["seeds"]),
-            device=bench["device"],
+            device=self._device(bench["device"], "--device" if overrides.device else None),
             executor=executor.name,
             executor_params=self.item_params(
                 "executor", executor, raw.get("executor", {}), "executor"
@@ -192,12 +194,24 @@ class _Validator:
         return bench
 
     def _budget(self, text: str, option: str | None) -> Budget:
-        try:
+        with self._blame("benchmark.budget", option):
             return Budget.parse(text)
+
+    def _device(self, name: str, option: str | None) -> str:
+        with self._blame("benchmark.device", option):
+            parse_device(name)
+        return name
+
+    @contextmanager
+    def _blame(self, key: str, option: str | None) -> Iterator[None]:
+        """Attribute a UserError to the command-line option that gave the value, else to the
+        spec's key."""
+        try:
+            yield
         except UserError as exc:
             if option:
                 raise UserError(f"{option}: {exc}") from None
-            raise self.error("benchmark.budget", str(exc)) from None
+            raise self.error(key, str(exc)) from None
 
     def _seeds(self, seeds: list[Any]) -> tuple[int, ...]:
         valid = (isinstance(s, int) and not isinstance(s, bool) and 0 <= s < 2**32 for s in seeds)

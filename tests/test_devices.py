@@ -26,3 +26,11 @@ def test_unusable_devices_are_user_errors(monkeypatch, name, message):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     with pytest.raises(UserError, match=message):
         resolve_device(name)
+
+
+def test_missing_cuda_index_is_a_user_error(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    assert resolve_device("cuda:0") == torch.device("cuda:0")
+    with pytest.raises(UserError, match="only 1 CUDA device"):
+        resolve_device("cuda:3")

@@ -93,6 +93,11 @@ CASES = {
         "benchmark.name",
         "cannot name a results folder",
     ),
+    "unknown device": (
+        GOOD.replace('budget = "5 steps"', 'device = "cuda0"'),
+        "benchmark.device",
+        "unknown device",
+    ),
     "missing dataset": (GOOD.replace('dataset = "ring-8"', ""), "benchmark.dataset", "missing"),
     "no entries": (GOOD.split("[[entry]]")[0], "entry", "no [[entry]] tables"),
     "entry without model": (GOOD.replace('model = "gan"', ""), "entry[0].model", "missing"),
@@ -154,7 +159,7 @@ def test_missing_spec_file_is_one_line(tmp_path, results):
     [
         ("--budget", "soon", "--budget: invalid budget 'soon'"),
         ("--seeds", "a,b", "--seeds: invalid 'a,b'"),
-        ("--device", "tpu", "unknown device 'tpu'"),
+        ("--device", "tpu", "--device: unknown device 'tpu'"),
         ("--executor", "slurm", "unknown executor 'slurm'"),
     ],
 )
