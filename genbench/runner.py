@@ -69,7 +69,7 @@ class _Prepared:
     device: torch.device
     data: LoadedData
     evaluator: Evaluator
-    feature_info: dict[str, Any]
+    record_facts: dict[str, Any]
 
 
 def plan_runs(spec: BenchmarkSpec, out: Path) -> list[RunInfo]:
@@ -149,7 +149,9 @@ class Sweep:
                 data, extractor, metrics, evaluation.samples, evaluation.batch_size
             )
             evaluator.preflight()
-        return _Prepared(device, data, evaluator, {"name": factory.name, "info": extractor.info})
+        features = {"name": factory.name, "info": extractor.info}
+        facts = self._record_facts(device, data, evaluator, features)
+        return _Prepared(device, data, evaluator, facts)
 
     def execute(self) -> SweepResult:
         todo = self.pending()
@@ -317,12 +319,6 @@ class Sweep:
 
     def _new_record(self, run: RunInfo, prepared: _Prepared) -> dict[str, Any]:
         index, entry = self._entries[run.entry]
-        metric_columns = [
-            asdict(column)
-            for name in self.spec.evaluation.metrics
-            for column in self.registry.get("metric", name).columns
-        ]
-        data = prepared.data
         return {
             "benchmark": run.benchmark,
             "entry": run.entry,
@@ -338,6 +334,19 @@ class Sweep:
                 "name": entry.model,
                 "plugin": self.registry.entry("model", entry.model).plugin,
             },
+            **prepared.record_facts,
+            "train": {"seconds": 0.0, "steps": 0, "critic_steps": 0, "samples_per_second": 0.0},
+            "metrics": {},
+            "diverged": None,
+            "error": None,
+            "started_at": _now(),
+        }
+
+    def _record_facts(
+        self, device: torch.device, data: LoadedData, evaluator: Evaluator, features: dict[str, Any]
+    ) -> dict[str, Any]:
+        """What every record of this sweep shares, computed once (hashing the data is not free)."""
+        return {
             "dataset": {
                 "name": self.spec.dataset,
                 "source": data.source,
@@ -345,22 +354,21 @@ class Sweep:
                 "fingerprint": data.fingerprint(),
                 "train_size": len(data.train),
             },
-            "features": prepared.feature_info,
-            "eval_samples": prepared.evaluator.samples,
-            "columns": metric_columns,
-            "device": str(prepared.device),
-            "machine": environment.machine(prepared.device),
+            "features": features,
+            "eval_samples": evaluator.samples,
+            "columns": [
+                asdict(column)
+                for name in self.spec.evaluation.metrics
+                for column in self.registry.get("metric", name).columns
+            ],
+            "device": str(device),
+            "machine": environment.machine(device),
             "versions": environment.versions(),
             "plugins": {
                 info.name: f"{info.distribution} {info.version}"
                 for info in self.registry.plugins
                 if info.error is None
             },
-            "train": {"seconds": 0.0, "steps": 0, "critic_steps": 0, "samples_per_second": 0.0},
-            "metrics": {},
-            "diverged": None,
-            "error": None,
-            "started_at": _now(),
         }
 
 
