@@ -14,7 +14,6 @@ import torch
 from genbench.data import LoadedData
 from genbench.features import Extractor
 from genbench.metric import Metric, MetricInputs
-from genbench.model import AdversarialModel
 
 REFERENCE_SEED = 0
 
@@ -70,9 +69,6 @@ class Evaluator:
     def score(self, fake_samples: torch.Tensor) -> dict[str, float]:
         """Every metric's values for `fake_samples` (as many as the reference set)."""
         return self._compute(self.real_samples, self.real_features, fake_samples)
-
-    def evaluate(self, model: AdversarialModel) -> dict[str, float]:
-        return self.score(model.sample(self.samples, self.batch_size))
 
     def preflight(self) -> None:
         """Run every metric on a small real-vs-real split, so an extractor or metric that

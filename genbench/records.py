@@ -40,18 +40,18 @@ def read_record(run_dir: Path) -> dict[str, Any] | None:
 
 def reusable(record: dict[str, Any] | None, config_hash: str) -> bool:
     """Whether a finished record answers this configuration (failed runs are retried)."""
-    return (
-        record is not None
-        and record.get("config_hash") == config_hash
-        and record.get("status") in REUSABLE_STATUSES
-    )
+    return _finished_with(record, "config_hash", config_hash)
 
 
 def trained_already(record: dict[str, Any] | None, training_hash: str) -> bool:
     """Whether a record's training answers this configuration, whatever its evaluation."""
+    return _finished_with(record, "training_hash", training_hash)
+
+
+def _finished_with(record: dict[str, Any] | None, key: str, value: str) -> bool:
     return (
         record is not None
-        and record.get("training_hash") == training_hash
+        and record.get(key) == value
         and record.get("status") in REUSABLE_STATUSES
     )
 
