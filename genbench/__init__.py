@@ -6,12 +6,13 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from genbench.data import Dataset, DatasetRequest, LoadedData
+from genbench.divergence import Divergence, FDivergence
 from genbench.errors import UserError
 from genbench.executors import Executor, RunInfo
 from genbench.features import Extractor, ExtractorRequest, FeatureExtractor
 from genbench.hookspecs import hookimpl
-from genbench.metric import Column, Metric, MetricInputs
-from genbench.model import AdversarialModel, BuildContext, ModelFamily
+from genbench.metric import Column, Curve, Metric, MetricInputs
+from genbench.model import AdversarialModel, BuildContext, InitSource, ModelFamily
 from genbench.params import Param
 from genbench.prior import LatentPrior, Prior
 from genbench.registry import current
@@ -37,12 +38,16 @@ __all__ = [
     "AdversarialModel",
     "BuildContext",
     "Column",
+    "Curve",
     "Dataset",
     "DatasetRequest",
+    "Divergence",
     "Executor",
     "Extractor",
     "ExtractorRequest",
+    "FDivergence",
     "FeatureExtractor",
+    "InitSource",
     "LatentPrior",
     "LoadedData",
     "Metric",

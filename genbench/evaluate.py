@@ -13,7 +13,7 @@ import torch
 
 from genbench.data import LoadedData
 from genbench.features import Extractor
-from genbench.metric import Metric, MetricInputs
+from genbench.metric import Curve, Metric, MetricInputs
 
 REFERENCE_SEED = 0
 
@@ -24,6 +24,14 @@ class MetricRequest:
 
     metric: Metric
     params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Every metric's numbers, and the curves some metrics add."""
+
+    values: dict[str, float]
+    curves: dict[str, Curve]
 
 
 @torch.no_grad()
@@ -66,7 +74,7 @@ class Evaluator:
             )
         return self._real_features
 
-    def score(self, fake_samples: torch.Tensor) -> dict[str, float]:
+    def score(self, fake_samples: torch.Tensor) -> Scores:
         """Every metric's values for `fake_samples` (as many as the reference set)."""
         return self._compute(self.real_samples, self.real_features, fake_samples)
 
@@ -79,7 +87,7 @@ class Evaluator:
 
     def _compute(
         self, real_samples: torch.Tensor, real_features: torch.Tensor, fake_samples: torch.Tensor
-    ) -> dict[str, float]:
+    ) -> Scores:
         inputs = MetricInputs(
             real_features=real_features,
             fake_features=extract_features(self.extractor, fake_samples, self.batch_size),
@@ -88,6 +96,11 @@ class Evaluator:
             data=self.data,
         )
         values: dict[str, float] = {}
+        curves: dict[str, Curve] = {}
         for request in self.metrics:
-            values.update(request.metric.compute(inputs, request.params))
-        return {key: float(value) for key, value in values.items()}
+            for key, value in request.metric.compute(inputs, request.params).items():
+                if isinstance(value, Curve):
+                    curves[key] = value
+                else:
+                    values[key] = float(value)
+        return Scores(values, curves)

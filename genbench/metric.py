@@ -26,6 +26,18 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Curve:
+    """A curve a metric reports besides its numbers (e.g. a PRD curve), saved in the run's
+    record and drawn once per benchmark with every entry's curve; `x` and `y` have equal
+    length."""
+
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+    x_label: str
+    y_label: str
+
+
+@dataclass(frozen=True)
 class MetricInputs:
     """Real and generated samples with their features (N, D), on one device."""
 
@@ -38,10 +50,11 @@ class MetricInputs:
 
 @dataclass(frozen=True)
 class Metric:
-    """A registered metric; `compute` returns a value for each of its `columns`' keys."""
+    """A registered metric; `compute` returns a float for each of its `columns`' keys and may
+    add `Curve`s under other keys."""
 
     name: str
     description: str
     columns: tuple[Column, ...]
-    compute: Callable[[MetricInputs, dict[str, Any]], dict[str, float]]
+    compute: Callable[[MetricInputs, dict[str, Any]], dict[str, float | Curve]]
     params: tuple[Param, ...] = ()

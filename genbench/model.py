@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import torch
 from torch import nn
@@ -20,12 +20,27 @@ from genbench.prior import LatentPrior
 
 
 @dataclass(frozen=True)
+class InitSource:
+    """The trained entry a model starts from (the spec's `init_from`), same seed.
+
+    `load()` rebuilds that entry's model from its checkpoint, prior included, so a fine-tuning
+    family takes over exactly the networks and latent distribution that were evaluated.
+    """
+
+    entry: str
+    model: str
+    load: Callable[[], AdversarialModel]
+
+
+@dataclass(frozen=True)
 class BuildContext:
-    """What a model builder gets: validated parameters and the data's sample shape."""
+    """What a model builder gets: validated parameters, the data's sample shape and, for an
+    entry with `init_from`, the trained model to start from."""
 
     params: dict[str, Any]
     sample_shape: tuple[int, ...]
     device: torch.device
+    init: InitSource | None = None
 
 
 class AdversarialModel(nn.Module):
@@ -60,6 +75,10 @@ class AdversarialModel(nn.Module):
 
     def generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
+
+    def begin_step(self, generator_step: int) -> None:
+        """Called before generator update number `generator_step` (0-based) and its critic
+        updates; a schedule (e.g. a warm-start divergence switch) goes here."""
 
     def critic_steps(self, generator_step: int) -> int:
         """Critic updates before generator update number `generator_step` (0-based)."""
@@ -105,9 +124,14 @@ class AdversarialModel(nn.Module):
 
 @dataclass(frozen=True)
 class ModelFamily:
-    """A registered model family; `build` makes a fresh model on `context.device`."""
+    """A registered model family; `build` makes a fresh model on `context.device`.
+
+    `init_from` says whether an entry of this family may ("optional"), must ("required") or
+    cannot ("never") start from another entry's trained model; the spec validator enforces it.
+    """
 
     name: str
     description: str
     build: Callable[[BuildContext], AdversarialModel]
     params: tuple[Param, ...] = ()
+    init_from: Literal["never", "optional", "required"] = "never"

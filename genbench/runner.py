@@ -299,7 +299,8 @@ class Sweep:
         fake = model.sample(prepared.evaluator.samples, self.spec.evaluation.batch_size)
         # An undefined value (e.g. reverse KL with no high-quality sample) is stored as null.
         scores = prepared.evaluator.score(fake)
-        record["metrics"] = {k: v if math.isfinite(v) else None for k, v in scores.items()}
+        record["metrics"] = {k: v if math.isfinite(v) else None for k, v in scores.values.items()}
+        record["curves"] = {key: asdict(curve) for key, curve in scores.curves.items()}
         record["eval_seconds"] = time.perf_counter() - started
         save_samples(fake, prepared.evaluator.real_samples, run.run_dir / SAMPLES_FILE, run.entry)
 
@@ -337,6 +338,7 @@ class Sweep:
             **prepared.record_facts,
             "train": {"seconds": 0.0, "steps": 0, "critic_steps": 0, "samples_per_second": 0.0},
             "metrics": {},
+            "curves": {},
             "diverged": None,
             "error": None,
             "started_at": _now(),

@@ -50,6 +50,7 @@ def train(
     outcome = TrainOutcome(status="ok", steps=0, critic_steps=0, seconds=0.0)
     clock.start()
     while not budget.exhausted(outcome.steps, clock.seconds):
+        model.begin_step(outcome.steps)
         n_critic = model.critic_steps(outcome.steps)
         d_loss = _update_critic(model, data, n_critic)
         g_loss = _update_generator(model)

@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 
 import genbench
-from genbench_gan.common import COMMON_PARAMS, build_parts
+from genbench_gan.common import build_parts, common_params
 
 EVENTS = []
 
@@ -125,7 +125,7 @@ def genbench_register_divergences(register):
 @genbench.hookimpl
 def genbench_register_models(register):
     params = (genbench.Param("divergence", "least-squares", "objective", refers_to="divergence"),
-              *COMMON_PARAMS)
+              *common_params())
     register(genbench.ModelFamily("divergence-gan", "A GAN on any divergence.", build, params))
 
 

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 import genbench
-from genbench_gan.common import COMMON_PARAMS, adam, build_parts
+from genbench_gan.common import build_optimizers, build_parts, common_params
 
 GENERATOR_LOSSES = ("non-saturating", "minimax")
 
@@ -36,23 +36,18 @@ PARAMS = (
     genbench.Param(
         "generator_loss", "non-saturating", "generator objective", choices=GENERATOR_LOSSES
     ),
-    *COMMON_PARAMS,
-    genbench.Param("lr_g", 2e-4, "generator learning rate (Adam)", minimum=0.0),
-    genbench.Param("lr_d", 2e-4, "critic learning rate (Adam)", minimum=0.0),
-    genbench.Param("betas", (0.5, 0.999), "Adam betas"),
+    *common_params(),
 )
 
 
 def build_vanilla_gan(context: genbench.BuildContext) -> VanillaGAN:
     params = context.params
     parts = build_parts(context)
-    g_params = [*parts.generator.parameters(), *parts.prior.parameters()]
     return VanillaGAN(
         parts.generator,
         parts.critic,
         parts.prior,
-        adam(g_params, params["lr_g"], params["betas"]),
-        adam(parts.critic.parameters(), params["lr_d"], params["betas"]),
+        *build_optimizers(parts, params),
         batch_size=params["batch_size"],
         n_critic=params["n_critic"],
         generator_objective=params["generator_loss"],
