@@ -192,10 +192,16 @@ def _items_table(rows: list[dict[str, Any]], kind: str) -> Table:
 
 
 def _describe_param(param: dict[str, Any]) -> str:
-    default = "auto" if param["default"] is None else repr(param["default"])
+    default = repr(param["default"])
+    if param["default"] is None:
+        default = "off" if "fields" in param else "auto"
     choices = f", one of {', '.join(map(str, param['choices']))}" if "choices" in param else ""
     text = escape(f"{param['name']} = {default} ({param['type']}{choices})")
-    return f"{text}\n  [dim]{escape(param['help'])}[/]"
+    fields = "".join(
+        "\n  " + _describe_param({**field, "name": f"{param['name']}.{field['name']}"})
+        for field in param.get("fields", ())
+    )
+    return f"{text}\n  [dim]{escape(param['help'])}[/]{fields}"
 
 
 @cli.command()

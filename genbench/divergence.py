@@ -7,7 +7,7 @@ conjugate f* and the output activation g_f; both losses follow from them.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import torch
 
@@ -28,7 +28,8 @@ class FDivergence:
     """D_f(P||Q) = E_Q[f(p/q)] through its variational bound (Nowozin et al. 2016):
     D_f >= sup_T E_P[T] - E_Q[f*(T)], with T = g_f(v) kept inside dom f* by the activation.
 
-    Subclasses set `name` and `description` and implement `f`, `f_star` and `activation`;
+    Subclasses set `name` and `description` and implement `f`, `f_star` and `activation`
+    (and `configure`, if they declare `params`);
     `ratio` (grad f*, the likelihood-ratio estimate p/q at the optimum) has an autograd default
     that a closed form may replace.
     """
@@ -36,6 +37,11 @@ class FDivergence:
     name: str = ""
     description: str = ""
     params: tuple[Param, ...] = ()
+
+    def configure(self, params: dict[str, Any]) -> FDivergence:
+        """This divergence with its declared `params` set (e.g. the PR divergence's lambda);
+        one without parameters is itself."""
+        return self
 
     def f(self, u: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
@@ -46,6 +52,11 @@ class FDivergence:
     def activation(self, v: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
 
+    def conjugate_of_activation(self, v: torch.Tensor) -> torch.Tensor:
+        """f*(g_f(v)); a closed form may replace it where composing the two loses precision
+        (e.g. g_f(v) rounding onto the edge of dom f* for a confident critic in float32)."""
+        return self.f_star(self.activation(v))
+
     def ratio(self, t: torch.Tensor) -> torch.Tensor:
         """grad f*(t): at the optimal critic, T*(x) = f'(p(x)/q(x)), so this recovers p/q."""
         with torch.enable_grad():
@@ -55,7 +66,7 @@ class FDivergence:
 
     def bound(self, v_real: torch.Tensor, v_fake: torch.Tensor) -> torch.Tensor:
         """The variational lower bound E_P[T] - E_Q[f*(T)] that the critic maximises."""
-        return self.activation(v_real).mean() - self.f_star(self.activation(v_fake)).mean()
+        return self.activation(v_real).mean() - self.conjugate_of_activation(v_fake).mean()
 
     def discriminator_loss(self, v_real: torch.Tensor, v_fake: torch.Tensor) -> torch.Tensor:
         return -self.bound(v_real, v_fake)
@@ -67,4 +78,4 @@ class FDivergence:
     def saddle_generator_loss(self, v_fake: torch.Tensor) -> torch.Tensor:
         """The saddle-point form: the generator minimises the bound, i.e. maximises
         E_Q[f*(g_f(v))]."""
-        return -self.f_star(self.activation(v_fake)).mean()
+        return -self.conjugate_of_activation(v_fake).mean()

@@ -40,7 +40,8 @@ def genbench_register_models(register: Callable[[ModelFamily], None]) -> None:
 @hookspec
 def genbench_register_divergences(register: Callable[[Divergence], None]) -> None:
     """Register divergences: objects with `discriminator_loss(v_real, v_fake)` and
-    `generator_loss(v_fake)` on the critic's raw output."""
+    `generator_loss(v_fake)` on the critic's raw output. An f-divergence subclasses
+    `genbench.FDivergence` and supplies only `f`, `f_star` and `activation`."""
 
 
 @hookspec

@@ -12,7 +12,15 @@ from typing import Any
 
 from genbench.errors import ParamError, did_you_mean
 
-_TYPE_NAMES = {bool: "bool", int: "int", float: "float", str: "str", list: "list", tuple: "list"}
+_TYPE_NAMES = {
+    bool: "bool",
+    int: "int",
+    float: "float",
+    str: "str",
+    list: "list",
+    tuple: "list",
+    dict: "table",
+}
 
 
 @dataclass(frozen=True)
@@ -24,7 +32,9 @@ class Param:
     accepts a list of the same length whose items have the default items' types. `refers_to`
     names a registry kind ("prior", "divergence", ...) when the value is an item's name, so the
     spec validator can reject an unknown one before anything trains; `minimum` is the smallest
-    valid number, checked with the type.
+    valid number, checked with the type. A parameter with `fields` takes a table whose keys are
+    those fields (checked the same way, missing ones defaulted); its default is usually None,
+    meaning "off".
     """
 
     name: str
@@ -34,6 +44,7 @@ class Param:
     choices: tuple[Any, ...] | None = None
     refers_to: str | None = None
     minimum: float | None = None
+    fields: tuple[Param, ...] = ()
 
     @property
     def value_type(self) -> type:
@@ -45,6 +56,8 @@ class Param:
 
     @property
     def type_name(self) -> str:
+        if self.fields:
+            return "table or off" if self.default is None else "table"
         name = _TYPE_NAMES.get(self.value_type, self.value_type.__name__)
         return name if self.default is not None or self.type is None else f"{name} or auto"
 
@@ -53,6 +66,10 @@ class Param:
         expected = self.value_type
         if value is None and self.default is None:
             return None
+        if self.fields:
+            if not isinstance(value, dict):
+                raise ParamError(key, f"expected a table, got {_describe(value)}")
+            return resolve_params(self.fields, value, f"{self.name!r}", prefix=f"{key}.")
         if isinstance(self.default, tuple):
             value = self._check_tuple(value, key)
         elif expected is float and isinstance(value, int) and not isinstance(value, bool):
@@ -111,6 +128,7 @@ def describe_params(declared: Sequence[Param]) -> list[dict[str, Any]]:
             "help": p.help,
             **({"choices": list(p.choices)} if p.choices else {}),
             **({"minimum": p.minimum} if p.minimum is not None else {}),
+            **({"fields": describe_params(p.fields)} if p.fields else {}),
         }
         for p in declared
     ]

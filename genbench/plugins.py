@@ -24,8 +24,10 @@ AUTOLOAD_ENV = "GENBENCH_DISABLE_PLUGIN_AUTOLOAD"
 BUILTIN_MODULES = (
     "genbench.executors",
     "genbench_data",
+    "genbench_fgan",
     "genbench_gan",
     "genbench_metrics",
+    "genbench_prdiv",
 )
 
 

@@ -30,10 +30,11 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from genbench import environment
 from genbench.data import DatasetRequest, LoadedData
 from genbench.devices import resolve_device
+from genbench.errors import UserError
 from genbench.evaluate import Evaluator, MetricRequest
 from genbench.executors import RunInfo
 from genbench.features import ExtractorRequest
-from genbench.model import AdversarialModel, BuildContext
+from genbench.model import AdversarialModel, BuildContext, InitSource
 from genbench.plots import save_samples
 from genbench.records import (
     RECORD_FILE,
@@ -73,10 +74,11 @@ class _Prepared:
 
 
 def plan_runs(spec: BenchmarkSpec, out: Path) -> list[RunInfo]:
-    """Every (entry, seed) run of the spec, in spec order."""
+    """Every (entry, seed) run of the spec, in spec order except that an entry's runs come
+    after those of the entry it starts from (`init_from`)."""
     folders = _entry_folders(spec.entries)
     runs = []
-    for entry in spec.entries:
+    for entry in spec.training_order():
         for seed in spec.seeds:
             config = spec.run_config(entry, seed)
             run_dir = out / spec.name / "runs" / folders[entry.name] / f"seed-{seed}"
@@ -276,16 +278,39 @@ class Sweep:
         record["training_reused"] = True
         if record["status"] == "ok":
             model = self._build(run, prepared)
-            state = torch.load(
-                self._checkpoint(run), map_location=prepared.device, weights_only=True
-            )
-            model.load_checkpoint(state)
+            path = self._checkpoint(run)
+            model.load_checkpoint(torch.load(path, map_location=prepared.device, weights_only=True))
             self._evaluate(run, model, prepared, record)
 
     def _build(self, run: RunInfo, prepared: _Prepared) -> AdversarialModel:
         _, entry = self._entries[run.entry]
         family = self.registry.get("model", entry.model)
-        return family.build(BuildContext(entry.params, prepared.data.sample_shape, prepared.device))
+        init = None
+        if entry.init_from is not None:
+            parent = self._run_of(entry.init_from, run.seed)
+            parent_model = self._entries[parent.entry][1].model
+            init = InitSource(
+                parent.entry, parent_model, lambda: self._load_trained(parent, prepared)
+            )
+        context = BuildContext(entry.params, prepared.data.sample_shape, prepared.device, init)
+        return family.build(context)
+
+    def _run_of(self, entry: str, seed: int) -> RunInfo:
+        return next(run for run in self.runs if run.entry == entry and run.seed == seed)
+
+    def _load_trained(self, run: RunInfo, prepared: _Prepared) -> AdversarialModel:
+        """The trained model of `run`, rebuilt from its checkpoint, for an entry that starts
+        from it; a run that did not finish training is this run's failure, said plainly."""
+        record = read_record(run.run_dir)
+        path = self._checkpoint(run)
+        source = f"{run.entry!r} seed {run.seed}"
+        if not trained_already(record, run.training_hash) or not path.exists():
+            raise UserError(f"{source} has no trained checkpoint to start from")
+        if record["status"] != "ok":
+            raise UserError(f"{source} {record['status']}; cannot start from it")
+        model = self._build(run, prepared)
+        model.load_checkpoint(torch.load(path, map_location=prepared.device, weights_only=True))
+        return model
 
     def _checkpoint(self, run: RunInfo) -> Path:
         return run.run_dir / CHECKPOINT_FILE

@@ -47,6 +47,7 @@ EVALUATION_KEYS = (
     Param("params", {}, "per-metric or per-extractor parameters: [evaluation.params.<name>]"),
 )
 ENTRY_KEYS = ("name", "model")
+INIT_FROM = "init_from"
 _NAME = re.compile(r"^(?!\.+$)[A-Za-z0-9_.-]+$")
 TABLES = ("benchmark", "dataset", "evaluation", "executor", "entry")
 
@@ -63,9 +64,12 @@ class Overrides:
 
 @dataclass(frozen=True)
 class EntrySpec:
+    """One entry; `init_from` names the entry whose trained model (same seed) it starts from."""
+
     name: str
     model: str
     params: dict[str, Any]
+    init_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,9 +98,16 @@ class BenchmarkSpec:
     evaluation: EvaluationSpec
     entries: tuple[EntrySpec, ...] = field(default_factory=tuple)
 
+    def entry(self, name: str) -> EntrySpec:
+        return next(entry for entry in self.entries if entry.name == name)
+
     def run_config(self, entry: EntrySpec, seed: int) -> dict[str, Any]:
-        """What determines a run's result; its hash decides whether a record can be reused."""
-        return {
+        """What determines a run's result; its hash decides whether a record can be reused.
+
+        An entry that starts from another includes that run's training hash, so retraining
+        the starting entry retrains everything built on it.
+        """
+        config = {
             "benchmark": self.name,
             "dataset": {"name": self.dataset, "params": self.dataset_params},
             "entry": asdict(entry),
@@ -104,6 +115,25 @@ class BenchmarkSpec:
             "budget": str(self.budget),
             "evaluation": asdict(self.evaluation),
         }
+        if entry.init_from is not None:
+            parent = self.run_config(self.entry(entry.init_from), seed)
+            config["init_from"] = {"entry": entry.init_from, "training_hash": training_hash(parent)}
+        return config
+
+    def training_order(self) -> tuple[EntrySpec, ...]:
+        """Entries in spec order, except that an entry comes after the one it starts from."""
+        ordered: list[EntrySpec] = []
+
+        def visit(entry: EntrySpec) -> None:
+            if entry in ordered:
+                return
+            if entry.init_from is not None:
+                visit(self.entry(entry.init_from))
+            ordered.append(entry)
+
+        for entry in self.entries:
+            visit(entry)
+        return tuple(ordered)
 
 
 def config_hash(config: Mapping[str, Any]) -> str:
@@ -235,15 +265,27 @@ class _Validator:
             raise self.error(key, "must be a table of parameters")
         owner = f"{KIND_LABELS[kind]} {item.name!r}"
         params = resolve_params(item.params, given, owner, prefix=f"{key}.")
-        for param in item.params:
-            if param.refers_to and params[param.name] is not None:
-                target = self.lookup(param.refers_to, params[param.name], f"{key}.{param.name}")
+        self._check_references(item.params, params, key)
+        return params
+
+    def _check_references(
+        self, declared: tuple[Param, ...], params: dict[str, Any], key: str
+    ) -> None:
+        """Names of registry items (in tables too) exist; a `<name>_params` companion is
+        resolved against the item it names."""
+        for param in declared:
+            value = params[param.name]
+            if value is None:
+                continue
+            if param.fields:
+                self._check_references(param.fields, value, f"{key}.{param.name}")
+            if param.refers_to:
+                target = self.lookup(param.refers_to, value, f"{key}.{param.name}")
                 companion = f"{param.name}_params"
                 if companion in params:
                     params[companion] = self.item_params(
                         param.refers_to, target, params[companion], f"{key}.{companion}"
                     )
-        return params
 
     def _evaluation(self, given: Any) -> EvaluationSpec:
         values = self._section({"evaluation": given}, "evaluation", EVALUATION_KEYS)
@@ -298,9 +340,38 @@ class _Validator:
             if any(s.name == name for s in specs):
                 raise self.error(f"{key}.name", f"duplicate entry name {name!r}")
             model = self.lookup("model", entry["model"], f"{key}.model")
-            given = {k: v for k, v in entry.items() if k not in ENTRY_KEYS}
-            specs.append(EntrySpec(name, model.name, self.item_params("model", model, given, key)))
+            given = {k: v for k, v in entry.items() if k not in (*ENTRY_KEYS, INIT_FROM)}
+            params = self.item_params("model", model, given, key)
+            specs.append(EntrySpec(name, model.name, params, entry.get(INIT_FROM)))
+        for index, spec in enumerate(specs):
+            self._check_init_from(index, spec, specs)
         return tuple(specs)
+
+    def _check_init_from(self, index: int, entry: EntrySpec, entries: list[EntrySpec]) -> None:
+        """`init_from` names another entry, without a cycle, and the model accepts it."""
+        key = f"entry[{index}].{INIT_FROM}"
+        family = self.registry.get("model", entry.model)
+        if entry.init_from is None:
+            if family.init_from == "required":
+                message = f"missing; model {entry.model!r} fine-tunes a trained entry: name one"
+                raise self.error(key, message)
+            return
+        if family.init_from == "never":
+            raise self.error(key, f"model {entry.model!r} trains from scratch; remove this key")
+        if not isinstance(entry.init_from, str):
+            raise self.error(key, f"expected an entry name (string), got {entry.init_from!r}")
+        names = {other.name: other for other in entries}
+        if entry.init_from not in names:
+            hint = did_you_mean(entry.init_from, [n for n in names if n != entry.name])
+            raise self.error(key, f"no entry {entry.init_from!r}; {hint}")
+        chain = [entry.name]
+        current: EntrySpec | None = names[entry.init_from]
+        while current is not None:
+            if current.name in chain:
+                cycle = " -> ".join([*chain, current.name])
+                raise self.error(key, f"entries start from each other in a cycle: {cycle}")
+            chain.append(current.name)
+            current = names.get(current.init_from)
 
 
 def _data_root(given: str) -> Path:

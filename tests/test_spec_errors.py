@@ -107,6 +107,38 @@ CASES = {
         "duplicate",
     ),
     "invalid TOML": (GOOD + "\n[[entry]\n", "", "invalid TOML"),
+    "unknown divergence in a table parameter": (
+        GOOD.replace('model = "gan"', 'model = "fgan"\nwarm_start = { divergence = "j-s" }'),
+        "entry[0].warm_start.divergence",
+        "unknown divergence",
+    ),
+    "unknown key in a table parameter": (
+        GOOD.replace('model = "gan"', 'model = "fgan"\nwarm_start = { step = 5 }'),
+        "entry[0].warm_start.step",
+        "did you mean 'steps'",
+    ),
+    "init_from an unknown entry": (
+        GOOD + '\n[[entry]]\nname = "PR"\nmodel = "pr-optimizer"\ninit_from = "GAM"\n',
+        "entry[1].init_from",
+        "did you mean 'GAN'",
+    ),
+    "init_from on a model that trains from scratch": (
+        GOOD + '\n[[entry]]\nname = "B"\nmodel = "gan"\ninit_from = "GAN"\n',
+        "entry[1].init_from",
+        "trains from scratch",
+    ),
+    "fine-tuning model without init_from": (
+        GOOD + '\n[[entry]]\nname = "PR"\nmodel = "pr-optimizer"\n',
+        "entry[1].init_from",
+        "missing",
+    ),
+    "entries starting from each other": (
+        GOOD
+        + '\n[[entry]]\nname = "A"\nmodel = "pr-optimizer"\ninit_from = "B"\n'
+        + '\n[[entry]]\nname = "B"\nmodel = "pr-optimizer"\ninit_from = "A"\n',
+        "entry[1].init_from",
+        "cycle: A -> B -> A",
+    ),
 }
 
 

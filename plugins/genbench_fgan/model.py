@@ -1,0 +1,138 @@
+"""The f-GAN model: a GAN whose objective is any registered divergence, by name.
+
+The critic maximises the divergence's variational bound; the generator uses the non-saturating
+form by default (maximise E_Q[g_f(v)], as Nowozin et al. do in practice) or the saddle form.
+The seeds' stabilisers are options: critic weight decay, gradient-norm clipping and a warm
+start on another divergence for the first steps (e.g. Jensen-Shannon before KL, whose
+exponential conjugate explodes while the critic is still poor).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+import genbench
+from genbench.params import resolve_params
+from genbench_gan.common import build_optimizers, build_parts, common_params
+
+GENERATOR_LOSSES = ("non-saturating", "saddle")
+
+
+class FGAN(genbench.AdversarialModel):
+    def __init__(
+        self,
+        *args: Any,
+        divergence: Any,
+        generator_objective: str,
+        grad_clip: float,
+        warm_start: tuple[Any, int] | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.divergence = divergence
+        self.generator_objective = generator_objective
+        self.grad_clip = grad_clip
+        self.warm_start = warm_start
+        self.active = divergence
+
+    def begin_step(self, generator_step: int) -> None:
+        warm = self.warm_start
+        self.active = warm[0] if warm is not None and generator_step < warm[1] else self.divergence
+
+    def critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        return self.active.discriminator_loss(self.critic(real), self.critic(fake))
+
+    def generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
+        v_fake = self.critic(fake)
+        if self.generator_objective == "saddle":
+            return self.active.saddle_generator_loss(v_fake)
+        return self.active.generator_loss(v_fake)
+
+    def before_critic_step(self) -> None:
+        if self.grad_clip > 0:
+            torch.nn.utils.clip_grad_norm_(self.critic.parameters(), self.grad_clip)
+
+    def before_generator_step(self) -> None:
+        if self.grad_clip > 0:
+            generator_params = [*self.generator.parameters(), *self.prior.parameters()]
+            torch.nn.utils.clip_grad_norm_(generator_params, self.grad_clip)
+
+
+WARM_START_FIELDS = (
+    genbench.Param(
+        "divergence", "jensen-shannon", "divergence of the first steps", refers_to="divergence"
+    ),
+    genbench.Param("steps", 2000, "generator steps before switching", minimum=1),
+)
+PARAMS = (
+    genbench.Param(
+        "divergence",
+        "jensen-shannon",
+        "divergence (see `genbench list divergences`), a third-party one too",
+        refers_to="divergence",
+    ),
+    genbench.Param("divergence_params", {}, "parameters of the divergence, e.g. { lambda = 10 }"),
+    genbench.Param(
+        "generator_loss",
+        "non-saturating",
+        "non-saturating: maximise E_Q[g_f(v)]; saddle: maximise E_Q[f*(g_f(v))]",
+        choices=GENERATOR_LOSSES,
+    ),
+    genbench.Param(
+        "grad_clip", 0.0, "clip both networks' gradient norm (the seeds use 1); 0: off", minimum=0.0
+    ),
+    genbench.Param(
+        "warm_start",
+        None,
+        "train on another divergence first: { divergence = ..., steps = ... }",
+        type=dict,
+        fields=WARM_START_FIELDS,
+    ),
+    *common_params(),
+)
+
+
+def _divergence(name: str, generator_objective: str, params: dict[str, Any]) -> Any:
+    divergence = genbench.get("divergence", name)
+    if divergence.params:
+        divergence = divergence.configure(
+            resolve_params(divergence.params, params, f"divergence {name!r}")
+        )
+    if generator_objective == "saddle" and not isinstance(divergence, genbench.FDivergence):
+        raise genbench.UserError(
+            f"divergence {name!r} is not an f-divergence, so it has no saddle generator loss; "
+            "use generator_loss = 'non-saturating'"
+        )
+    return divergence
+
+
+def build_fgan(context: genbench.BuildContext) -> FGAN:
+    params = context.params
+    objective = params["generator_loss"]
+    warm = params["warm_start"]
+    warm_start = None
+    if warm is not None:
+        warm_start = (_divergence(warm["divergence"], objective, {}), warm["steps"])
+    parts = build_parts(context)
+    return FGAN(
+        parts.generator,
+        parts.critic,
+        parts.prior,
+        *build_optimizers(parts, params),
+        batch_size=params["batch_size"],
+        n_critic=params["n_critic"],
+        divergence=_divergence(params["divergence"], objective, params["divergence_params"]),
+        generator_objective=objective,
+        grad_clip=params["grad_clip"],
+        warm_start=warm_start,
+    )
+
+
+FGAN_FAMILY = genbench.ModelFamily(
+    "fgan",
+    "f-GAN (Nowozin et al. 2016) on any registered divergence, with the seeds' stabilisers.",
+    build_fgan,
+    PARAMS,
+)

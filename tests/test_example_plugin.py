@@ -1,0 +1,93 @@
+"""The example third-party package (examples/genbench-alpha): its mathematics against known
+members of the family, and the proof that a pip-installed divergence plugs in through the
+`genbench` entry-point group and trains in a run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from tests.conftest import REPO
+
+EXAMPLE = REPO / "examples" / "genbench-alpha"
+sys.path.insert(0, str(EXAMPLE))
+from genbench_alpha import AlphaDivergence  # noqa: E402
+
+from genbench_fgan.divergences import Pearson, SquaredHellinger  # noqa: E402
+
+U = torch.logspace(-2, 2, 101, dtype=torch.float64)
+
+
+@pytest.mark.parametrize("alpha", [-1.0, 0.5, 2.0, 3.0])
+def test_alpha_divergence_is_a_valid_f_divergence(alpha):
+    divergence = AlphaDivergence(alpha)
+    assert divergence.f(torch.ones(1, dtype=torch.float64)).item() == pytest.approx(0, abs=1e-12)
+    v = torch.linspace(-4, 4, 81, dtype=torch.float64)
+    t = divergence.activation(v)
+    u, tt = torch.meshgrid(U, t, indexing="ij")
+    assert (divergence.f(u) + divergence.f_star(tt) - u * tt).min().item() >= -1e-9
+    torch.testing.assert_close(divergence.conjugate_of_activation(v), divergence.f_star(t))
+    torch.testing.assert_close(divergence.ratio(t), torch.exp(v))
+
+
+def test_alpha_two_is_half_pearson_and_one_half_twice_squared_hellinger():
+    torch.testing.assert_close(AlphaDivergence(2.0).f(U), Pearson().f(U) / 2)
+    torch.testing.assert_close(AlphaDivergence(0.5).f(U), 2 * SquaredHellinger().f(U))
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example installed by pip into its own folder, as a user's `pip install` would."""
+    target = tmp_path_factory.mktemp("site")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+         "--no-index", "--target", str(target), str(EXAMPLE)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return target
+
+
+def genbench_cli(installed: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    paths = [str(installed), str(REPO), str(REPO / "plugins"), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths))}
+    env.pop("GENBENCH_DISABLE_PLUGIN_AUTOLOAD", None)
+    return subprocess.run(
+        [sys.executable, "-m", "genbench", *args], env=env, capture_output=True, text=True
+    )
+
+
+def test_pip_installed_plugin_is_listed_with_its_distribution(installed):
+    result = genbench_cli(installed, "list", "divergences", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
+    assert rows["alpha"]["plugin"] == "alpha"
+    plugins = json.loads(genbench_cli(installed, "list", "plugins", "--json").stdout)
+    alpha = next(p for p in plugins if p["name"] == "alpha")
+    assert (alpha["distribution"], alpha["version"], alpha["builtin"]) == (
+        "genbench-alpha",
+        "0.1.0",
+        False,
+    )
+
+
+def test_pip_installed_divergence_trains_in_a_run(installed, tmp_path):
+    spec = tmp_path / "alpha.toml"
+    spec.write_text(
+        '[benchmark]\ndataset = "ring-8"\nbudget = "5 steps"\n'
+        '[evaluation]\nsamples = 200\nmetrics = ["mode-coverage"]\n'
+        '[[entry]]\nname = "f-GAN (alpha = 0.5)"\nmodel = "fgan"\ndivergence = "alpha"\n'
+        "divergence_params = { alpha = 0.5 }\n"
+    )
+    result = genbench_cli(installed, "run", str(spec), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    record = next((tmp_path / "out" / "alpha" / "runs").rglob("record.json"))
+    facts = json.loads(record.read_text())
+    assert facts["status"] == "ok"
+    assert facts["plugins"]["alpha"] == "genbench-alpha 0.1.0"
