@@ -17,6 +17,7 @@ from rich.table import Table
 
 from genbench import registry as registry_module
 from genbench.errors import UserError
+from genbench.figures import write_figures
 from genbench.params import describe_params
 from genbench.records import find_records
 from genbench.registry import KIND_LABELS, Registry
@@ -222,7 +223,7 @@ def report(results_dir: Path) -> None:
     if not records:
         raise UserError(f"{results_dir}: no run records found; run `genbench run SPEC` first")
     summary = summarize(records, results_dir.name)
-    files = write_tables(summary, results_dir)
+    files = {**write_tables(summary, results_dir), **write_figures(records, results_dir)}
     console = _console()
     print_summary(summary, console)
     for path in files.values():

@@ -34,6 +34,7 @@ from genbench.errors import UserError
 from genbench.evaluate import Evaluator, MetricRequest
 from genbench.executors import RunInfo
 from genbench.features import ExtractorRequest
+from genbench.figures import PREVIEW_FILE, preview, write_figures
 from genbench.model import AdversarialModel, BuildContext, InitSource
 from genbench.plots import save_samples
 from genbench.records import (
@@ -172,7 +173,10 @@ class Sweep:
                     self._report(record)
         records = [r for r in find_records(self.results_dir) if self._planned(r)]
         summary = summarize(records, self.spec.description or self.spec.name)
-        files = write_tables(summary, self.results_dir) if records else {}
+        files: dict[str, Path] = {}
+        if records:
+            files = write_tables(summary, self.results_dir)
+            files.update(write_figures(records, self.results_dir))
         print_summary(summary, self.console)
         failed = [
             self.results_dir / "runs" / r["run_dir"] / RECORD_FILE
@@ -328,6 +332,9 @@ class Sweep:
         record["curves"] = {key: asdict(curve) for key, curve in scores.curves.items()}
         record["eval_seconds"] = time.perf_counter() - started
         save_samples(fake, prepared.evaluator.real_samples, run.run_dir / SAMPLES_FILE, run.entry)
+        buffer = io.BytesIO()
+        torch.save(preview(fake), buffer)
+        write_atomic(run.run_dir / PREVIEW_FILE, buffer.getvalue())
 
     def _logger(self, run: RunInfo, bar: TaskID | None) -> LogCallback:
         """Training scalars to the lifecycle hook and the run's progress bar."""

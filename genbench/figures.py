@@ -1,0 +1,98 @@
+"""Benchmark-level figures, drawn from the run records and the runs' saved samples: one plot
+per curve a metric reports (e.g. `prd.png`, every entry's PRD curve) and `samples.png`, a row of
+samples per entry, so a reader compares entries at a glance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+PREVIEW_FILE = "preview.pt"
+PREVIEW_IMAGES = 10
+PREVIEW_POINTS = 1000
+
+
+def preview(fake: torch.Tensor) -> torch.Tensor:
+    """The generated samples a run keeps for the benchmark's overview figure."""
+    count = PREVIEW_IMAGES if fake.dim() == 4 else PREVIEW_POINTS
+    return fake[:count].detach().float().cpu().clone()
+
+
+def write_figures(records: list[dict[str, Any]], results_dir: Path) -> dict[str, Path]:
+    """Every figure the records allow; returns their paths by name."""
+    records = sorted(records, key=lambda r: (r["entry_index"], r["seed"]))
+    ok = [r for r in records if r["status"] == "ok"]
+    paths: dict[str, Path] = {}
+    for key in sorted({key for r in ok for key in r.get("curves", {})}):
+        paths[key] = _curve_figure(ok, key, results_dir / f"{key}.png")
+    previews = _first_previews(ok, results_dir / "runs")
+    if previews:
+        paths["samples"] = _samples_figure(previews, results_dir / "samples.png")
+    return paths
+
+
+def _curve_figure(records: list[dict[str, Any]], key: str, path: Path) -> Path:
+    """Each entry's curve, averaged point by point over its seeds."""
+    figure = Figure(figsize=(5.5, 5))
+    axes = figure.subplots()
+    curves: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        if key in record.get("curves", {}):
+            curves.setdefault(record["entry"], []).append(record["curves"][key])
+    for entry, group in curves.items():
+        x = np.mean([c["x"] for c in group], axis=0)
+        y = np.mean([c["y"] for c in group], axis=0)
+        axes.plot(x, y, label=f"{entry} ({len(group)} seed{'s' if len(group) > 1 else ''})")
+    first = next(iter(curves.values()))[0]
+    axes.set_xlabel(first["x_label"])
+    axes.set_ylabel(first["y_label"])
+    axes.set_xlim(0, 1.02)
+    axes.set_ylim(0, 1.02)
+    axes.set_title(key)
+    axes.legend(fontsize=7, loc="lower left")
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    return path
+
+
+def _first_previews(records: list[dict[str, Any]], runs_dir: Path) -> dict[str, torch.Tensor]:
+    """Per entry, the saved samples of its first successful seed."""
+    previews: dict[str, torch.Tensor] = {}
+    for record in records:
+        file = runs_dir / record["run_dir"] / PREVIEW_FILE
+        if record["entry"] not in previews and file.exists():
+            previews[record["entry"]] = torch.load(file, weights_only=True)
+    return previews
+
+
+def _samples_figure(previews: dict[str, torch.Tensor], path: Path) -> Path:
+    names = list(previews)
+    images = next(iter(previews.values())).dim() == 4
+    if images:
+        columns = max(len(p) for p in previews.values())
+        figure = Figure(figsize=(1.0 * columns + 2.2, 1.0 * len(names) + 0.3))
+        grid = figure.subplots(len(names), columns, squeeze=False)
+        for row, name in enumerate(names):
+            for column, axes in enumerate(grid[row]):
+                axes.set_axis_off()
+                if column < len(previews[name]):
+                    image = ((previews[name][column] + 1) / 2).clamp(0, 1).permute(1, 2, 0)
+                    axes.imshow(image.squeeze(-1).numpy(), cmap="gray", vmin=0, vmax=1)
+            grid[row][0].text(-0.15, 0.5, name, transform=grid[row][0].transAxes, ha="right",
+                              va="center", fontsize=8)  # fmt: skip
+    else:
+        figure = Figure(figsize=(3.2, 3.0 * len(names)))
+        grid = figure.subplots(len(names), 1, squeeze=False)
+        for row, name in enumerate(names):
+            points = previews[name]
+            axes = grid[row][0]
+            axes.scatter(points[:, 0], points[:, 1], s=2, c="tab:orange")
+            axes.set_title(name, fontsize=8)
+            axes.set_aspect("equal")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    return path
