@@ -1,0 +1,186 @@
+"""The PR divergence and the PR optimizer: the divergence against convex analysis and its
+closed form on discrete distributions, the critic's ratio estimate against known densities,
+and init_from through the runner."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from torch import nn
+
+import genbench
+from genbench.runner import Sweep
+from genbench.spec import load_spec
+from genbench_prdiv.divergence import PRDivergence
+from genbench_prdiv.model import PROptimizer
+
+LAMBDAS = [0.05, 0.5, 1.0, 2.0, 20.0]
+U = torch.logspace(-3, 3, 301, dtype=torch.float64)
+
+
+@pytest.mark.parametrize("lam", LAMBDAS)
+def test_pr_divergence_is_a_valid_f_divergence(lam):
+    pr = PRDivergence(lam)
+    assert pr.f(torch.ones(1, dtype=torch.float64)).item() == 0.0
+    a, b = torch.meshgrid(U, U, indexing="ij")
+    gap = (pr.f(a) + pr.f(b)) / 2 - pr.f((a + b) / 2)
+    assert (gap / (1 + pr.f(a).abs() + pr.f(b).abs())).min().item() >= -1e-12
+    t = pr.activation(torch.linspace(-30, 30, 121, dtype=torch.float64))
+    assert t.max().item() <= lam and torch.isfinite(pr.f_star(t)).all()
+    u, tt = torch.meshgrid(U, t, indexing="ij")
+    slack = pr.f(u) + pr.f_star(tt) - u * tt
+    assert (slack / (1 + (u * tt).abs())).min().item() >= -1e-12
+    for slope in (0.0, lam):  # f' takes only these values; f*(f'(u)) = u f'(u) - f(u)
+        side = U[(U * lam > 1) == (slope > 0)]
+        expected = side * slope - pr.f(side)
+        torch.testing.assert_close(pr.f_star(torch.full_like(side, slope)), expected)
+    assert math.isinf(pr.f_star(torch.tensor(lam + 1e-3)).item())
+
+
+@pytest.mark.parametrize("lam", LAMBDAS)
+def test_pr_divergence_equals_min_lambda_one_minus_alpha_on_histograms(lam):
+    """D_lambda(P||Q) = min(lambda, 1) - sum min(lambda p, q) (Simon et al. 2019)."""
+    generator = torch.Generator().manual_seed(int(lam * 100))
+    for _ in range(5):
+        p = torch.rand(20, generator=generator, dtype=torch.float64)
+        q = torch.rand(20, generator=generator, dtype=torch.float64)
+        p, q = p / p.sum(), q / q.sum()
+        divergence = (q * PRDivergence(lam).f(p / q)).sum().item()
+        alpha = torch.minimum(lam * p, q).sum().item()
+        assert divergence == pytest.approx(min(lam, 1.0) - alpha, abs=1e-12)
+
+
+def optimizer_model(auxiliary: str, objective: str = "pr", lam: float = 1.0) -> PROptimizer:
+    torch.manual_seed(0)
+    critic = nn.Sequential(
+        nn.Linear(1, 32), nn.Tanh(), nn.Linear(32, 32), nn.Tanh(), nn.Linear(32, 1)
+    )
+    generator = nn.Linear(1, 1)
+    return PROptimizer(
+        generator,
+        _Squeeze(critic),
+        _UnitNormal(1),
+        torch.optim.Adam(generator.parameters(), lr=1e-3),
+        torch.optim.Adam(critic.parameters(), lr=1e-2),
+        batch_size=64,
+        target=PRDivergence(lam),
+        auxiliary=genbench.get("divergence", auxiliary),
+        objective=objective,
+        critic_range=(-math.inf, math.inf),
+        critic_warmup=0,
+    )
+
+
+class _Squeeze(nn.Module):
+    def __init__(self, net: nn.Module) -> None:
+        super().__init__()
+        self.net = net
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x).squeeze(1)
+
+
+class _UnitNormal(genbench.LatentPrior):
+    def sample(self, n: int) -> torch.Tensor:
+        return torch.randn(n, self.latent_dim)
+
+
+@pytest.mark.parametrize("auxiliary", ["pearson", "kl"])
+def test_auxiliary_critic_recovers_the_likelihood_ratio_of_known_densities(registry, auxiliary):
+    """P = N(0, 1), Q = N(0.5, 1): p/q = exp(0.125 - 0.5 x); grad g*(T(x)) recovers it."""
+    model = optimizer_model(auxiliary)
+    torch.manual_seed(1)
+    real, fake = torch.randn(8192, 1), torch.randn(8192, 1) + 0.5
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(model.d_optimizer, 500)
+    for _ in range(500):
+        loss = model.critic_loss(real, fake)
+        model.d_optimizer.zero_grad()
+        loss.backward()
+        model.d_optimizer.step()
+        schedule.step()
+    x = torch.linspace(-1.0, 1.5, 26).unsqueeze(1)
+    truth = torch.exp(0.125 - 0.5 * x.squeeze(1))
+    with torch.no_grad():
+        estimate = model.likelihood_ratio(x)
+    assert ((estimate - truth).abs() / truth).max().item() < 0.10
+
+
+def test_generator_objectives_follow_their_formulas(registry):
+    fake = torch.randn(64, 1)
+    for objective in ("pr", "precision", "dual"):
+        model = optimizer_model("pearson", objective, lam=2.0)
+        with torch.no_grad():
+            v = model.critic(fake)
+            ratio = v / 2 + 1
+            expected = {
+                "pr": (torch.clamp(2 * ratio, min=1) - 2).mean(),
+                "precision": -torch.clamp(2 * ratio, max=1).mean(),
+                "dual": -(torch.clamp(2 * torch.sigmoid(v), min=0) / 2 + 1).mean(),
+            }[objective]
+            torch.testing.assert_close(model.generator_loss(fake), expected)
+
+
+SPEC = """
+[benchmark]
+name = "pr"
+dataset = "ring-8"
+budget = "5 steps"
+seeds = [0, 1]
+
+[evaluation]
+samples = 200
+metrics = ["mode-coverage"]
+
+[[entry]]
+name = "PR frozen"
+model = "pr-optimizer"
+init_from = "base"
+lr_g = 0.0
+lr_d = 0.0
+critic_warmup = 2
+
+[[entry]]
+name = "base"
+model = "gan"
+"""
+
+
+def test_init_from_trains_the_start_first_and_fine_tunes_its_checkpoint(
+    registry, write_spec, tmp_path
+):
+    spec = load_spec(write_spec(SPEC), registry)
+    sweep = Sweep(spec, registry, tmp_path)
+    assert [run.entry for run in sweep.runs] == ["base", "base", "PR frozen", "PR frozen"]
+    result = sweep.execute()
+    assert not result.failed
+    runs = tmp_path / "pr" / "runs"
+    for seed in (0, 1):
+        start = torch.load(runs / "base" / f"seed-{seed}" / "checkpoint.pt", weights_only=True)
+        tuned = torch.load(runs / "pr-frozen" / f"seed-{seed}" / "checkpoint.pt", weights_only=True)
+        generator = {k: v for k, v in start["model"].items() if k.startswith("generator.")}
+        for key, value in generator.items():  # learning rate 0: the same seed's generator
+            torch.testing.assert_close(tuned["model"][key], value)
+    first, second = (
+        torch.load(runs / "base" / f"seed-{seed}" / "checkpoint.pt", weights_only=True)["model"]
+        for seed in (0, 1)
+    )
+    assert not torch.equal(first["generator.net.0.weight"], second["generator.net.0.weight"])
+
+
+def test_retraining_the_start_retrains_what_starts_from_it(registry, write_spec, tmp_path):
+    Sweep(load_spec(write_spec(SPEC), registry), registry, tmp_path).execute()
+    changed = SPEC.replace('model = "gan"\n', 'model = "gan"\nlr_g = 1e-3\n')
+    sweep = Sweep(load_spec(write_spec(changed), registry), registry, tmp_path)
+    assert {run.entry for run in sweep.pending()} == {"base", "PR frozen"}
+
+
+def test_fine_tuning_fails_as_a_row_when_its_start_diverged(registry, write_spec, tmp_path):
+    diverging = SPEC.replace('model = "gan"\n', 'model = "gan"\nlr_d = 1e30\nlr_g = 1e30\n')
+    result = Sweep(load_spec(write_spec(diverging), registry), registry, tmp_path).execute()
+    statuses = {r[0]: r[-1] for r in result.summary.rows}
+    assert statuses["base"].startswith("diverged")
+    assert statuses["PR frozen"] == "failed"
+    record = next((tmp_path / "pr" / "runs" / "pr-frozen").rglob("record.json")).read_text()
+    assert "'base' seed 0 diverged; cannot start from it" in record
