@@ -1,0 +1,39 @@
+"""Every shipped benchmark spec validates and runs end to end on a tiny budget, with one row
+per entry: the default test run covers every built-in plugin this way."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+from click.testing import CliRunner
+
+from genbench.cli import cli
+from tests.conftest import REPO
+
+SPECS = sorted((REPO / "benchmarks").glob("*.toml"))
+
+
+def entry_names(spec) -> list[str]:
+    return [entry["name"] for entry in tomllib.loads(spec.read_text())["entry"]]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.stem for s in SPECS])
+def test_shipped_spec_validates(spec):
+    result = CliRunner().invoke(cli, ["show", str(spec)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "budget"), [("mnist_all", "20 steps"), ("toy_mixtures", "20 steps")]
+)
+def test_shipped_spec_runs_with_one_row_per_entry(name, budget, tmp_path):
+    spec = REPO / "benchmarks" / f"{name}.toml"
+    args = ["run", str(spec), "--budget", budget, "--seeds", "0", "--out", str(tmp_path)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    table = (tmp_path / name / "table.md").read_text()
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line]
+    names = [row.split("|")[1].strip().rstrip(" †") for row in rows[1:]]
+    assert names == entry_names(spec)
+    assert (tmp_path / name / "samples.png").exists()
