@@ -25,7 +25,9 @@ BUILTIN_MODULES = (
     "genbench.executors",
     "genbench_data",
     "genbench_gan",
+    "genbench_gmgan",
     "genbench_metrics",
+    "genbench_wgan",
 )
 
 
