@@ -26,8 +26,10 @@ BUILTIN_MODULES = (
     "genbench_data",
     "genbench_fgan",
     "genbench_gan",
+    "genbench_gmgan",
     "genbench_metrics",
     "genbench_prdiv",
+    "genbench_wgan",
 )
 
 

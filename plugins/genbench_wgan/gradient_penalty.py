@@ -1,0 +1,68 @@
+"""WGAN-GP (Gulrajani et al. 2017): a soft Lipschitz constraint instead of weight clipping.
+
+The optimal critic has gradient norm 1 almost everywhere on lines between P and Q, so the
+critic pays lambda (||grad_x v(x_hat)||_2 - 1)^2 on random interpolates x_hat between real and
+generated samples. Clipping, which biases the critic towards very simple functions and
+makes training sensitive to c, is not used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+import genbench
+from genbench_gan.common import build_optimizers, build_parts, common_params
+from genbench_wgan.wasserstein import WassersteinGAN
+
+
+def gradient_penalty(
+    critic: Callable[[torch.Tensor], torch.Tensor], real: torch.Tensor, fake: torch.Tensor
+) -> torch.Tensor:
+    """E[(||grad v(x_hat)||_2 - 1)^2] with x_hat = eps x + (1 - eps) x~, one eps per sample,
+    for samples of any shape (points (N, d), images (N, C, H, W))."""
+    shape = (real.shape[0], *(1,) * (real.dim() - 1))
+    eps = torch.rand(shape, device=real.device, dtype=real.dtype)
+    # Detached: the penalty regularises the critic only, even if `fake` carries the generator.
+    x_hat = (eps * real + (1 - eps) * fake).detach().requires_grad_(True)
+    (grad,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)
+    return (grad.flatten(1).norm(dim=1) - 1).square().mean()
+
+
+class GradientPenaltyWGAN(WassersteinGAN):
+    def __init__(self, *args: object, penalty: float, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.penalty = penalty
+
+    def critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        wasserstein = super().critic_loss(real, fake)
+        return wasserstein + self.penalty * gradient_penalty(self.critic, real, fake)
+
+
+PARAMS = (
+    genbench.Param("penalty", 10.0, "weight lambda of the gradient penalty", minimum=0.0),
+    *common_params(lr_g=1e-4, lr_d=1e-4, betas=(0.0, 0.9), n_critic=5),
+)
+
+
+def build_wgan_gp(context: genbench.BuildContext) -> GradientPenaltyWGAN:
+    params = context.params
+    parts = build_parts(context)
+    return GradientPenaltyWGAN(
+        parts.generator,
+        parts.critic,
+        parts.prior,
+        *build_optimizers(parts, params),
+        batch_size=params["batch_size"],
+        n_critic=params["n_critic"],
+        penalty=params["penalty"],
+    )
+
+
+WGAN_GP = genbench.ModelFamily(
+    "wgan-gp",
+    "WGAN-GP (Gulrajani et al. 2017): Wasserstein critic with a gradient penalty, Adam.",
+    build_wgan_gp,
+    PARAMS,
+)

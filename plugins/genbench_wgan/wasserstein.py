@@ -1,0 +1,20 @@
+"""The Kantorovich-Rubinstein dual that both WGAN variants optimise.
+
+W1(P, Q) = sup over 1-Lipschitz v of E_P[v] - E_Q[v]. The critic minimises the negative,
+E_Q[v] - E_P[v]; the generator minimises -E_Q[v], the only term that depends on it. The
+variants differ only in how they keep v (roughly) 1-Lipschitz.
+"""
+
+from __future__ import annotations
+
+import torch
+
+import genbench
+
+
+class WassersteinGAN(genbench.AdversarialModel):
+    def critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        return self.critic(fake).mean() - self.critic(real).mean()
+
+    def generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
+        return -self.critic(fake).mean()
