@@ -1,4 +1,4 @@
-"""The command line: `genbench run`, `list`, `show` and `report`.
+"""The command line: `genbench run`, `list`, `show`, `report` and `eval`.
 
 A `UserError` becomes one line on stderr and exit code 2, with no traceback.
 """
@@ -6,6 +6,8 @@ A `UserError` becomes one line on stderr and exit code 2, with no traceback.
 from __future__ import annotations
 
 import json
+import math
+import warnings
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from genbench import registry as registry_module
+from genbench.compare import DEFAULT_METRICS, CompareOptions, compare
 from genbench.errors import UserError
 from genbench.figures import write_figures
 from genbench.params import describe_params
@@ -23,6 +26,7 @@ from genbench.records import find_records
 from genbench.registry import KIND_LABELS, Registry
 from genbench.results import print_summary, summarize, write_tables
 from genbench.runner import Sweep
+from genbench.sets import load_set
 from genbench.spec import Overrides, load_spec
 
 LISTABLE = {
@@ -228,6 +232,99 @@ def report(results_dir: Path) -> None:
     print_summary(summary, console)
     for path in files.values():
         console.print(f"wrote {path}")
+
+
+@cli.command(name="eval")
+@click.option(
+    "--real",
+    "real_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Reference set: a folder of PNG/JPEG images, or a .npy/.pt tensor of images "
+    "(N, C, H, W) or features (N, D).",
+)
+@click.option(
+    "--fake", "fake_path", required=True, type=click.Path(path_type=Path), help="Generated set."
+)
+@click.option(
+    "--features",
+    help="Feature extractor for images (see `genbench list features`; default: inception); "
+    "feature tensors are compared as given.",
+)
+@click.option(
+    "--metric",
+    "metrics",
+    multiple=True,
+    help=f"Metric to compute; repeatable (default: {', '.join(DEFAULT_METRICS)}).",
+)
+@click.option("--k", type=click.IntRange(min=1), help="k for every metric that takes one.")
+@click.option("--weights", help="Local weights file for the extractor (inception offline).")
+@click.option(
+    "--dataset",
+    help="Dataset an extractor learns from (default: mnist for lenet-mnist, else none).",
+)
+@click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda[:N] or mps.")
+@click.option(
+    "--batch-size",
+    default=500,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Images per batch.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object of the values.")
+def eval_command(
+    real_path: Path,
+    fake_path: Path,
+    features: str | None,
+    metrics: tuple[str, ...],
+    k: int | None,
+    weights: str | None,
+    dataset: str | None,
+    device: str,
+    batch_size: int,
+    as_json: bool,
+) -> None:
+    """Compare two sample sets with metrics, outside any benchmark.
+
+    Image tensors are read by dtype: uint8 as 0-255; floats as [0, 1] when no value is
+    negative, else as [-1, 1].
+    """
+    registry = _registry()
+    real, fake = load_set(real_path, "--real"), load_set(fake_path, "--fake")
+    options = CompareOptions(
+        features=features,
+        metrics=metrics or DEFAULT_METRICS,
+        k=k,
+        weights=weights,
+        dataset=dataset,
+        device=device,
+        batch_size=batch_size,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = compare(real, fake, registry, options)
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        click.echo(f"warning: {message}", err=True)
+    values = {
+        key: value if math.isfinite(value) else None for key, value in result.scores.values.items()
+    }
+    if as_json:
+        click.echo(json.dumps(values, indent=2))
+        return
+    console = _console()
+    console.print(escape(f"real: {real.description} ({real_path})"))
+    console.print(escape(f"fake: {fake.description} ({fake_path})"))
+    console.print(escape(f"features: {result.features['name']}"))
+    console.print(_values_table(values))
+
+
+def _values_table(values: dict[str, float | None]) -> Table:
+    table = Table()
+    table.add_column("Metric")
+    table.add_column("Value", justify="right")
+    for key, value in values.items():
+        table.add_row(key, "undefined" if value is None else f"{value:.6g}")
+    return table
 
 
 main = cli

@@ -1,7 +1,8 @@
 """Evaluation: generated samples -> features -> metrics, batched and without gradients.
 
-The real reference set and its features are computed once per sweep and shared by every run,
-so runs differ only in their generated samples.
+The real reference set is drawn once per sweep and shared by every run, so runs differ only
+in their generated samples; its features are computed once per sweep, or, given a
+`ReferenceCache`, once for every sweep that asks for the same ones.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import torch
 from genbench.data import LoadedData
 from genbench.features import Extractor
 from genbench.metric import Curve, Metric, MetricInputs
+from genbench.reference import ReferenceCache
 
 REFERENCE_SEED = 0
+REFERENCE_SPLIT = "train"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Evaluator:
         metrics: list[MetricRequest],
         samples: int,
         batch_size: int,
+        cache: ReferenceCache | None = None,
     ) -> None:
         self.data = data
         self.extractor = extractor
@@ -60,11 +64,26 @@ class Evaluator:
         count = min(samples, len(data.train))
         index = torch.randperm(len(data.train), generator=generator)[:count]
         self.real_samples = data.train[index.to(data.train.device)]
-        self._real_features: torch.Tensor | None = None
+        self._cache_entry = (
+            cache.entry(self.real_samples, REFERENCE_SPLIT, extractor.info) if cache else None
+        )
+        self._real_features = (
+            self._cache_entry.load(data.train.device) if self._cache_entry else None
+        )
+        self.reference_cached = self._real_features is not None
 
     @property
     def samples(self) -> int:
         return len(self.real_samples)
+
+    @property
+    def reference_info(self) -> dict[str, Any]:
+        """Where the real features come from, for the records."""
+        return {
+            "split": REFERENCE_SPLIT,
+            "cached": self.reference_cached,
+            "cache_file": str(self._cache_entry.path) if self._cache_entry else None,
+        }
 
     @property
     def real_features(self) -> torch.Tensor:
@@ -72,35 +91,55 @@ class Evaluator:
             self._real_features = extract_features(
                 self.extractor, self.real_samples, self.batch_size
             )
+            if self._cache_entry is not None:
+                self._cache_entry.store(self._real_features)
         return self._real_features
 
     def score(self, fake_samples: torch.Tensor) -> Scores:
         """Every metric's values for `fake_samples` (as many as the reference set)."""
-        return self._compute(self.real_samples, self.real_features, fake_samples)
+        fake_features = extract_features(self.extractor, fake_samples, self.batch_size)
+        return self._compute(self.real_samples, self.real_features, fake_samples, fake_features)
 
     def preflight(self) -> None:
         """Run every metric on a small real-vs-real split, so an extractor or metric that
-        cannot handle this dataset fails before any training instead of after it."""
+        cannot handle this dataset fails before any training instead of after it.
+
+        Cached reference features stand in for the extractor's output: they prove it handled
+        these very samples before, and spare a second pass over real data."""
         half = min(256, self.samples // 2)
-        real, fake = self.real_samples[:half], self.real_samples[half : 2 * half]
-        self._compute(real, extract_features(self.extractor, real, self.batch_size), fake)
+        samples = self.real_samples[: 2 * half]
+        features = (
+            self._real_features[: 2 * half]
+            if self._real_features is not None
+            else extract_features(self.extractor, samples, self.batch_size)
+        )
+        self._compute(samples[:half], features[:half], samples[half:], features[half:])
 
     def _compute(
-        self, real_samples: torch.Tensor, real_features: torch.Tensor, fake_samples: torch.Tensor
+        self,
+        real_samples: torch.Tensor,
+        real_features: torch.Tensor,
+        fake_samples: torch.Tensor,
+        fake_features: torch.Tensor,
     ) -> Scores:
         inputs = MetricInputs(
             real_features=real_features,
-            fake_features=extract_features(self.extractor, fake_samples, self.batch_size),
+            fake_features=fake_features,
             real_samples=real_samples,
             fake_samples=fake_samples,
             data=self.data,
         )
-        values: dict[str, float] = {}
-        curves: dict[str, Curve] = {}
-        for request in self.metrics:
-            for key, value in request.metric.compute(inputs, request.params).items():
-                if isinstance(value, Curve):
-                    curves[key] = value
-                else:
-                    values[key] = float(value)
-        return Scores(values, curves)
+        return compute_scores(self.metrics, inputs)
+
+
+def compute_scores(metrics: list[MetricRequest], inputs: MetricInputs) -> Scores:
+    """Every metric on one pair of sets, numbers and curves apart."""
+    values: dict[str, float] = {}
+    curves: dict[str, Curve] = {}
+    for request in metrics:
+        for key, value in request.metric.compute(inputs, request.params).items():
+            if isinstance(value, Curve):
+                curves[key] = value
+            else:
+                values[key] = float(value)
+    return Scores(values, curves)

@@ -46,6 +46,7 @@ from genbench.records import (
     write_atomic,
     write_record,
 )
+from genbench.reference import ReferenceCache
 from genbench.registry import Registry
 from genbench.results import Summary, print_summary, summarize, write_tables
 from genbench.spec import BenchmarkSpec, EntrySpec, config_hash, training_hash
@@ -140,19 +141,23 @@ class Sweep:
         evaluation = spec.evaluation
         factory = self.registry.get("feature_extractor", evaluation.features)
         with self.console.status(f"Preparing feature extractor {factory.name}..."):
-            request = ExtractorRequest(
-                evaluation.feature_params, data, device, environment.cache_dir()
-            )
+            cache_dir = environment.cache_dir()
+            request = ExtractorRequest(evaluation.feature_params, data, device, cache_dir)
             extractor = factory.build(request)
             metrics = [
                 MetricRequest(self.registry.get("metric", name), evaluation.metric_params[name])
                 for name in evaluation.metrics
             ]
+            cache = ReferenceCache(cache_dir, factory.name, evaluation.feature_params)
             evaluator = Evaluator(
-                data, extractor, metrics, evaluation.samples, evaluation.batch_size
+                data, extractor, metrics, evaluation.samples, evaluation.batch_size, cache
             )
             evaluator.preflight()
-        features = {"name": factory.name, "info": extractor.info}
+        features = {
+            "name": factory.name,
+            "info": extractor.info,
+            "reference": evaluator.reference_info,
+        }
         facts = self._record_facts(device, data, evaluator, features)
         return _Prepared(device, data, evaluator, facts)
 

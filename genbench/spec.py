@@ -45,6 +45,12 @@ EVALUATION_KEYS = (
     Param("features", "identity", "feature extractor (see `genbench list features`)"),
     Param("metrics", ["fid", "precision-recall"], "metrics to compute"),
     Param("params", {}, "per-metric or per-extractor parameters: [evaluation.params.<name>]"),
+    Param(
+        "weights",
+        "",
+        "local weights file for the feature extractor (e.g. inception offline); "
+        "passed to it as its `weights` parameter",
+    ),
 )
 ENTRY_KEYS = ("name", "model")
 INIT_FROM = "init_from"
@@ -308,8 +314,9 @@ class _Validator:
             if name not in owners:
                 message = f"not a metric or extractor in use; {did_you_mean(name, owners)}"
                 raise self.error(f"evaluation.params.{name}", message)
+        given = {**params, features.name: self._weights(features, values["weights"], params)}
         resolved = {
-            name: self.item_params(kind, item, params.get(name, {}), f"evaluation.params.{name}")
+            name: self.item_params(kind, item, given.get(name, {}), f"evaluation.params.{name}")
             for name, (kind, item) in owners.items()
         }
         return EvaluationSpec(
@@ -320,6 +327,19 @@ class _Validator:
             metrics=tuple(m.name for m in metric_items),
             metric_params={m.name: resolved[m.name] for m in metric_items},
         )
+
+    def _weights(self, features: Any, weights: str, params: dict[str, Any]) -> dict[str, Any]:
+        """The extractor's given parameters with `[evaluation] weights` forwarded into them."""
+        own = params.get(features.name, {})
+        if not weights:
+            return own
+        if not any(param.name == "weights" for param in features.params):
+            message = f"feature extractor {features.name!r} takes no weights file; remove the key"
+            raise self.error("evaluation.weights", message)
+        if isinstance(own, dict) and "weights" in own:
+            message = f"given twice, here and in [evaluation.params.{features.name}]; keep one"
+            raise self.error("evaluation.weights", message)
+        return {**own, "weights": weights} if isinstance(own, dict) else own
 
     def _entries(self, entries: Any) -> tuple[EntrySpec, ...]:
         if not entries:

@@ -8,6 +8,7 @@ import genbench
 
 from .fid import FID, feature_statistics, frechet_distance
 from .identity import IDENTITY
+from .inception import INCEPTION
 from .knn import knn_radii
 from .lenet import LENET_MNIST
 from .mode_coverage import MODE_COVERAGE, mode_statistics
@@ -33,5 +34,5 @@ def genbench_register_metrics(register: Callable[[genbench.Metric], None]) -> No
 def genbench_register_feature_extractors(
     register: Callable[[genbench.FeatureExtractor], None],
 ) -> None:
-    for extractor in (IDENTITY, LENET_MNIST):
+    for extractor in (IDENTITY, LENET_MNIST, INCEPTION):
         register(extractor)

@@ -1,0 +1,191 @@
+"""The inception extractor: local or cached weights, no network in tests, exact uint8 input."""
+
+from __future__ import annotations
+
+import urllib.error
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+import torch
+from torch_fidelity import feature_extractor_inceptionv3 as fidelity_inception
+
+import genbench
+from genbench.errors import SpecError, UserError
+from genbench.spec import load_spec
+from genbench_metrics import inception
+from genbench_metrics.inception import INCEPTION, to_uint8_rgb
+
+CPU = torch.device("cpu")
+GRAY = genbench.LoadedData(torch.rand(4, 1, 28, 28) * 2 - 1, "test")
+
+
+def _build(weights: str | Path = "", data: genbench.LoadedData = GRAY) -> Any:
+    request = genbench.ExtractorRequest({"weights": str(weights)}, data, CPU, Path("unused"))
+    return INCEPTION.build(request)
+
+
+@pytest.fixture(scope="module")
+def weights_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A randomly initialised state dict of torch-fidelity's InceptionV3, made by its own class
+    with its weight loading stubbed out (so nothing is downloaded)."""
+    with (
+        torch.random.fork_rng(devices=[]),
+        mock.patch.object(fidelity_inception, "load_state_dict_from_url", return_value={}),
+        mock.patch.object(fidelity_inception.FeatureExtractorInceptionV3, "load_state_dict"),
+    ):
+        torch.manual_seed(0)
+        network = fidelity_inception.FeatureExtractorInceptionV3("inception-v3-compat", ["2048"])
+    path = tmp_path_factory.mktemp("inception") / "random-inception.pth"
+    torch.save(network.state_dict(), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def extractor(weights_file: Path) -> Any:
+    with mock.patch.object(inception, "fetch", side_effect=AssertionError("network touched")):
+        return _build(weights_file)
+
+
+@pytest.fixture(autouse=True)
+def offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty torch hub cache and a network that is down, in every test."""
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    unreachable = urllib.error.URLError("network unreachable (simulated)")
+    monkeypatch.setattr(inception, "fetch", mock.Mock(side_effect=unreachable))
+
+
+def test_local_weights_give_deterministic_2048_d_features(
+    extractor: Any, weights_file: Path
+) -> None:
+    images = GRAY.train[:2]
+    features = extractor(images)
+    assert features.shape == (2, 2048) and features.dtype == torch.float32
+    assert not features.requires_grad
+    assert torch.allclose(extractor(images[1:]), features[1:], rtol=1e-4, atol=1e-9)
+    info = extractor.info
+    assert info["weights"] == "local file" and info["weights_file"] == str(weights_file)
+    assert info["feature_dim"] == 2048 and len(info["weights_sha256"]) == 16
+    assert inception.fetch.call_count == 0
+
+
+class RecordingNetwork(torch.nn.Module):
+    """Stands in for InceptionV3 to show what the extractor feeds it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scale = torch.nn.Parameter(torch.ones(()))
+        self.inputs: list[torch.Tensor] = []
+
+    def forward(self, pixels: torch.Tensor) -> tuple[torch.Tensor]:
+        self.inputs.append(pixels)
+        return (pixels.float().mean(dim=(2, 3)) * self.scale,)
+
+
+def test_grayscale_reaches_the_network_as_uint8_with_three_identical_channels() -> None:
+    network = RecordingNetwork()
+    extractor = inception.InceptionFeatures(network, {})
+    gray = GRAY.train[:3]
+    extractor(gray)
+    (pixels,) = network.inputs
+    assert pixels.shape == (3, 3, 28, 28) and pixels.dtype == torch.uint8
+    assert torch.equal(pixels[:, 0], pixels[:, 1]) and torch.equal(pixels[:, 0], pixels[:, 2])
+    assert torch.equal(pixels, to_uint8_rgb(gray.expand(-1, 3, -1, -1)))
+
+
+def test_large_batches_are_fed_in_bounded_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(inception, "FORWARD_BATCH", 2)
+    network = RecordingNetwork()
+    features = inception.InceptionFeatures(network, {})(GRAY.train)
+    assert [len(chunk) for chunk in network.inputs] == [2, 2] and features.shape == (4, 3)
+
+
+def test_conversion_to_uint8_inverts_the_datasets_normalisation_exactly() -> None:
+    original = torch.arange(256, dtype=torch.uint8).view(1, 1, 16, 16)
+    normalised = original.float().div(127.5).sub(1)
+    assert torch.equal(to_uint8_rgb(normalised)[:, :1], original)
+    assert to_uint8_rgb(torch.tensor([-1.5, 1.5]).view(1, 1, 1, 2)).tolist() == [[[[0, 255]]] * 3]
+
+
+def test_offline_without_weights_is_a_one_line_error_suggesting_lenet() -> None:
+    with pytest.raises(UserError) as caught:
+        _build()
+    message = str(caught.value)
+    assert "lenet-mnist" in message and "[evaluation] weights" in message
+    assert "network unreachable" in message and "\n" not in message
+    assert inception.fetch.call_count == 1
+
+
+def test_release_weights_in_the_torch_hub_cache_are_used_without_download(
+    weights_file: Path, tmp_path: Path
+) -> None:
+    from torch_fidelity.feature_extractor_inceptionv3 import URL_INCEPTION_V3
+
+    checkpoints = tmp_path / "torch" / "hub" / "checkpoints"
+    checkpoints.mkdir(parents=True)
+    (checkpoints / Path(URL_INCEPTION_V3).name).symlink_to(weights_file)
+    built = _build()
+    assert built.info["weights"] == "torch-fidelity release"
+    assert inception.fetch.call_count == 0
+
+
+def test_point_datasets_are_rejected_before_loading_weights() -> None:
+    with pytest.raises(UserError, match="identity"):
+        _build(data=genbench.LoadedData(torch.randn(10, 2), "ring-8"))
+    assert inception.fetch.call_count == 0
+
+
+def test_missing_or_foreign_weights_files_are_user_errors(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="not found"):
+        _build(tmp_path / "absent.pth")
+    foreign = tmp_path / "lenet.pth"
+    torch.save(torch.nn.Linear(2, 2).state_dict(), foreign)
+    with pytest.raises(UserError, match="does not hold torch-fidelity's InceptionV3"):
+        _build(foreign)
+    text = tmp_path / "notes.pth"
+    text.write_text("not weights")
+    with pytest.raises(UserError, match="not a PyTorch weights file"):
+        _build(text)
+
+
+SPEC = """
+[benchmark]
+dataset = "mnist"
+[evaluation]
+features = "{features}"
+{extra}
+[[entry]]
+name = "GAN"
+model = "gan"
+"""
+
+
+def test_evaluation_weights_key_is_forwarded_to_the_extractor(registry, write_spec) -> None:
+    spec = load_spec(
+        write_spec(SPEC.format(features="inception", extra='weights = "w.pth"')), registry
+    )
+    assert spec.evaluation.feature_params == {"weights": "w.pth"}
+    params = '[evaluation.params.inception]\nweights = "v.pth"'
+    spec = load_spec(write_spec(SPEC.format(features="inception", extra=params)), registry)
+    assert spec.evaluation.feature_params == {"weights": "v.pth"}
+
+
+@pytest.mark.parametrize(
+    ("features", "extra", "message"),
+    [
+        ("identity", 'weights = "w.pth"', "takes no weights file"),
+        (
+            "inception",
+            'weights = "w.pth"\n[evaluation.params.inception]\nweights = "v.pth"',
+            "given twice",
+        ),
+    ],
+    ids=["extractor-without-weights", "given-twice"],
+)
+def test_evaluation_weights_errors_name_the_key(
+    registry, write_spec, features: str, extra: str, message: str
+) -> None:
+    with pytest.raises(SpecError, match=message) as caught:
+        load_spec(write_spec(SPEC.format(features=features, extra=extra)), registry)
+    assert caught.value.key == "evaluation.weights"
