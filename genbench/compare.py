@@ -28,9 +28,6 @@ from genbench.spec import DATA_ROOT_ENV, DEFAULT_DATA_ROOT
 
 DEFAULT_METRICS = ("fid", "precision-recall")
 IMAGE_FEATURES = "inception"
-LEARNS_FROM = {"lenet-mnist": "mnist"}
-"""The dataset an extractor trains on when `--dataset` is not given: lenet-mnist's
-classifier learns MNIST's digits (and is cached, so this costs one training at most)."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +108,7 @@ def _build_extractor(
             raise UserError(f"--weights: feature extractor {name!r} takes no weights file")
         given["weights"] = options.weights
     params = resolve_params(factory.params, given, f"feature extractor {name!r}", prefix="--")
-    dataset = options.dataset or LEARNS_FROM.get(name)
+    dataset = options.dataset or factory.trains_on
     data = _load_dataset(registry, dataset, options, device) if dataset else None
     if data is not None and data.sample_shape != tuple(real.values.shape[1:]):
         raise UserError(

@@ -40,9 +40,15 @@ class ExtractorRequest:
 
 @dataclass(frozen=True)
 class FeatureExtractor:
-    """A registered feature extractor; `build` may train or load weights, once per sweep."""
+    """A registered feature extractor; `build` may train or load weights, once per sweep.
+
+    `trains_on` names the dataset an extractor that learns from data is built on when it
+    compares two sets outside a benchmark (`genbench eval`), e.g. "mnist" for a digit
+    classifier; None builds it on the real set.
+    """
 
     name: str
     description: str
     build: Callable[[ExtractorRequest], Extractor]
     params: tuple[Param, ...] = ()
+    trains_on: str | None = None

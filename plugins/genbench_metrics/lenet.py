@@ -191,4 +191,5 @@ LENET_MNIST = genbench.FeatureExtractor(
         genbench.Param("lr", 1e-3, "Adam learning rate."),
         genbench.Param("seed", 0, "Seed for initialisation and batch order."),
     ),
+    trains_on="mnist",
 )
