@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import torch
 
 from genbench import registry as registry_module
 from genbench.environment import CACHE_ENV
@@ -13,6 +14,10 @@ from genbench.registry import Registry
 from genbench.spec import DATA_ROOT_ENV
 
 REPO = Path(__file__).resolve().parent.parent
+
+# The tests' networks are small: one thread is as fast as two on an idle machine, and on a
+# shared, busy one two threads contend so badly that single tests slowed down 100-fold.
+torch.set_num_threads(1)
 
 
 @pytest.fixture(autouse=True)
