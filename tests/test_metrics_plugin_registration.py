@@ -8,7 +8,11 @@ from genbench.registry import Registry
 
 ITEMS = [
     ("metric", "fid"),
+    ("metric", "kid"),
     ("metric", "precision-recall"),
+    ("metric", "density-coverage"),
+    ("metric", "prd"),
+    ("metric", "classifier-score"),
     ("metric", "mode-coverage"),
     ("feature_extractor", "identity"),
     ("feature_extractor", "lenet-mnist"),
@@ -35,13 +39,29 @@ def test_plugin_loaded_without_error(registry: Registry) -> None:
 def test_metric_columns_say_which_direction_is_better(registry: Registry) -> None:
     columns = {
         c.key: c.higher_is_better
-        for name in ("fid", "precision-recall", "mode-coverage")
+        for name in (
+            "fid",
+            "kid",
+            "precision-recall",
+            "density-coverage",
+            "prd",
+            "classifier-score",
+            "mode-coverage",
+        )
         for c in registry.get("metric", name).columns
     }
     assert columns == {
         "fid": False,
+        "kid": False,
+        "kid_std": None,
         "precision": True,
         "recall": True,
+        "density": None,
+        "coverage": True,
+        "prd_f8": True,
+        "prd_f1_8": True,
+        "classifier_score": True,
+        "classifier_score_std": None,
         "modes": True,
         "high_quality": True,
         "reverse_kl": False,

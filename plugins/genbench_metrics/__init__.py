@@ -6,12 +6,16 @@ from collections.abc import Callable
 
 import genbench
 
+from .classifier_score import CLASSIFIER_SCORE
+from .density_coverage import DENSITY_COVERAGE
 from .fid import FID, feature_statistics, frechet_distance
 from .identity import IDENTITY
 from .inception import INCEPTION
+from .kid import KID
 from .knn import knn_radii
 from .lenet import LENET_MNIST
 from .mode_coverage import MODE_COVERAGE, mode_statistics
+from .prd import PRD
 from .precision_recall import PRECISION_RECALL, manifold_membership, precision_recall
 
 __all__ = [
@@ -26,7 +30,15 @@ __all__ = [
 
 @genbench.hookimpl
 def genbench_register_metrics(register: Callable[[genbench.Metric], None]) -> None:
-    for metric in (FID, PRECISION_RECALL, MODE_COVERAGE):
+    for metric in (
+        FID,
+        KID,
+        PRECISION_RECALL,
+        DENSITY_COVERAGE,
+        PRD,
+        CLASSIFIER_SCORE,
+        MODE_COVERAGE,
+    ):
         register(metric)
 
 

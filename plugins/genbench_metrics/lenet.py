@@ -115,14 +115,14 @@ def cache_key(data: genbench.LoadedData, params: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _check_images(data: genbench.LoadedData) -> None:
+def check_images(data: genbench.LoadedData, user: str, instead: str) -> None:
+    """A UserError naming `user` unless the data are MNIST-shaped digits labelled 0-9."""
     shape = tuple(data.train.shape[1:])
     labels = data.train_labels
     if shape != IMAGE_SHAPE or labels is None or not 0 <= labels.min() <= labels.max() < CLASSES:
         raise UserError(
-            f"feature extractor 'lenet-mnist' needs (N, 1, 28, 28) images labelled 0-9, got "
-            f"samples of shape {shape} {'without' if labels is None else 'with'} labels; "
-            f'use features = "identity" instead'
+            f"{user} needs (N, 1, 28, 28) images labelled 0-9, got samples of shape {shape} "
+            f"{'without' if labels is None else 'with'} labels; {instead}"
         )
 
 
@@ -162,11 +162,13 @@ def _has_test(data: genbench.LoadedData) -> bool:
     return data.test is not None and data.test_labels is not None
 
 
-def build_lenet(request: genbench.ExtractorRequest) -> LeNetFeatures:
-    """Load the cached classifier for this data and these parameters, or train and cache it."""
-    data, params, device = request.data, request.params, request.device
-    _check_images(data)
-    path = request.cache_dir / "lenet-mnist" / f"{cache_key(data, params)}.pt"
+def trained_lenet(
+    data: genbench.LoadedData, params: dict[str, Any], device: torch.device, cache_dir: Path
+) -> tuple[LeNet, dict[str, Any]]:
+    """The classifier for this data and these parameters, from the cache or trained and
+    cached, and the facts for the record. The one entry point to the cache, shared by the
+    extractor and the classifier-score metric, so neither trains what the other has."""
+    path = cache_dir / "lenet-mnist" / f"{cache_key(data, params)}.pt"
     cached = path.exists()
     model, score = _load(path, device) if cached else _train_and_save(data, params, device, path)
     info = {
@@ -178,18 +180,28 @@ def build_lenet(request: genbench.ExtractorRequest) -> LeNetFeatures:
         "cache_file": str(path),
         "cached": cached,
     }
+    return model, info
+
+
+def build_lenet(request: genbench.ExtractorRequest) -> LeNetFeatures:
+    """Load the cached classifier for this data and these parameters, or train and cache it."""
+    check_images(
+        request.data, "feature extractor 'lenet-mnist'", 'use features = "identity" instead'
+    )
+    model, info = trained_lenet(request.data, request.params, request.device, request.cache_dir)
     return LeNetFeatures(model, info)
 
 
+LENET_PARAMS = (
+    genbench.Param("epochs", 2, "Training epochs over the training split.", minimum=1),
+    genbench.Param("batch_size", 128, "Training batch size.", minimum=1),
+    genbench.Param("lr", 1e-3, "Adam learning rate."),
+    genbench.Param("seed", 0, "Seed for initialisation and batch order."),
+)
 LENET_MNIST = genbench.FeatureExtractor(
     name="lenet-mnist",
     description="128-d embedding of a LeNet trained (and cached) on the dataset's digits.",
     build=build_lenet,
-    params=(
-        genbench.Param("epochs", 2, "Training epochs over the training split."),
-        genbench.Param("batch_size", 128, "Training batch size."),
-        genbench.Param("lr", 1e-3, "Adam learning rate."),
-        genbench.Param("seed", 0, "Seed for initialisation and batch order."),
-    ),
+    params=LENET_PARAMS,
     trains_on="mnist",
 )

@@ -16,29 +16,34 @@ import torch
 import genbench
 from genbench.errors import UserError
 
-from .knn import distance_chunks, knn_radii
+from .balls import ball_hits
+from .knn import knn_radii
 
 
 def manifold_membership(
     queries: torch.Tensor, points: torch.Tensor, radii: torch.Tensor
 ) -> torch.Tensor:
     """Whether each query lies within `radii[j]` of some `points[j]` (a bool per query)."""
-    inside = [(block <= radii).any(dim=1) for _, block in distance_chunks(queries, points)]
-    return torch.cat(inside)
+    return ball_hits(points, radii, queries).per_other > 0
 
 
-def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = 3) -> tuple[float, float]:
-    """(precision, recall) of the generated features `fake` against the real features `real`."""
+def check_k(metric: str, k: int, real: torch.Tensor, fake: torch.Tensor) -> None:
+    """A k the sets are too small for is the user's choice, so a UserError naming the metric."""
     smallest = min(len(real), len(fake))
     if not 1 <= k < smallest:
         raise UserError(
-            f"precision-recall: k must be between 1 and {smallest - 1} for "
+            f"{metric}: k must be between 1 and {smallest - 1} for "
             f"{len(real)} real and {len(fake)} generated samples, got k={k}"
         )
-    real_radii = knn_radii(real, k)
-    fake_radii = knn_radii(fake, k)
-    precision = int(manifold_membership(fake, real, real_radii).sum()) / len(fake)
-    recall = int(manifold_membership(real, fake, fake_radii).sum()) / len(real)
+
+
+def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = 3) -> tuple[float, float]:
+    """(precision, recall) of the generated features `fake` against the real features `real`,
+    counted from a single pass over the real x generated distances."""
+    check_k("precision-recall", k, real, fake)
+    hits = ball_hits(real, knn_radii(real, k), fake, knn_radii(fake, k))
+    precision = int((hits.per_other > 0).sum()) / len(fake)
+    recall = int(hits.centre_inside.sum()) / len(real)
     return precision, recall
 
 
@@ -57,5 +62,9 @@ PRECISION_RECALL = genbench.Metric(
         genbench.Column("recall", "Recall", higher_is_better=True),
     ),
     compute=compute_precision_recall,
-    params=(genbench.Param("k", 3, "Neighbour whose distance sets each point's ball radius."),),
+    params=(
+        genbench.Param(
+            "k", 3, "Neighbour whose distance sets each point's ball radius.", minimum=1
+        ),
+    ),
 )

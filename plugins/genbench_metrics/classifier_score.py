@@ -1,0 +1,84 @@
+"""The Inception Score's formula on MNIST's own classifier (Salimans et al. 2016).
+
+exp(E_x KL(p(y|x) || p(y))) is high when each generated digit is classified confidently
+(sharp p(y|x)) and the digits spread over all classes (flat p(y)): about 10 for a generator
+that draws every digit equally and recognisably, 1 for one that draws a single digit. Inception
+knows no digits, so the classifier here is `lenet-mnist`'s, from the same cache as the feature
+extractor (same parameters, same file: it is trained once for both).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import torch
+
+import genbench
+from genbench.environment import cache_dir
+
+from .lenet import EVAL_BATCH, IMAGE_SHAPE, LENET_PARAMS, LeNet, check_images, trained_lenet
+
+
+def inception_score(
+    logits: torch.Tensor, splits: int = 10, seed: int = 2020
+) -> tuple[float, float]:
+    """(mean, population std) over `splits` equal parts of the samples, shuffled first with
+    numpy's RandomState(seed), the parts torch-fidelity's Inception Score uses."""
+    order = np.random.RandomState(seed).permutation(len(logits))
+    log_p = logits[torch.from_numpy(order).to(logits.device)].double().log_softmax(dim=1)
+    scores = []
+    for part in range(splits):
+        start, stop = part * len(logits) // splits, (part + 1) * len(logits) // splits
+        chunk = log_p[start:stop]
+        log_marginal = chunk.exp().mean(dim=0).log()
+        kl = (chunk.exp() * (chunk - log_marginal)).sum(dim=1)
+        scores.append(float(kl.mean().exp()))
+    return float(np.mean(scores)), float(np.std(scores))
+
+
+@torch.no_grad()
+def class_logits(model: LeNet, samples: torch.Tensor) -> torch.Tensor:
+    model.eval()
+    device = next(model.parameters()).device
+    return torch.cat(
+        [model(batch.to(device, torch.float32)) for batch in samples.split(EVAL_BATCH)]
+    )
+
+
+def compute_classifier_score(
+    inputs: genbench.MetricInputs, params: dict[str, Any]
+) -> dict[str, float]:
+    instead = "it scores MNIST-like digits only; remove it from metrics for this dataset"
+    check_images(inputs.data, "metric 'classifier-score'", instead)
+    samples = inputs.fake_samples
+    if tuple(samples.shape[1:]) != IMAGE_SHAPE:
+        raise genbench.UserError(
+            f"metric 'classifier-score' needs generated samples of shape (N, 1, 28, 28), "
+            f"got {tuple(samples.shape)}"
+        )
+    lenet = {p.name: params[p.name] for p in LENET_PARAMS}
+    model, _ = trained_lenet(inputs.data, lenet, samples.device, cache_dir())
+    mean, std = inception_score(class_logits(model, samples), params["splits"])
+    return {"classifier_score": mean, "classifier_score_std": std}
+
+
+CLASSIFIER_SCORE = genbench.Metric(
+    name="classifier-score",
+    description="Inception Score formula on the lenet-mnist classifier (MNIST-like data).",
+    columns=(
+        genbench.Column("classifier_score", "Classifier score", higher_is_better=True, digits=2),
+        genbench.Column("classifier_score_std", "CS std", higher_is_better=None, digits=2),
+    ),
+    compute=compute_classifier_score,
+    params=(
+        genbench.Param(
+            "splits", 10, "Parts the samples are scored in (as the IS's 10).", minimum=1
+        ),
+        *(
+            replace(param, help=f"{param.help} As lenet-mnist's: equal values share its cache.")
+            for param in LENET_PARAMS
+        ),
+    ),
+)

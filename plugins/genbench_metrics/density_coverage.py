@@ -1,0 +1,57 @@
+"""Density and coverage (Naeem et al. 2020).
+
+Precision and recall count a sample as soon as one ball holds it, so a few real outliers with
+huge balls inflate them. Density counts how many real balls hold each generated sample
+(divided by k, so about 1 when both sets come from one distribution, and above 1 where the
+generator crowds dense regions); coverage asks how many real balls hold at least one generated
+sample, and so needs only the real set's balls, which outliers in the generated set cannot
+inflate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+import genbench
+
+from .balls import ball_hits
+from .knn import knn_radii
+from .precision_recall import check_k
+
+
+def density_coverage(real: torch.Tensor, fake: torch.Tensor, k: int = 3) -> tuple[float, float]:
+    """(density, coverage) of the generated features `fake` against the real features `real`."""
+    check_k("density-coverage", k, real, fake)
+    hits = ball_hits(real, knn_radii(real, k), fake)
+    density = int(hits.per_other.sum()) / (k * len(fake))
+    coverage = int(hits.per_centre.sum()) / len(real)
+    return density, coverage
+
+
+def compute_density_coverage(
+    inputs: genbench.MetricInputs, params: dict[str, Any]
+) -> dict[str, float]:
+    density, coverage = density_coverage(inputs.real_features, inputs.fake_features, params["k"])
+    return {"density": density, "coverage": coverage}
+
+
+DENSITY_COVERAGE = genbench.Metric(
+    name="density-coverage",
+    description="Density (quality, ~1 when matched) and coverage from the real k-NN balls.",
+    columns=(
+        genbench.Column("density", "Density", higher_is_better=None),
+        genbench.Column("coverage", "Coverage", higher_is_better=True),
+    ),
+    compute=compute_density_coverage,
+    params=(
+        genbench.Param(
+            "k",
+            3,
+            "Neighbour whose distance sets each real ball's radius; the paper's k, the same "
+            "default as precision-recall's, so the two metrics read the same balls.",
+            minimum=1,
+        ),
+    ),
+)

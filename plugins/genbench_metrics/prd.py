@@ -1,0 +1,121 @@
+"""Precision and recall for distributions, PRD (Sajjadi et al. 2018).
+
+Both feature sets are clustered together; the real histogram P and the generated histogram Q
+over the clusters then give, for every slope lambda, precision alpha(lambda) =
+sum_i min(lambda P_i, Q_i) and recall beta(lambda) = alpha(lambda) / lambda. The curve is
+averaged over several clusterings, since one k-means run is noisy. The summaries are the
+paper's F_8 (weighs recall: can the model produce every mode of the data?) and F_1/8 (weighs
+precision: are its samples realistic?), each the largest F_beta along the curve. The
+conventions (slopes tan(theta) for theta evenly spaced in (0, pi/2) with 1e-10 kept off the
+ends, the 1e-10 in F_beta's denominator, the final clip to [0, 1]) are those of the authors'
+prd_score.py, so numbers compare with theirs.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+
+import genbench
+from genbench.errors import UserError
+
+from .kmeans import kmeans_labels
+
+ANGLE_EPSILON = 1e-10
+F_EPSILON = 1e-10
+BETA = 8.0
+
+
+def prd_from_histograms(
+    real: torch.Tensor, fake: torch.Tensor, angles: int = 1001
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(precision, recall) at `angles` slopes, from the real and generated histograms."""
+    real, fake = real.double(), fake.double()
+    theta = torch.linspace(ANGLE_EPSILON, math.pi / 2 - ANGLE_EPSILON, angles, dtype=torch.float64)
+    slopes = theta.tan().to(real.device)[:, None]
+    precision = torch.minimum(real[None, :] * slopes, fake[None, :]).sum(dim=1)
+    recall = precision / slopes[:, 0]
+    return precision.clamp(0, 1), recall.clamp(0, 1)
+
+
+def f_beta(precision: torch.Tensor, recall: torch.Tensor, beta: float) -> float:
+    """The largest F_beta along the curve; beta > 1 weighs recall, beta < 1 precision."""
+    scores = (1 + beta**2) * precision * recall / (beta**2 * precision + recall + F_EPSILON)
+    return float(scores.max())
+
+
+def cluster_histograms(
+    real: torch.Tensor, fake: torch.Tensor, clusters: int, generator: torch.Generator
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Histograms (summing to 1) of each set over k-means clusters of their union."""
+    real, fake = real.reshape(len(real), -1), fake.reshape(len(fake), -1)
+    labels = kmeans_labels(torch.cat([real, fake.to(real.device)]), clusters, generator)
+    real_counts = torch.bincount(labels[: len(real)], minlength=clusters).double()
+    fake_counts = torch.bincount(labels[len(real) :], minlength=clusters).double()
+    return real_counts / len(real), fake_counts / len(fake)
+
+
+def prd(
+    real: torch.Tensor,
+    fake: torch.Tensor,
+    clusters: int = 20,
+    angles: int = 1001,
+    runs: int = 10,
+    seed: int = 0,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The PRD curve averaged over `runs` clusterings, as (precision, recall)."""
+    if clusters > len(real) + len(fake):
+        raise UserError(
+            f"prd: {clusters} clusters need at least as many samples, got {len(real) + len(fake)}"
+        )
+    generator = torch.Generator().manual_seed(seed)
+    curves = [
+        prd_from_histograms(*cluster_histograms(real, fake, clusters, generator), angles)
+        for _ in range(runs)
+    ]
+    precision = torch.stack([p for p, _ in curves]).mean(dim=0)
+    recall = torch.stack([r for _, r in curves]).mean(dim=0)
+    return precision, recall
+
+
+def compute_prd(
+    inputs: genbench.MetricInputs, params: dict[str, Any]
+) -> dict[str, float | genbench.Curve]:
+    precision, recall = prd(
+        inputs.real_features,
+        inputs.fake_features,
+        params["clusters"],
+        params["angles"],
+        params["runs"],
+        params["seed"],
+    )
+    curve = genbench.Curve(
+        x=tuple(recall.tolist()),
+        y=tuple(precision.tolist()),
+        x_label="Recall",
+        y_label="Precision",
+    )
+    return {
+        "prd_f8": f_beta(precision, recall, BETA),
+        "prd_f1_8": f_beta(precision, recall, 1 / BETA),
+        "prd": curve,
+    }
+
+
+PRD = genbench.Metric(
+    name="prd",
+    description="PRD curve (k-means histograms); F_8 weighs recall, F_1/8 precision.",
+    columns=(
+        genbench.Column("prd_f8", "PRD F8 (recall)", higher_is_better=True),
+        genbench.Column("prd_f1_8", "PRD F1/8 (precision)", higher_is_better=True),
+    ),
+    compute=compute_prd,
+    params=(
+        genbench.Param("clusters", 20, "k-means clusters (the paper's 20).", minimum=2),
+        genbench.Param("angles", 1001, "Slopes along the curve (the paper's 1001).", minimum=3),
+        genbench.Param("runs", 10, "Clusterings averaged (the paper's 10).", minimum=1),
+        genbench.Param("seed", 0, "Seed of the k-means initialisations."),
+    ),
+)
