@@ -71,6 +71,7 @@ class Evaluator:
             self._cache_entry.load(data.train.device) if self._cache_entry else None
         )
         self.reference_cached = self._real_features is not None
+        self._reference_work: dict[Any, Any] = {}
 
     @property
     def samples(self) -> int:
@@ -98,7 +99,15 @@ class Evaluator:
     def score(self, fake_samples: torch.Tensor) -> Scores:
         """Every metric's values for `fake_samples` (as many as the reference set)."""
         fake_features = extract_features(self.extractor, fake_samples, self.batch_size)
-        return self._compute(self.real_samples, self.real_features, fake_samples, fake_features)
+        inputs = MetricInputs(
+            real_features=self.real_features,
+            fake_features=fake_features,
+            real_samples=self.real_samples,
+            fake_samples=fake_samples,
+            data=self.data,
+            reference_shared=self._reference_work,
+        )
+        return compute_scores(self.metrics, inputs)
 
     def preflight(self) -> None:
         """Run every metric on a small real-vs-real split, so an extractor or metric that
@@ -113,23 +122,14 @@ class Evaluator:
             if self._real_features is not None
             else extract_features(self.extractor, samples, self.batch_size)
         )
-        self._compute(samples[:half], features[:half], samples[half:], features[half:])
-
-    def _compute(
-        self,
-        real_samples: torch.Tensor,
-        real_features: torch.Tensor,
-        fake_samples: torch.Tensor,
-        fake_features: torch.Tensor,
-    ) -> Scores:
         inputs = MetricInputs(
-            real_features=real_features,
-            fake_features=fake_features,
-            real_samples=real_samples,
-            fake_samples=fake_samples,
+            real_features=features[:half],
+            fake_features=features[half:],
+            real_samples=samples[:half],
+            fake_samples=samples[half:],
             data=self.data,
         )
-        return compute_scores(self.metrics, inputs)
+        compute_scores(self.metrics, inputs)
 
 
 def compute_scores(metrics: list[MetricRequest], inputs: MetricInputs) -> Scores:

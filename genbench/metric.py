@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -39,13 +39,21 @@ class Curve:
 
 @dataclass(frozen=True)
 class MetricInputs:
-    """Real and generated samples with their features (N, D), on one device."""
+    """Real and generated samples with their features (N, D), on one device.
+
+    Metrics that need the same costly work (e.g. k-NN balls) keep it in `shared`, a store for
+    these inputs only, keyed by what was computed and with which parameters; work on the real
+    set alone goes in `reference_shared`, which an evaluator keeps for every evaluation against
+    the same reference set, so a sweep computes it once instead of once per run.
+    """
 
     real_features: torch.Tensor
     fake_features: torch.Tensor
     real_samples: torch.Tensor
     fake_samples: torch.Tensor
     data: LoadedData
+    shared: dict[Any, Any] = field(default_factory=dict)
+    reference_shared: dict[Any, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import torch
 
-from .knn import CHUNK_ROWS, PairGeometry, exact_within
+import genbench
+
+from .knn import CHUNK_ROWS, PairGeometry, exact_within, knn_radii
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,24 @@ def ball_hits(
         per_centre=torch.cat(per_centre),
         centre_inside=torch.cat(centre_inside) if other_radii is not None else None,
     )
+
+
+def shared_ball_hits(inputs: genbench.MetricInputs, k: int, generated_radii: bool) -> BallHits:
+    """The real balls x generated samples pass for these inputs, done once whichever k-NN
+    metric asks first: precision-recall needs the generated set's radii as well (recall), and
+    density-coverage reuses that pass. The real radii are the same for every run of a sweep,
+    so they are kept in the evaluator's `reference_shared`."""
+    for key in (("ball_hits", k, True), ("ball_hits", k, generated_radii)):
+        if key in inputs.shared:
+            return inputs.shared[key]
+    radii_key = ("knn_radii", k)
+    if radii_key not in inputs.reference_shared:
+        inputs.reference_shared[radii_key] = knn_radii(inputs.real_features, k)
+    hits = ball_hits(
+        inputs.real_features,
+        inputs.reference_shared[radii_key],
+        inputs.fake_features,
+        knn_radii(inputs.fake_features, k) if generated_radii else None,
+    )
+    inputs.shared["ball_hits", k, generated_radii] = hits
+    return hits

@@ -16,7 +16,7 @@ import torch
 
 import genbench
 
-from .balls import ball_hits
+from .balls import BallHits, ball_hits, shared_ball_hits
 from .knn import knn_radii
 from .precision_recall import check_k
 
@@ -24,16 +24,21 @@ from .precision_recall import check_k
 def density_coverage(real: torch.Tensor, fake: torch.Tensor, k: int = 3) -> tuple[float, float]:
     """(density, coverage) of the generated features `fake` against the real features `real`."""
     check_k("density-coverage", k, real, fake)
-    hits = ball_hits(real, knn_radii(real, k), fake)
-    density = int(hits.per_other.sum()) / (k * len(fake))
-    coverage = int(hits.per_centre.sum()) / len(real)
+    return _rates(ball_hits(real, knn_radii(real, k), fake), k)
+
+
+def _rates(hits: BallHits, k: int) -> tuple[float, float]:
+    density = int(hits.per_other.sum()) / (k * len(hits.per_other))
+    coverage = int(hits.per_centre.sum()) / len(hits.per_centre)
     return density, coverage
 
 
 def compute_density_coverage(
     inputs: genbench.MetricInputs, params: dict[str, Any]
 ) -> dict[str, float]:
-    density, coverage = density_coverage(inputs.real_features, inputs.fake_features, params["k"])
+    k = params["k"]
+    check_k("density-coverage", k, inputs.real_features, inputs.fake_features)
+    density, coverage = _rates(shared_ball_hits(inputs, k, generated_radii=False), k)
     return {"density": density, "coverage": coverage}
 
 

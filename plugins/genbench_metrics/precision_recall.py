@@ -16,7 +16,7 @@ import torch
 import genbench
 from genbench.errors import UserError
 
-from .balls import ball_hits
+from .balls import BallHits, ball_hits, shared_ball_hits
 from .knn import knn_radii
 
 
@@ -41,16 +41,20 @@ def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = 3) -> tupl
     """(precision, recall) of the generated features `fake` against the real features `real`,
     counted from a single pass over the real x generated distances."""
     check_k("precision-recall", k, real, fake)
-    hits = ball_hits(real, knn_radii(real, k), fake, knn_radii(fake, k))
-    precision = int((hits.per_other > 0).sum()) / len(fake)
-    recall = int(hits.centre_inside.sum()) / len(real)
+    return _rates(ball_hits(real, knn_radii(real, k), fake, knn_radii(fake, k)))
+
+
+def _rates(hits: BallHits) -> tuple[float, float]:
+    precision = int((hits.per_other > 0).sum()) / len(hits.per_other)
+    recall = int(hits.centre_inside.sum()) / len(hits.per_centre)
     return precision, recall
 
 
 def compute_precision_recall(
     inputs: genbench.MetricInputs, params: dict[str, Any]
 ) -> dict[str, float]:
-    precision, recall = precision_recall(inputs.real_features, inputs.fake_features, params["k"])
+    check_k("precision-recall", params["k"], inputs.real_features, inputs.fake_features)
+    precision, recall = _rates(shared_ball_hits(inputs, params["k"], generated_radii=True))
     return {"precision": precision, "recall": recall}
 
 
