@@ -15,7 +15,7 @@ import torch
 
 import genbench
 from genbench.params import resolve_params
-from genbench_gan.common import build_optimizers, build_parts, common_params
+from genbench_gan.common import build_model, common_params
 
 GENERATOR_LOSSES = ("non-saturating", "saddle")
 
@@ -115,14 +115,9 @@ def build_fgan(context: genbench.BuildContext) -> FGAN:
     warm_start = None
     if warm is not None:
         warm_start = (_divergence(warm["divergence"], objective, {}), warm["steps"])
-    parts = build_parts(context)
-    return FGAN(
-        parts.generator,
-        parts.critic,
-        parts.prior,
-        *build_optimizers(parts, params),
-        batch_size=params["batch_size"],
-        n_critic=params["n_critic"],
+    return build_model(
+        FGAN,
+        context,
         divergence=_divergence(params["divergence"], objective, params["divergence_params"]),
         generator_objective=objective,
         grad_clip=params["grad_clip"],

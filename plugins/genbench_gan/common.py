@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 from torch import nn
@@ -18,6 +18,7 @@ import genbench
 from genbench.params import resolve_params
 from genbench_gan.networks import NETWORK_CHOICES, build_networks
 
+ModelT = TypeVar("ModelT", bound=genbench.AdversarialModel)
 FUSED_DEVICES = ("cpu", "cuda")
 OPTIMIZERS = ("adam", "rmsprop")
 NETWORK_PARAMS = (
@@ -116,3 +117,21 @@ def build_optimizers(
         parts.critic.parameters(), name, params["lr_d"], betas, params["weight_decay"]
     )
     return g_optimizer, d_optimizer
+
+
+def build_model(
+    model_class: type[ModelT], context: genbench.BuildContext, **family_args: Any
+) -> ModelT:
+    """A `model_class` on fresh parts with the optimisers, batch size and n_critic the common
+    parameters ask for; `family_args` are the family's own constructor arguments."""
+    params = context.params
+    parts = build_parts(context)
+    return model_class(
+        parts.generator,
+        parts.critic,
+        parts.prior,
+        *build_optimizers(parts, params),
+        batch_size=params["batch_size"],
+        n_critic=params["n_critic"],
+        **family_args,
+    )

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 import genbench
-from genbench_gan.common import build_optimizers, build_parts, common_params
+from genbench_gan.common import build_model, common_params
 
 GENERATOR_LOSSES = ("non-saturating", "minimax")
 
@@ -41,17 +41,7 @@ PARAMS = (
 
 
 def build_vanilla_gan(context: genbench.BuildContext) -> VanillaGAN:
-    params = context.params
-    parts = build_parts(context)
-    return VanillaGAN(
-        parts.generator,
-        parts.critic,
-        parts.prior,
-        *build_optimizers(parts, params),
-        batch_size=params["batch_size"],
-        n_critic=params["n_critic"],
-        generator_objective=params["generator_loss"],
-    )
+    return build_model(VanillaGAN, context, generator_objective=context.params["generator_loss"])
 
 
 GAN = genbench.ModelFamily(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 
 import genbench
-from genbench_gan.common import build_optimizers, build_parts, common_params
+from genbench_gan.common import build_model, common_params
 from genbench_wgan.wasserstein import WassersteinGAN
 
 SCHEDULE_CRITIC_STEPS = 100
@@ -55,14 +55,9 @@ PARAMS = (
 
 def build_wgan(context: genbench.BuildContext) -> WeightClippedWGAN:
     params = context.params
-    parts = build_parts(context)
-    return WeightClippedWGAN(
-        parts.generator,
-        parts.critic,
-        parts.prior,
-        *build_optimizers(parts, params),
-        batch_size=params["batch_size"],
-        n_critic=params["n_critic"],
+    return build_model(
+        WeightClippedWGAN,
+        context,
         clip=params["clip"],
         authors_schedule=params["authors_schedule"],
     )

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import torch
 
 import genbench
-from genbench_gan.common import build_optimizers, build_parts, common_params
+from genbench_gan.common import build_model, common_params
 from genbench_wgan.wasserstein import WassersteinGAN
 
 
@@ -47,17 +47,7 @@ PARAMS = (
 
 
 def build_wgan_gp(context: genbench.BuildContext) -> GradientPenaltyWGAN:
-    params = context.params
-    parts = build_parts(context)
-    return GradientPenaltyWGAN(
-        parts.generator,
-        parts.critic,
-        parts.prior,
-        *build_optimizers(parts, params),
-        batch_size=params["batch_size"],
-        n_critic=params["n_critic"],
-        penalty=params["penalty"],
-    )
+    return build_model(GradientPenaltyWGAN, context, penalty=context.params["penalty"])
 
 
 WGAN_GP = genbench.ModelFamily(
