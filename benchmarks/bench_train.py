@@ -8,7 +8,7 @@ machines and over time.
 
 What it does: for each batch size it builds the `gan` model with `network = "mnist-mlp"`
 (G 100-256-512-1024-784, D 784-1024-512-256-1) through the registry, as the runner does, and
-trains it with `genbench.train.train` on random data already on the device (the data pipeline
+trains it with `genbench.sweep.engine.train` on random data already on the device (the data pipeline
 is not measured) for `--seconds` of training clock, after a short warm-up.
 
 How to read the output:
@@ -40,10 +40,10 @@ from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
 import genbench
-from genbench.budget import Budget
-from genbench.params import resolve_params
+from genbench.api.params import resolve_params
 from genbench.registry import Registry, activate
-from genbench.train import train
+from genbench.sweep.budget import Budget
+from genbench.sweep.engine import train
 
 MODEL = "gan"
 NETWORK = "mnist-mlp"

@@ -5,16 +5,16 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from genbench.data import Dataset, DatasetRequest, LoadedData
-from genbench.divergence import Divergence, FDivergence
+from genbench.api.data import Dataset, DatasetRequest, LoadedData
+from genbench.api.divergence import Divergence, FDivergence
+from genbench.api.executor import Executor, RunInfo
+from genbench.api.features import Extractor, ExtractorRequest, FeatureExtractor
+from genbench.api.hookspecs import hookimpl
+from genbench.api.metric import Column, Curve, Metric, MetricInputs
+from genbench.api.model import AdversarialModel, BuildContext, InitSource, ModelFamily
+from genbench.api.params import Param
+from genbench.api.prior import LatentPrior, Prior
 from genbench.errors import UserError
-from genbench.executors import Executor, RunInfo
-from genbench.features import Extractor, ExtractorRequest, FeatureExtractor
-from genbench.hookspecs import hookimpl
-from genbench.metric import Column, Curve, Metric, MetricInputs
-from genbench.model import AdversarialModel, BuildContext, InitSource, ModelFamily
-from genbench.params import Param
-from genbench.prior import LatentPrior, Prior
 from genbench.registry import current
 
 try:

@@ -18,16 +18,16 @@ from rich.markup import escape
 from rich.table import Table
 
 from genbench import registry as registry_module
-from genbench.compare import DEFAULT_METRICS, CompareOptions, compare
+from genbench.api.params import describe_params
 from genbench.errors import UserError
-from genbench.figures import write_figures
-from genbench.params import describe_params
-from genbench.records import find_records
+from genbench.eval.compare import DEFAULT_METRICS, CompareOptions, compare
+from genbench.eval.sets import load_set
 from genbench.registry import KIND_LABELS, Registry
-from genbench.results import print_summary, summarize, write_tables
-from genbench.runner import Sweep
-from genbench.sets import load_set
-from genbench.spec import Overrides, load_spec
+from genbench.report.figures import write_figures
+from genbench.report.tables import print_summary, summarize, write_tables
+from genbench.sweep.records import find_records
+from genbench.sweep.runner import Sweep
+from genbench.sweep.spec import Overrides, load_spec
 
 LISTABLE = {
     "plugins": None,

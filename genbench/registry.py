@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from genbench.api.lazy import Deferred, import_target
+from genbench.api.params import Param
 from genbench.errors import PluginError, UnknownNameError, did_you_mean
-from genbench.params import Param
-from genbench.plugins import GenbenchPluginManager, PluginInfo, get_plugin_manager
+from genbench.plugin_manager import GenbenchPluginManager, PluginInfo, get_plugin_manager
 
 KIND_HOOKS = {
     "model": "genbench_register_models",
@@ -67,6 +68,22 @@ class Registry:
         return self.pm.hook
 
     def get(self, kind: str, name: str) -> Any:
+        """The item itself; a `Deferred` one is imported now, once."""
+        registered = self.entry(kind, name)
+        if isinstance(registered.item, Deferred):
+            loaded = import_target(registered.item.target)
+            if getattr(loaded, "name", None) != name:
+                raise PluginError(
+                    f"plugin {registered.plugin!r}: {KIND_LABELS[kind]} {name!r} loads "
+                    f"{registered.item.target!r}, whose name is {getattr(loaded, 'name', None)!r}"
+                )
+            registered = Registered(loaded, registered.plugin)
+            self._items[kind][name] = registered
+        return registered.item
+
+    def describe(self, kind: str, name: str) -> Any:
+        """The item as registered, without importing a deferred one: name, description and
+        params (and whatever else it declares), for listings and spec validation."""
         return self.entry(kind, name).item
 
     def entry(self, kind: str, name: str) -> Registered:

@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from genbench import DatasetRequest, LoadedData
+from genbench.api.params import resolve_params
 from genbench.errors import UserError
-from genbench.params import resolve_params
 from genbench_data.mixtures import MIXTURE_DATASETS
 
 DATASETS = {dataset.name: dataset for dataset in MIXTURE_DATASETS}

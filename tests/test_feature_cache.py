@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 import genbench
 from genbench.cli import cli
-from genbench.evaluate import Evaluator, MetricRequest
-from genbench.reference import ReferenceCache
+from genbench.eval.evaluator import Evaluator, MetricRequest
+from genbench.eval.reference import ReferenceCache
 from genbench_metrics.precision_recall import PRECISION_RECALL
 
 REAL = torch.randn(400, 2, generator=torch.Generator().manual_seed(0))

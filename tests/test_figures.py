@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 from PIL import Image
 
-from genbench.figures import PREVIEW_FILE, preview, write_figures
+from genbench.report.figures import PREVIEW_FILE, preview, write_figures
 
 
 def record(entry: str, index: int, seed: int, status: str = "ok", curves=None) -> dict:

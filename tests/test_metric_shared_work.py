@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import genbench
-from genbench.evaluate import Evaluator, MetricRequest
+from genbench.eval.evaluator import Evaluator, MetricRequest
 from genbench_metrics import balls
 from genbench_metrics.density_coverage import density_coverage
 from genbench_metrics.precision_recall import precision_recall

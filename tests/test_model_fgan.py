@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 import genbench
 from genbench import registry as registry_module
+from genbench.api.model import BuildContext
+from genbench.api.params import resolve_params
 from genbench.cli import cli
-from genbench.model import BuildContext
-from genbench.params import resolve_params
-from genbench.plugins import PluginInfo, get_plugin_manager
+from genbench.plugin_manager import PluginInfo, get_plugin_manager
 from genbench.registry import Registry
 from genbench_fgan.divergences import DIVERGENCES
 

@@ -8,8 +8,8 @@ import pytest
 import torch
 from torch import nn
 
-from genbench.model import BuildContext
-from genbench.params import resolve_params
+from genbench.api.model import BuildContext
+from genbench.api.params import resolve_params
 
 
 def build_gan(registry, shape, **given):

@@ -11,11 +11,11 @@ import torch
 from click.testing import CliRunner
 
 import genbench_gmgan.priors
-from genbench.budget import Budget
+from genbench.api.model import BuildContext
+from genbench.api.params import resolve_params
 from genbench.cli import cli
-from genbench.model import BuildContext
-from genbench.params import resolve_params
-from genbench.train import train
+from genbench.sweep.budget import Budget
+from genbench.sweep.engine import train
 from genbench_gan.model import VanillaGAN
 from genbench_gmgan.priors import GaussianMixturePrior
 

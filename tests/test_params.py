@@ -1,7 +1,7 @@
 import pytest
 
+from genbench.api.params import Param, describe_params, resolve_params
 from genbench.errors import ParamError
-from genbench.params import Param, describe_params, resolve_params
 
 PARAMS = (
     Param("lr", 2e-4, "learning rate"),

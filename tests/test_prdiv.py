@@ -11,8 +11,8 @@ import torch
 from torch import nn
 
 import genbench
-from genbench.runner import Sweep
-from genbench.spec import load_spec
+from genbench.sweep.runner import Sweep
+from genbench.sweep.spec import load_spec
 from genbench_prdiv.divergence import PRDivergence
 from genbench_prdiv.model import PROptimizer
 

@@ -9,8 +9,8 @@ import pytest
 import torch
 from click.testing import CliRunner
 
+from genbench.api.params import resolve_params
 from genbench.cli import cli
-from genbench.params import resolve_params
 
 
 def build_prior(registry, name, latent_dim=3, seed=0, **given):

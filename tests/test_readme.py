@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import genbench
-from genbench.plugins import get_plugin_manager
+from genbench.plugin_manager import get_plugin_manager
 from genbench.registry import Registry
 from tests.conftest import REPO
 

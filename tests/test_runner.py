@@ -15,10 +15,10 @@ from rich.console import Console
 import genbench
 from genbench import registry as registry_module
 from genbench.cli import cli
-from genbench.plugins import get_plugin_manager
+from genbench.plugin_manager import get_plugin_manager
 from genbench.registry import Registry
-from genbench.runner import Sweep
-from genbench.spec import load_spec
+from genbench.sweep.runner import Sweep
+from genbench.sweep.spec import load_spec
 
 SPEC = """
 [benchmark]

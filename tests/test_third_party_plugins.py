@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from genbench.cli import cli
 from genbench.errors import PluginError
-from genbench.plugins import BUILTIN_MODULES, get_plugin_manager
+from genbench.plugin_manager import BUILTIN_MODULES, get_plugin_manager
 from genbench.registry import KIND_HOOKS, Registry
 
 PLUGIN_SOURCE = """
@@ -308,7 +308,7 @@ def test_autoload_can_be_disabled(installed, monkeypatch):
 
 
 def test_builtins_load_without_entry_points(monkeypatch):
-    monkeypatch.setattr("genbench.plugins.importlib.metadata.entry_points", lambda group: [])
+    monkeypatch.setattr("genbench.plugin_manager.importlib.metadata.entry_points", lambda group: [])
     pm = get_plugin_manager()
     assert {info.module for info in pm.infos} == set(BUILTIN_MODULES)
     assert all(info.error is None for info in pm.infos)

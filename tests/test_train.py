@@ -7,10 +7,10 @@ import time
 
 import torch
 
-from genbench.budget import Budget
-from genbench.model import BuildContext
-from genbench.params import resolve_params
-from genbench.train import train
+from genbench.api.model import BuildContext
+from genbench.api.params import resolve_params
+from genbench.sweep.budget import Budget
+from genbench.sweep.engine import train
 
 DATA = torch.randn(500, 2)
 

@@ -14,7 +14,7 @@ from typing import Any
 import torch
 
 import genbench
-from genbench.params import resolve_params
+from genbench.api.params import resolve_params
 from genbench_gan.common import build_model, common_params
 
 GENERATOR_LOSSES = ("non-saturating", "saddle")

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 import genbench
-from genbench.params import resolve_params
+from genbench.api.params import resolve_params
 from genbench_gan.networks import NETWORK_CHOICES, build_networks
 
 ModelT = TypeVar("ModelT", bound=genbench.AdversarialModel)

@@ -22,7 +22,7 @@ from torch import nn
 
 import genbench
 from genbench.errors import UserError
-from genbench.records import write_atomic
+from genbench.sweep.records import write_atomic
 
 NETWORK = "inception-v3-compat"
 LAYER = "2048"

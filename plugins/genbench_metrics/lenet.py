@@ -20,7 +20,7 @@ from torch import nn
 
 import genbench
 from genbench.errors import UserError
-from genbench.records import write_atomic
+from genbench.sweep.records import write_atomic
 
 ARCHITECTURE = "lenet-mnist-v1"
 IMAGE_SHAPE = (1, 28, 28)

@@ -13,8 +13,8 @@ from typing import Any, Protocol
 
 import torch
 
-from genbench.data import LoadedData
-from genbench.params import Param
+from genbench.api.data import LoadedData
+from genbench.api.params import Param
 
 
 class Extractor(Protocol):

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import torch
 
-from genbench.params import Param
+from genbench.api.params import Param
 
 
 class Divergence(Protocol):

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import torch
 
-from genbench.budget import Budget, TrainingClock
-from genbench.model import AdversarialModel
+from genbench.api.model import AdversarialModel
+from genbench.sweep.budget import Budget, TrainingClock
 
 LOSS_NAMES = ("d_loss", "g_loss")
 

@@ -16,13 +16,13 @@ from types import ModuleType
 
 import pluggy
 
-from genbench import hookspecs
+from genbench.api import hookspecs
 
 ENTRY_POINT_GROUP = "genbench"
 DISTRIBUTION = "genbench"
 AUTOLOAD_ENV = "GENBENCH_DISABLE_PLUGIN_AUTOLOAD"
 BUILTIN_MODULES = (
-    "genbench.executors",
+    "genbench.default_plugins.local",
     "genbench_data",
     "genbench_fgan",
     "genbench_gan",

@@ -15,8 +15,8 @@ from typing import Any, Literal
 import torch
 from torch import nn
 
-from genbench.params import Param
-from genbench.prior import LatentPrior
+from genbench.api.params import Param
+from genbench.api.prior import LatentPrior
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Where a sweep's runs execute. The core ships `local`: one run after another, in process.
+"""The executor contract: where a sweep's runs execute.
 
 An executor receives the runs in dependency order and a `work` function that trains,
 evaluates and records one run; it yields each run's record as it finishes.
@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from genbench.hookspecs import hookimpl
-from genbench.params import Param
+from genbench.api.params import Param
 
 
 @dataclass(frozen=True)
@@ -39,15 +38,3 @@ class Executor:
     description: str
     run: Callable[[Sequence[RunInfo], Work, dict[str, Any]], Iterator[dict[str, Any]]]
     params: tuple[Param, ...] = ()
-
-
-def run_locally(
-    runs: Sequence[RunInfo], work: Work, params: dict[str, Any]
-) -> Iterator[dict[str, Any]]:
-    for run in runs:
-        yield work(run)
-
-
-@hookimpl
-def genbench_register_executors(register: Callable[[Executor], None]) -> None:
-    register(Executor("local", "Runs one after another in this process (default).", run_locally))

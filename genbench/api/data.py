@@ -10,7 +10,7 @@ from typing import Any
 
 import torch
 
-from genbench.params import Param
+from genbench.api.params import Param
 
 
 @dataclass(frozen=True)

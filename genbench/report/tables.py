@@ -17,8 +17,8 @@ from rich.markup import escape
 from rich.table import Table
 from tabulate import tabulate
 
-from genbench.metric import Column
-from genbench.records import write_atomic
+from genbench.api.metric import Column
+from genbench.sweep.records import write_atomic
 
 TIME_COLUMN = Column("train_seconds", "Train time (s)", None, digits=1)
 STEPS_COLUMN = Column("steps", "Steps", None, digits=0)

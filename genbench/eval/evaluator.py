@@ -12,10 +12,10 @@ from typing import Any
 
 import torch
 
-from genbench.data import LoadedData
-from genbench.features import Extractor
-from genbench.metric import Curve, Metric, MetricInputs
-from genbench.reference import ReferenceCache
+from genbench.api.data import LoadedData
+from genbench.api.features import Extractor
+from genbench.api.metric import Curve, Metric, MetricInputs
+from genbench.eval.reference import ReferenceCache
 
 REFERENCE_SEED = 0
 REFERENCE_SPLIT = "train"

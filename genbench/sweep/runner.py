@@ -28,16 +28,19 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from genbench import environment
-from genbench.data import DatasetRequest, LoadedData
+from genbench.api.data import DatasetRequest, LoadedData
+from genbench.api.executor import RunInfo
+from genbench.api.features import ExtractorRequest
+from genbench.api.model import AdversarialModel, BuildContext, InitSource
 from genbench.devices import resolve_device
 from genbench.errors import UserError
-from genbench.evaluate import Evaluator, MetricRequest
-from genbench.executors import RunInfo
-from genbench.features import ExtractorRequest
-from genbench.figures import PREVIEW_FILE, preview, write_figures
-from genbench.model import AdversarialModel, BuildContext, InitSource
-from genbench.plots import save_samples
-from genbench.records import (
+from genbench.eval.evaluator import Evaluator, MetricRequest
+from genbench.eval.reference import ReferenceCache
+from genbench.registry import Registry
+from genbench.report.figures import PREVIEW_FILE, preview, save_samples, write_figures
+from genbench.report.tables import Summary, print_summary, summarize, write_tables
+from genbench.sweep.engine import LogCallback, TrainOutcome, train
+from genbench.sweep.records import (
     RECORD_FILE,
     find_records,
     read_record,
@@ -46,11 +49,7 @@ from genbench.records import (
     write_atomic,
     write_record,
 )
-from genbench.reference import ReferenceCache
-from genbench.registry import Registry
-from genbench.results import Summary, print_summary, summarize, write_tables
-from genbench.spec import BenchmarkSpec, EntrySpec, config_hash, training_hash
-from genbench.train import LogCallback, TrainOutcome, train
+from genbench.sweep.spec import BenchmarkSpec, EntrySpec, config_hash, training_hash
 
 CHECKPOINT_FILE = "checkpoint.pt"
 SAMPLES_FILE = "samples.png"

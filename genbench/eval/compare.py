@@ -15,16 +15,16 @@ from typing import Any
 import torch
 
 from genbench import environment
-from genbench.data import DatasetRequest, LoadedData
+from genbench.api.data import DatasetRequest, LoadedData
+from genbench.api.features import Extractor, ExtractorRequest
+from genbench.api.metric import MetricInputs
+from genbench.api.params import resolve_params
 from genbench.devices import resolve_device
 from genbench.errors import UserError
-from genbench.evaluate import MetricRequest, Scores, compute_scores, extract_features
-from genbench.features import Extractor, ExtractorRequest
-from genbench.metric import MetricInputs
-from genbench.params import resolve_params
+from genbench.eval.evaluator import MetricRequest, Scores, compute_scores, extract_features
+from genbench.eval.sets import SampleSet, check_pair
 from genbench.registry import Registry
-from genbench.sets import SampleSet, check_pair
-from genbench.spec import DATA_ROOT_ENV, DEFAULT_DATA_ROOT
+from genbench.sweep.spec import DATA_ROOT_ENV, DEFAULT_DATA_ROOT
 
 DEFAULT_METRICS = ("fid", "precision-recall")
 IMAGE_FEATURES = "inception"

@@ -13,7 +13,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from genbench.params import Param
+from genbench.api.params import Param
 
 
 class LatentPrior(nn.Module):

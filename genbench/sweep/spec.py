@@ -17,11 +17,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from genbench.budget import Budget
+from genbench.api.params import Param, resolve_params
 from genbench.devices import parse_device
 from genbench.errors import ParamError, SpecError, UnknownNameError, UserError, did_you_mean
-from genbench.params import Param, resolve_params
 from genbench.registry import KIND_LABELS, Registry
+from genbench.sweep.budget import Budget
 
 DATA_ROOT_ENV = "GENBENCH_DATA_ROOT"
 DEFAULT_DATA_ROOT = "~/.cache/genbench/data"

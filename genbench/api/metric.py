@@ -8,8 +8,8 @@ from typing import Any
 
 import torch
 
-from genbench.data import LoadedData
-from genbench.params import Param
+from genbench.api.data import LoadedData
+from genbench.api.params import Param
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from genbench.data import Dataset
-    from genbench.divergence import Divergence
-    from genbench.executors import Executor, RunInfo
-    from genbench.features import FeatureExtractor
-    from genbench.metric import Metric
-    from genbench.model import ModelFamily
-    from genbench.prior import Prior
+    from genbench.api.data import Dataset
+    from genbench.api.divergence import Divergence
+    from genbench.api.executor import Executor, RunInfo
+    from genbench.api.features import FeatureExtractor
+    from genbench.api.metric import Metric
+    from genbench.api.model import ModelFamily
+    from genbench.api.prior import Prior
 
 PROJECT = "genbench"
 hookspec = pluggy.HookspecMarker(PROJECT)

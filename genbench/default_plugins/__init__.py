@@ -1,0 +1,1 @@
+"""What the core registers itself, exactly as a third-party plugin would: the `local` executor."""

@@ -1,0 +1,1 @@
+"""Reporting: run records -> comparison tables (terminal, Markdown, CSV) and figures."""
