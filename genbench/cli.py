@@ -1,12 +1,13 @@
 """The command line: `genbench run`, `list`, `show`, `report` and `eval`.
 
-A `UserError` becomes one line on stderr and exit code 2, with no traceback.
+A `UserError` becomes one line on stderr and exit code 2, with no traceback. Torch, pandas and
+matplotlib are imported inside the commands that train, evaluate or tabulate, never at start-up:
+`--help`, `list`, `show` and every spec error answer without them.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import warnings
 from dataclasses import asdict
 from pathlib import Path
@@ -18,27 +19,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from genbench import registry as registry_module
+from genbench.api.kinds import KIND_BY_NAME, KINDS
 from genbench.api.params import describe_params
 from genbench.errors import UserError
-from genbench.eval.compare import DEFAULT_METRICS, CompareOptions, compare
-from genbench.eval.sets import load_set
-from genbench.registry import KIND_LABELS, Registry
-from genbench.report.figures import write_figures
-from genbench.report.tables import print_summary, summarize, write_tables
-from genbench.sweep.records import find_records
-from genbench.sweep.runner import Sweep
+from genbench.eval import DEFAULT_METRICS
+from genbench.registry import Registry
+from genbench.report.values import finite_or_none
 from genbench.sweep.spec import Overrides, load_spec
 
-LISTABLE = {
-    "plugins": None,
-    "models": "model",
-    "divergences": "divergence",
-    "metrics": "metric",
-    "datasets": "dataset",
-    "features": "feature_extractor",
-    "priors": "prior",
-    "executors": "executor",
-}
+LISTABLE: dict[str, str | None] = {"plugins": None, **{kind.listing: kind.name for kind in KINDS}}
 
 
 class UserFacingError(click.ClickException):
@@ -103,6 +92,8 @@ def run(
     registry = _registry()
     overrides = Overrides(budget=budget, seeds=seeds, device=device, executor=executor)
     spec = load_spec(spec_file, registry, overrides)
+    from genbench.sweep.runner import Sweep
+
     console = _console()
     result = Sweep(spec, registry, out, force=force, console=console).execute()
     console.print(
@@ -144,6 +135,7 @@ def _plugin_rows(registry: Registry) -> list[dict[str, Any]]:
             "version": info.version,
             "builtin": info.builtin,
             "registers": registry.items_of(info.name),
+            "hooks": registry.lifecycle_hooks_of(info.name),
             "error": info.error,
         }
         for info in registry.plugins
@@ -152,11 +144,14 @@ def _plugin_rows(registry: Registry) -> list[dict[str, Any]]:
 
 def _item_rows(registry: Registry, kind: str) -> list[dict[str, Any]]:
     rows = []
+    plugins = {info.name: info for info in registry.plugins}
     for registered in registry.entries(kind):
         item = registered.item
+        info = plugins[registered.plugin]
         row = {
             "name": item.name,
             "plugin": registered.plugin,
+            "distribution": f"{info.distribution or '?'} {info.version or ''}".strip(),
             "description": item.description,
             "params": describe_params(item.params),
         }
@@ -175,24 +170,25 @@ def _plugins_table(rows: list[dict[str, Any]]) -> Table:
         if row["error"]:
             registers = f"[red]failed to load: {escape(row['error'])}[/]"
         else:
-            registers = (
-                "\n".join(
-                    f"{KIND_LABELS[kind]}s: {', '.join(names)}"
-                    for kind, names in row["registers"].items()
-                )
-                or "(nothing)"
-            )
+            lines = [
+                f"{KIND_BY_NAME[kind].listing}: {', '.join(names)}"
+                for kind, names in row["registers"].items()
+            ]
+            if row["hooks"]:
+                lines.append(f"hooks: {', '.join(row['hooks'])}")
+            registers = "\n".join(lines) or "(nothing)"
         table.add_row(row["name"], dist, "built-in" if row["builtin"] else "third-party", registers)
     return table
 
 
 def _items_table(rows: list[dict[str, Any]], kind: str) -> Table:
-    table = Table(title=f"{KIND_LABELS[kind]}s")
+    table = Table(title=KIND_BY_NAME[kind].listing)
     for header in ("Name", "Description", "Parameters (default)", "Plugin"):
         table.add_column(header)
     for row in rows:
         params = "\n".join(_describe_param(p) for p in row["params"])
-        table.add_row(row["name"], escape(row["description"]), params or "—", row["plugin"])
+        provider = f"{row['plugin']}\n[dim]{escape(row['distribution'])}[/]"
+        table.add_row(row["name"], escape(row["description"]), params or "—", provider)
     return table
 
 
@@ -223,6 +219,10 @@ def show(spec_file: Path) -> None:
 @click.argument("results_dir", type=click.Path(path_type=Path))
 def report(results_dir: Path) -> None:
     """Rebuild the comparison table of RESULTS_DIR (e.g. results/mnist_all) from its records."""
+    from genbench.report.figures import write_figures
+    from genbench.report.tables import print_summary, summarize, write_tables
+    from genbench.sweep.records import find_records
+
     records = find_records(results_dir)
     if not records:
         raise UserError(f"{results_dir}: no run records found; run `genbench run SPEC` first")
@@ -289,6 +289,9 @@ def eval_command(
     Image tensors are read by dtype: uint8 as 0-255; floats as [0, 1] when no value is
     negative, else as [-1, 1].
     """
+    from genbench.eval.compare import CompareOptions, compare
+    from genbench.eval.sets import load_set
+
     registry = _registry()
     real, fake = load_set(real_path, "--real"), load_set(fake_path, "--fake")
     options = CompareOptions(
@@ -305,9 +308,7 @@ def eval_command(
         result = compare(real, fake, registry, options)
     for message in dict.fromkeys(str(w.message) for w in caught):
         click.echo(f"warning: {message}", err=True)
-    values = {
-        key: value if math.isfinite(value) else None for key, value in result.scores.values.items()
-    }
+    values = {key: finite_or_none(value) for key, value in result.scores.values.items()}
     if as_json:
         click.echo(json.dumps(values, indent=2))
         return

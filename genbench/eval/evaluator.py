@@ -15,6 +15,7 @@ import torch
 from genbench.api.data import LoadedData
 from genbench.api.features import Extractor
 from genbench.api.metric import Curve, Metric, MetricInputs
+from genbench.errors import PluginError
 from genbench.eval.reference import ReferenceCache
 
 REFERENCE_SEED = 0
@@ -23,10 +24,12 @@ REFERENCE_SPLIT = "train"
 
 @dataclass(frozen=True)
 class MetricRequest:
-    """A metric with its validated parameters."""
+    """A metric with its validated parameters and the plugin that registered it (named when
+    the metric breaks its contract)."""
 
     metric: Metric
     params: dict[str, Any]
+    plugin: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,14 @@ def compute_scores(metrics: list[MetricRequest], inputs: MetricInputs) -> Scores
     values: dict[str, float] = {}
     curves: dict[str, Curve] = {}
     for request in metrics:
-        for key, value in request.metric.compute(inputs, request.params).items():
+        result = request.metric.compute(inputs, request.params)
+        missing = [column.key for column in request.metric.columns if column.key not in result]
+        if missing:
+            raise PluginError(
+                f"plugin {request.plugin!r}: metric {request.metric.name!r} returned no value "
+                f"for its declared column(s) {', '.join(missing)}; fix or uninstall the plugin"
+            )
+        for key, value in result.items():
             if isinstance(value, Curve):
                 curves[key] = value
             else:

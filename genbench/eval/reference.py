@@ -19,7 +19,7 @@ from typing import Any
 
 import torch
 
-from genbench.sweep.records import write_atomic
+from genbench.api.storage import write_atomic
 
 FOLDER = "reference-features"
 VOLATILE_INFO = ("cached",)

@@ -18,7 +18,7 @@ from rich.table import Table
 from tabulate import tabulate
 
 from genbench.api.metric import Column
-from genbench.sweep.records import write_atomic
+from genbench.api.storage import write_atomic
 
 TIME_COLUMN = Column("train_seconds", "Train time (s)", None, digits=1)
 STEPS_COLUMN = Column("steps", "Steps", None, digits=0)

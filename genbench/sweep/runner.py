@@ -9,7 +9,6 @@ when something must train. A run that diverges or fails becomes a row; the sweep
 from __future__ import annotations
 
 import io
-import math
 import random
 import re
 import shutil
@@ -28,10 +27,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from genbench import environment
+from genbench.api.adversarial import AdversarialModel
 from genbench.api.data import DatasetRequest, LoadedData
 from genbench.api.executor import RunInfo
 from genbench.api.features import ExtractorRequest
-from genbench.api.model import AdversarialModel, BuildContext, InitSource
+from genbench.api.model import BuildContext, InitSource
+from genbench.api.storage import cache_dir
 from genbench.devices import resolve_device
 from genbench.errors import UserError
 from genbench.eval.evaluator import Evaluator, MetricRequest
@@ -39,6 +40,7 @@ from genbench.eval.reference import ReferenceCache
 from genbench.registry import Registry
 from genbench.report.figures import PREVIEW_FILE, preview, save_samples, write_figures
 from genbench.report.tables import Summary, print_summary, summarize, write_tables
+from genbench.report.values import finite_or_none
 from genbench.sweep.engine import LogCallback, TrainOutcome, train
 from genbench.sweep.records import (
     RECORD_FILE,
@@ -140,14 +142,18 @@ class Sweep:
         evaluation = spec.evaluation
         factory = self.registry.get("feature_extractor", evaluation.features)
         with self.console.status(f"Preparing feature extractor {factory.name}..."):
-            cache_dir = environment.cache_dir()
-            request = ExtractorRequest(evaluation.feature_params, data, device, cache_dir)
+            folder = cache_dir()
+            request = ExtractorRequest(evaluation.feature_params, data, device, folder)
             extractor = factory.build(request)
             metrics = [
-                MetricRequest(self.registry.get("metric", name), evaluation.metric_params[name])
+                MetricRequest(
+                    self.registry.get("metric", name),
+                    evaluation.metric_params[name],
+                    self.registry.entry("metric", name).plugin,
+                )
                 for name in evaluation.metrics
             ]
-            cache = ReferenceCache(cache_dir, factory.name, evaluation.feature_params)
+            cache = ReferenceCache(folder, factory.name, evaluation.feature_params)
             evaluator = Evaluator(
                 data, extractor, metrics, evaluation.samples, evaluation.batch_size, cache
             )
@@ -300,7 +306,9 @@ class Sweep:
             init = InitSource(
                 parent.entry, parent_model, lambda: self._load_trained(parent, prepared)
             )
-        context = BuildContext(entry.params, prepared.data.sample_shape, prepared.device, init)
+        context = BuildContext(
+            entry.params, prepared.data.sample_shape, prepared.device, self.registry, init
+        )
         return family.build(context)
 
     def _run_of(self, entry: str, seed: int) -> RunInfo:
@@ -332,7 +340,7 @@ class Sweep:
         fake = model.sample(prepared.evaluator.samples, self.spec.evaluation.batch_size)
         # An undefined value (e.g. reverse KL with no high-quality sample) is stored as null.
         scores = prepared.evaluator.score(fake)
-        record["metrics"] = {k: v if math.isfinite(v) else None for k, v in scores.values.items()}
+        record["metrics"] = {k: finite_or_none(v) for k, v in scores.values.items()}
         record["curves"] = {key: asdict(curve) for key, curve in scores.curves.items()}
         record["eval_seconds"] = time.perf_counter() - started
         save_samples(fake, prepared.evaluator.real_samples, run.run_dir / SAMPLES_FILE, run.entry)

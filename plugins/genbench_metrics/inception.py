@@ -21,8 +21,7 @@ import torch
 from torch import nn
 
 import genbench
-from genbench.errors import UserError
-from genbench.sweep.records import write_atomic
+from genbench.api import UserError, write_atomic
 
 NETWORK = "inception-v3-compat"
 LAYER = "2048"
@@ -170,17 +169,3 @@ def build_inception(request: genbench.ExtractorRequest) -> InceptionFeatures:
         "weights_sha256": digest,
     }
     return InceptionFeatures(_network(path, request.device), info)
-
-
-INCEPTION = genbench.FeatureExtractor(
-    name="inception",
-    description="2048-d pool features of torch-fidelity's InceptionV3, the standard for FID.",
-    build=build_inception,
-    params=(
-        genbench.Param(
-            "weights",
-            "",
-            "local InceptionV3 weights file (torch-fidelity's format); empty: download them",
-        ),
-    ),
-)

@@ -19,8 +19,7 @@ import torch.nn.functional as F
 from torch import nn
 
 import genbench
-from genbench.errors import UserError
-from genbench.sweep.records import write_atomic
+from genbench.api import UserError, write_atomic
 
 ARCHITECTURE = "lenet-mnist-v1"
 IMAGE_SHAPE = (1, 28, 28)
@@ -190,18 +189,3 @@ def build_lenet(request: genbench.ExtractorRequest) -> LeNetFeatures:
     )
     model, info = trained_lenet(request.data, request.params, request.device, request.cache_dir)
     return LeNetFeatures(model, info)
-
-
-LENET_PARAMS = (
-    genbench.Param("epochs", 2, "Training epochs over the training split.", minimum=1),
-    genbench.Param("batch_size", 128, "Training batch size.", minimum=1),
-    genbench.Param("lr", 1e-3, "Adam learning rate."),
-    genbench.Param("seed", 0, "Seed for initialisation and batch order."),
-)
-LENET_MNIST = genbench.FeatureExtractor(
-    name="lenet-mnist",
-    description="128-d embedding of a LeNet trained (and cached) on the dataset's digits.",
-    build=build_lenet,
-    params=LENET_PARAMS,
-    trains_on="mnist",
-)
