@@ -219,17 +219,14 @@ def show(spec_file: Path) -> None:
 @click.argument("results_dir", type=click.Path(path_type=Path))
 def report(results_dir: Path) -> None:
     """Rebuild the comparison table of RESULTS_DIR (e.g. results/mnist_all) from its records."""
-    from genbench.report.figures import write_figures
-    from genbench.report.tables import print_summary, summarize, write_tables
+    from genbench.report.publish import publish
     from genbench.sweep.records import find_records
 
     records = find_records(results_dir)
     if not records:
         raise UserError(f"{results_dir}: no run records found; run `genbench run SPEC` first")
-    summary = summarize(records, results_dir.name)
-    files = {**write_tables(summary, results_dir), **write_figures(records, results_dir)}
     console = _console()
-    print_summary(summary, console)
+    _, files = publish(records, results_dir, results_dir.name, console)
     for path in files.values():
         console.print(f"wrote {path}")
 

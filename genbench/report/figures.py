@@ -15,6 +15,8 @@ import torch
 from matplotlib.figure import Figure
 from torchvision.utils import save_image
 
+from genbench.api.storage import load_torch
+
 PREVIEW_FILE = "preview.pt"
 PREVIEW_IMAGES = 10
 PREVIEW_POINTS = 1000
@@ -91,7 +93,7 @@ def _first_previews(records: list[dict[str, Any]], runs_dir: Path) -> dict[str, 
     for record in records:
         file = runs_dir / record["run_dir"] / PREVIEW_FILE
         if record["entry"] not in previews and file.exists():
-            previews[record["entry"]] = torch.load(file, weights_only=True)
+            previews[record["entry"]] = load_torch(file)
     return previews
 
 

@@ -8,7 +8,6 @@ when something must train. A run that diverges or fails becomes a row; the sweep
 
 from __future__ import annotations
 
-import io
 import random
 import re
 import shutil
@@ -32,14 +31,15 @@ from genbench.api.data import DatasetRequest, LoadedData
 from genbench.api.executor import RunInfo
 from genbench.api.features import ExtractorRequest
 from genbench.api.model import BuildContext, InitSource
-from genbench.api.storage import cache_dir
+from genbench.api.storage import cache_dir, load_torch, save_torch
 from genbench.devices import resolve_device
 from genbench.errors import UserError
 from genbench.eval.evaluator import Evaluator, MetricRequest
 from genbench.eval.reference import ReferenceCache
 from genbench.registry import Registry
-from genbench.report.figures import PREVIEW_FILE, preview, save_samples, write_figures
-from genbench.report.tables import Summary, print_summary, summarize, write_tables
+from genbench.report.figures import PREVIEW_FILE, preview, save_samples
+from genbench.report.publish import publish
+from genbench.report.tables import Summary
 from genbench.report.values import finite_or_none
 from genbench.sweep.engine import LogCallback, TrainOutcome, train
 from genbench.sweep.records import (
@@ -48,7 +48,6 @@ from genbench.sweep.records import (
     read_record,
     reusable,
     trained_already,
-    write_atomic,
     write_record,
 )
 from genbench.sweep.spec import BenchmarkSpec, EntrySpec, config_hash, training_hash
@@ -182,12 +181,8 @@ class Sweep:
                     reevaluated += record["training_reused"]
                     self._report(record)
         records = [r for r in find_records(self.results_dir) if self._planned(r)]
-        summary = summarize(records, self.spec.description or self.spec.name)
-        files: dict[str, Path] = {}
-        if records:
-            files = write_tables(summary, self.results_dir)
-            files.update(write_figures(records, self.results_dir))
-        print_summary(summary, self.console)
+        title = self.spec.description or self.spec.name
+        summary, files = publish(records, self.results_dir, title, self.console)
         failed = [
             self.results_dir / "runs" / r["run_dir"] / RECORD_FILE
             for r in records
@@ -293,7 +288,7 @@ class Sweep:
         if record["status"] == "ok":
             model = self._build(run, prepared)
             path = self._checkpoint(run)
-            model.load_checkpoint(torch.load(path, map_location=prepared.device, weights_only=True))
+            model.load_checkpoint(load_torch(path, map_location=prepared.device))
             self._evaluate(run, model, prepared, record)
 
     def _build(self, run: RunInfo, prepared: _Prepared) -> AdversarialModel:
@@ -325,7 +320,7 @@ class Sweep:
         if record["status"] != "ok":
             raise UserError(f"{source} {record['status']}; cannot start from it")
         model = self._build(run, prepared)
-        model.load_checkpoint(torch.load(path, map_location=prepared.device, weights_only=True))
+        model.load_checkpoint(load_torch(path, map_location=prepared.device))
         return model
 
     def _checkpoint(self, run: RunInfo) -> Path:
@@ -344,9 +339,7 @@ class Sweep:
         record["curves"] = {key: asdict(curve) for key, curve in scores.curves.items()}
         record["eval_seconds"] = time.perf_counter() - started
         save_samples(fake, prepared.evaluator.real_samples, run.run_dir / SAMPLES_FILE, run.entry)
-        buffer = io.BytesIO()
-        torch.save(preview(fake), buffer)
-        write_atomic(run.run_dir / PREVIEW_FILE, buffer.getvalue())
+        save_torch(preview(fake), run.run_dir / PREVIEW_FILE)
 
     def _logger(self, run: RunInfo, bar: TaskID | None) -> LogCallback:
         """Training scalars to the lifecycle hook and the run's progress bar."""
@@ -435,9 +428,7 @@ def _save_checkpoint(
     model: AdversarialModel, path: Path, run: RunInfo, outcome: TrainOutcome
 ) -> None:
     state = {**model.checkpoint(), "steps": outcome.steps, "training_hash": run.training_hash}
-    buffer = io.BytesIO()
-    torch.save(state, buffer)
-    write_atomic(path, buffer.getvalue())
+    save_torch(state, path)
 
 
 def _seed_everything(seed: int) -> None:

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 import genbench
-from genbench.api import UserError, write_atomic
+from genbench.api import DamagedFileError, UserError, load_torch, write_atomic
 
 NETWORK = "inception-v3-compat"
 LAYER = "2048"
@@ -120,11 +120,10 @@ def _check_weights(path: Path) -> str:
     """
     payload = path.read_bytes()
     try:
-        state = torch.load(io.BytesIO(payload), map_location="cpu", weights_only=True)
-    except Exception as exc:  # a damaged file fails anywhere in the unpickler (IndexError, ...)
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        state = load_torch(io.BytesIO(payload))
+    except DamagedFileError as exc:
         raise UserError(
-            f"feature extractor 'inception': {path} is not a PyTorch weights file ({first})"
+            f"feature extractor 'inception': {path} is not a PyTorch weights file ({exc})"
         ) from None
     if not isinstance(state, dict):
         raise UserError(f"feature extractor 'inception': {path} does not hold a state dict")
