@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from rich.table import Table
 from genbench import registry as registry_module
 from genbench.api.kinds import KIND_BY_NAME, KINDS
 from genbench.api.params import describe_params
-from genbench.errors import UserError
+from genbench.errors import UserError, did_you_mean
 from genbench.eval import DEFAULT_METRICS
 from genbench.registry import Registry
 from genbench.report.values import finite_or_none
@@ -323,6 +324,46 @@ def _values_table(values: dict[str, float | None]) -> Table:
     for key, value in values.items():
         table.add_row(key, "undefined" if value is None else f"{value:.6g}")
     return table
+
+
+@cli.command(name="check-plugin")
+@click.argument("plugin", required=False)
+def check_plugin(plugin: str | None) -> None:
+    """Load every item of PLUGIN (default: all plugins) and probe its divergences on a grid of
+    critic outputs for losses or gradients that are not finite; exit 1 on any problem."""
+    from genbench.plugin_check import divergence_problems
+
+    registry = _registry()
+    infos = {info.name: info for info in registry.plugins}
+    if plugin is not None and plugin not in infos:
+        raise UserError(f"unknown plugin {plugin!r}; {did_you_mean(plugin, infos)}")
+    problems = 0
+    for info in infos.values():
+        if plugin is not None and info.name != plugin:
+            continue
+        if info.error:
+            click.echo(f"{info.name}: failed to load: {info.error}")
+            problems += 1
+            continue
+        for kind, names in registry.items_of(info.name).items():
+            for name in names:
+                found = _item_problems(registry, kind, name, divergence_problems)
+                for line in found:
+                    click.echo(f"{info.name}: {KIND_BY_NAME[kind].label} {name!r}: {line}")
+                problems += len(found)
+    click.echo(f"{problems} problem(s) found" if problems else "no problems found")
+    if problems:
+        raise SystemExit(1)
+
+
+def _item_problems(
+    registry: Registry, kind: str, name: str, probe: Callable[[Any], list[str]]
+) -> list[str]:
+    try:
+        item = registry.get(kind, name)
+    except Exception as exc:  # a plugin's import or type error is what this command reports
+        return [f"cannot be loaded: {type(exc).__name__}: {exc}"]
+    return probe(item) if kind == "divergence" else []
 
 
 main = cli
