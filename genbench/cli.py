@@ -8,7 +8,6 @@ matplotlib are imported inside the commands that train, evaluate or tabulate, ne
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -22,7 +21,7 @@ from rich.table import Table
 from genbench import registry as registry_module
 from genbench.api.kinds import KIND_BY_NAME, KINDS
 from genbench.api.params import describe_params
-from genbench.errors import UserError, did_you_mean
+from genbench.errors import UserError, collected_warnings, did_you_mean
 from genbench.eval import DEFAULT_METRICS
 from genbench.registry import Registry
 from genbench.report.values import finite_or_none
@@ -301,10 +300,9 @@ def eval_command(
         device=device,
         batch_size=batch_size,
     )
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with collected_warnings() as caught:
         result = compare(real, fake, registry, options)
-    for message in dict.fromkeys(str(w.message) for w in caught):
+    for message in caught:
         click.echo(f"warning: {message}", err=True)
     values = {key: finite_or_none(value) for key, value in result.scores.values.items()}
     if as_json:

@@ -13,7 +13,6 @@ import re
 import shutil
 import time
 import traceback
-import warnings
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +32,7 @@ from genbench.api.features import ExtractorRequest
 from genbench.api.model import BuildContext, InitSource
 from genbench.api.storage import cache_dir, load_torch, save_torch
 from genbench.devices import resolve_device
-from genbench.errors import UserError
+from genbench.errors import UserError, collected_warnings
 from genbench.eval.evaluator import Evaluator, MetricRequest
 from genbench.eval.reference import ReferenceCache
 from genbench.registry import Registry
@@ -131,11 +130,10 @@ class Sweep:
         dataset = self.registry.get("dataset", spec.dataset)
         with (
             self.console.status(f"Loading dataset {spec.dataset}..."),
-            warnings.catch_warnings(record=True) as caught,
+            collected_warnings() as caught,
         ):
-            warnings.simplefilter("always")
             data = dataset.load(DatasetRequest(spec.dataset_params, device, spec.data_root))
-        messages = dict.fromkeys([str(w.message) for w in caught] + [data.fallback or ""])
+        messages = dict.fromkeys([*caught, data.fallback or ""])
         for message in filter(None, messages):
             self.console.print(f"[bold yellow]warning:[/] {escape(message)}")
         evaluation = spec.evaluation
