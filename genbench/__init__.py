@@ -12,6 +12,7 @@ from genbench.api.features import Extractor, ExtractorRequest, FeatureExtractor
 from genbench.api.hookspecs import hookimpl
 from genbench.api.metric import Column, Curve, Metric, MetricInputs
 from genbench.api.model import AdversarialModel, BuildContext, InitSource, ModelFamily
+from genbench.api.network import Network, NetworkPair, NetworkRequest
 from genbench.api.params import Param
 from genbench.api.prior import LatentPrior, Prior
 from genbench.errors import UserError
@@ -24,7 +25,7 @@ except PackageNotFoundError:
 
 
 def get(kind: str, name: str) -> Any:
-    """The item of `kind` ("model", "divergence", "metric", "dataset", "feature_extractor",
+    """The item of `kind` ("model", "divergence", "network", "metric", "dataset", "feature_extractor",
     "prior", "executor") registered under `name`; an unknown name suggests close ones."""
     return current().get(kind, name)
 
@@ -53,6 +54,9 @@ __all__ = [
     "Metric",
     "MetricInputs",
     "ModelFamily",
+    "Network",
+    "NetworkPair",
+    "NetworkRequest",
     "Param",
     "Prior",
     "RunInfo",

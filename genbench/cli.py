@@ -33,6 +33,7 @@ LISTABLE = {
     "plugins": None,
     "models": "model",
     "divergences": "divergence",
+    "networks": "network",
     "metrics": "metric",
     "datasets": "dataset",
     "features": "feature_extractor",

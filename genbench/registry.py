@@ -19,6 +19,7 @@ from genbench.plugin_manager import GenbenchPluginManager, PluginInfo, get_plugi
 KIND_HOOKS = {
     "model": "genbench_register_models",
     "divergence": "genbench_register_divergences",
+    "network": "genbench_register_networks",
     "metric": "genbench_register_metrics",
     "dataset": "genbench_register_datasets",
     "feature_extractor": "genbench_register_feature_extractors",
@@ -28,6 +29,7 @@ KIND_HOOKS = {
 KIND_LABELS = {
     "model": "model",
     "divergence": "divergence",
+    "network": "network",
     "metric": "metric",
     "dataset": "dataset",
     "feature_extractor": "feature extractor",

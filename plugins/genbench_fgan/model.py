@@ -15,12 +15,12 @@ import torch
 
 import genbench
 from genbench.api.params import resolve_params
-from genbench_gan.common import build_model, common_params
+from genbench_gan.common import GANModel, build_model, common_params
 
 GENERATOR_LOSSES = ("non-saturating", "saddle")
 
 
-class FGAN(genbench.AdversarialModel):
+class FGAN(GANModel):
     def __init__(
         self,
         *args: Any,

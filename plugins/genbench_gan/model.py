@@ -12,12 +12,12 @@ import torch
 import torch.nn.functional as F
 
 import genbench
-from genbench_gan.common import build_model, common_params
+from genbench_gan.common import GANModel, build_model, common_params
 
 GENERATOR_LOSSES = ("non-saturating", "minimax")
 
 
-class VanillaGAN(genbench.AdversarialModel):
+class VanillaGAN(GANModel):
     def __init__(self, *args: object, generator_objective: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.generator_objective = generator_objective
