@@ -25,8 +25,9 @@ except PackageNotFoundError:
 
 
 def get(kind: str, name: str) -> Any:
-    """The item of `kind` ("model", "divergence", "network", "metric", "dataset", "feature_extractor",
-    "prior", "executor") registered under `name`; an unknown name suggests close ones."""
+    """The item of `kind` ("model", "divergence", "network", "metric", "dataset",
+    "feature_extractor", "prior", "executor") registered under `name`; an unknown name suggests
+    close ones."""
     return current().get(kind, name)
 
 

@@ -35,9 +35,7 @@ NETWORK_PARAMS = (
         refers_to="network",
     ),
     genbench.Param("network_params", {}, "parameters of the network, e.g. { width = 64 }"),
-    genbench.Param(
-        "latent_dim", None, "latent size; auto: the network's own", type=int, minimum=1
-    ),
+    genbench.Param("latent_dim", None, "latent size; auto: the network's own", type=int, minimum=1),
     genbench.Param(
         "prior", "normal", "latent prior (see `genbench list priors`)", refers_to="prior"
     ),

@@ -26,9 +26,7 @@ class WeightAverage(nn.Module):
 
     @torch.no_grad()
     def update(self, module: nn.Module) -> None:
-        for averaged, current in zip(
-            self.average.parameters(), module.parameters(), strict=True
-        ):
+        for averaged, current in zip(self.average.parameters(), module.parameters(), strict=True):
             averaged.lerp_(current, 1.0 - self.decay)
         for averaged, current in zip(self.average.buffers(), module.buffers(), strict=True):
             averaged.copy_(current)

@@ -11,7 +11,10 @@ from genbench.api.network import Network
 from genbench.api.params import Param
 
 INIT_STD = Param(
-    "init_std", 0.02, "weights drawn from N(0, init_std^2), biases 0 (0: torch's default)", minimum=0
+    "init_std",
+    0.02,
+    "weights drawn from N(0, init_std^2), biases 0 (0: torch's default)",
+    minimum=0,
 )
 
 

@@ -31,6 +31,8 @@ def normal_init(module: nn.Module, std: float) -> nn.Module:
 
 def widths(value: list[object], key: str) -> list[int]:
     """A list of layer widths, checked: every item a positive integer."""
-    if not value or not all(isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in value):
-        raise UserError(f"network_params.{key}: expected a list of positive integers, got {value!r}")
-    return [int(w) for w in value]  # type: ignore[arg-type]
+    valid = [w for w in value if isinstance(w, int) and not isinstance(w, bool) and w > 0]
+    if not value or len(valid) != len(value):
+        message = f"expected a list of positive integers, got {value!r}"
+        raise UserError(f"network_params.{key}: {message}")
+    return valid
