@@ -4,6 +4,7 @@ registration, validation in specs, and every network trained end to end on a tin
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -17,8 +18,10 @@ import genbench
 from genbench.api.params import resolve_params
 from genbench.cli import cli
 from genbench.errors import SpecError, UserError
+from genbench.registry import activate
 from genbench.sweep.spec import load_spec
 from genbench_networks.pacgan import Maxout
+from tests.test_third_party_plugins import install_fake_distribution
 
 
 def build(
@@ -260,3 +263,99 @@ def test_every_network_trains_end_to_end(registry, write_spec, tmp_path, dataset
     records = [json.loads(p.read_text()) for p in tmp_path.rglob("record.json")]
     assert sorted(r["entry"] for r in records) == sorted(n for n, _ in ENTRIES[dataset])
     assert {r["status"] for r in records} == {"ok"}
+
+
+THIRD_PARTY_NETWORK = """
+import torch
+from torch import nn
+
+import genbench
+from genbench.api.lazy import lazy
+
+
+class Linear(nn.Module):
+    def __init__(self, fan_in, fan_out, squeeze):
+        super().__init__()
+        self.layer = nn.Linear(fan_in, fan_out)
+        self.squeeze = squeeze
+
+    def forward(self, x):
+        out = self.layer(x.flatten(1))
+        return out.squeeze(1) if self.squeeze else out
+
+
+def build(request):
+    BUILT.append(request)
+    width = request.params["scale"]
+    generator = Linear(request.latent_dim, request.sample_shape[0], squeeze=False)
+    critic = Linear(request.critic_shape[0], 1, squeeze=True)
+    with torch.no_grad():
+        generator.layer.weight.mul_(width)
+    return genbench.NetworkPair(generator, critic)
+
+
+BUILT = []
+
+
+@genbench.hookimpl
+def genbench_register_networks(register):
+    register(genbench.Network(
+        "fake-linear", "One linear layer each.", lazy("genbench_fake_net:build"),
+        (genbench.Param("scale", 1.0, "scales G's weights"),), latent_dim=3,
+    ))
+"""
+
+THIRD_PARTY_SPEC = """
+[benchmark]
+name = "third-net"
+dataset = "ring-8"
+budget = "3 steps"
+seeds = [0]
+device = "cpu"
+
+[dataset]
+samples = 256
+test_samples = 64
+
+[evaluation]
+samples = 64
+metrics = ["mode-coverage"]
+
+[[entry]]
+name = "linear"
+model = "wgan-gp"
+network = "fake-linear"
+network_params = { scale = 2.0 }
+packing = 2
+batch_size = 8
+"""
+
+
+def test_third_party_network_works_like_a_built_in(tmp_path, monkeypatch, write_spec):
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    install_fake_distribution(
+        site,
+        "genbench-fake-net",
+        "0.1",
+        {"fake_net": "genbench_fake_net"},
+        {"genbench_fake_net": THIRD_PARTY_NETWORK},
+    )
+    try:
+        listed = CliRunner().invoke(cli, ["list", "networks", "--json"])
+        rows = {row["name"]: row for row in json.loads(listed.output)}
+        assert rows["fake-linear"]["plugin"] == "fake_net"
+        assert rows["fake-linear"]["params"][0]["name"] == "scale"
+        spec = write_spec(THIRD_PARTY_SPEC)
+        result = CliRunner().invoke(cli, ["run", str(spec), "--out", str(tmp_path / "out")])
+        assert result.exit_code == 0, result.output
+        (record,) = [json.loads(p.read_text()) for p in tmp_path.rglob("record.json")]
+        assert record["status"] == "ok"
+        request = sys.modules["genbench_fake_net"].BUILT[0]
+        assert request.params == {"scale": 2.0} and request.latent_dim == 3
+        assert request.critic_shape == (4,)  # two packed 2-D points
+    finally:
+        sys.modules.pop("genbench_fake_net", None)
+        importlib.invalidate_caches()
+        activate(None)
