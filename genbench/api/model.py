@@ -115,13 +115,16 @@ class AdversarialModel(nn.Module):
         was_training = self.training
         self.eval()
         try:
-            chunks = [
-                self.sampler(self.prior.sample(min(batch_size, n - i)))
-                for i in range(0, n, batch_size)
-            ]
+            chunks = [self._sample_batch(min(batch_size, n - i)) for i in range(0, n, batch_size)]
         finally:
             self.train(was_training)
         return torch.cat(chunks)
+
+    def _sample_batch(self, n: int) -> torch.Tensor:
+        # `generate` unless a model keeps another generator for evaluation (a weight average).
+        if self.sampler is self.generator:
+            return self.generate(n)
+        return self.sampler(self.prior.sample(n))
 
     def checkpoint(self) -> dict[str, Any]:
         """Everything needed to resume or fine-tune: networks, prior and optimiser states."""
