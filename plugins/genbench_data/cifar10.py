@@ -16,8 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from genbench import Dataset, DatasetRequest, LoadedData, Param
-from genbench.errors import UserError
+from genbench import Dataset, DatasetRequest, LoadedData, Param, UserError
 from genbench_data.digits import Digits
 from genbench_data.mnist import to_loaded
 from genbench_data.network import socket_timeout

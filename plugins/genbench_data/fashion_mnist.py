@@ -7,8 +7,7 @@ silently training on other data.
 
 from __future__ import annotations
 
-from genbench import Dataset, DatasetRequest, LoadedData, Param
-from genbench.errors import UserError
+from genbench import Dataset, DatasetRequest, LoadedData, Param, UserError
 from genbench_data.mnist import to_loaded
 from genbench_data.torchvision_mnist import MnistUnavailable, read_torchvision_mnist
 

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import torch
 
-from genbench import Dataset, DatasetRequest, LoadedData, Param
-from genbench.errors import UserError
+from genbench import Dataset, DatasetRequest, LoadedData, Param, UserError
 from genbench_data.digits import to_unit_range
 
 SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")

@@ -18,8 +18,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from genbench import UserError
 from genbench.api.network import NetworkPair, NetworkRequest
-from genbench.errors import UserError
 from genbench_networks.layers import normal_init
 
 KERNEL = 4

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from genbench.errors import UserError
+from genbench import UserError
 
 _NORMS = (nn.BatchNorm1d, nn.BatchNorm2d, nn.GroupNorm)
 
