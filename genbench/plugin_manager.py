@@ -28,6 +28,7 @@ BUILTIN_MODULES = (
     "genbench_gan",
     "genbench_gmgan",
     "genbench_metrics",
+    "genbench_networks",
     "genbench_prdiv",
     "genbench_wgan",
 )

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from genbench.api.features import FeatureExtractor
     from genbench.api.metric import Metric
     from genbench.api.model import ModelFamily
+    from genbench.api.network import Network
     from genbench.api.prior import Prior
 
 PROJECT = "genbench"
@@ -42,6 +43,12 @@ def genbench_register_divergences(register: Callable[[Divergence], None]) -> Non
     """Register divergences: objects with `discriminator_loss(v_real, v_fake)` and
     `generator_loss(v_fake)` on the critic's raw output. An f-divergence subclasses
     `genbench.FDivergence` and supplies only `f`, `f_star` and `activation`."""
+
+
+@hookspec
+def genbench_register_networks(register: Callable[[Network], None]) -> None:
+    """Register network families (`genbench.Network`): a builder of a generator and a critic
+    for a sample shape and a latent size, chosen by a model's `network` parameter."""
 
 
 @hookspec

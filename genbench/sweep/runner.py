@@ -330,6 +330,7 @@ class Sweep:
         # Seeded here, so that evaluating a checkpoint again draws the same samples.
         _seed_everything(run.seed)
         started = time.perf_counter()
+        record["model"]["ema"] = model.ema_decay  # None: the raw generator was evaluated
         fake = model.sample(prepared.evaluator.samples, self.spec.evaluation.batch_size)
         # An undefined value (e.g. reverse KL with no high-quality sample) is stored as null.
         scores = prepared.evaluator.score(fake)
