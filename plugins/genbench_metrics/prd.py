@@ -3,7 +3,8 @@
 Both feature sets are clustered together; the real histogram P and the generated histogram Q
 over the clusters then give, for every slope lambda, precision alpha(lambda) =
 sum_i min(lambda P_i, Q_i) and recall beta(lambda) = alpha(lambda) / lambda. The curve is
-averaged over several clusterings, since one k-means run is noisy. The summaries are the
+averaged over several clusterings, since one k-means run is noisy. The clustering is the
+authors' own recipe, scikit-learn's `MiniBatchKMeans(n_clusters, n_init=10)` on the union. The summaries are the
 paper's F_8 (weighs recall: can the model produce every mode of the data?) and F_1/8 (weighs
 precision: are its samples realistic?), each the largest F_beta along the curve. The
 conventions (slopes tan(theta) for theta evenly spaced in (0, pi/2) with 1e-10 kept off the
@@ -16,12 +17,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import torch
 
 import genbench
 from genbench.errors import UserError
-
-from .kmeans import kmeans_labels
 
 ANGLE_EPSILON = 1e-10
 F_EPSILON = 1e-10
@@ -46,12 +46,24 @@ def f_beta(precision: torch.Tensor, recall: torch.Tensor, beta: float) -> float:
     return float(scores.max())
 
 
+def cluster_labels(
+    points: torch.Tensor, clusters: int, random_state: np.random.RandomState
+) -> torch.Tensor:
+    """The cluster index of every point: MiniBatchKMeans with 10 initialisations, as in the
+    PRD authors' prd_score.py (scikit-learn imported here, so registering the metric is cheap)."""
+    from sklearn.cluster import MiniBatchKMeans
+
+    array = points.reshape(len(points), -1).detach().cpu().double().numpy()
+    kmeans = MiniBatchKMeans(n_clusters=clusters, n_init=10, random_state=random_state)
+    return torch.from_numpy(kmeans.fit(array).labels_.astype(np.int64))
+
+
 def cluster_histograms(
-    real: torch.Tensor, fake: torch.Tensor, clusters: int, generator: torch.Generator
+    real: torch.Tensor, fake: torch.Tensor, clusters: int, random_state: np.random.RandomState
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Histograms (summing to 1) of each set over k-means clusters of their union."""
     real, fake = real.reshape(len(real), -1), fake.reshape(len(fake), -1)
-    labels = kmeans_labels(torch.cat([real, fake.to(real.device)]), clusters, generator)
+    labels = cluster_labels(torch.cat([real, fake.to(real.device)]), clusters, random_state)
     real_counts = torch.bincount(labels[: len(real)], minlength=clusters).double()
     fake_counts = torch.bincount(labels[len(real) :], minlength=clusters).double()
     return real_counts / len(real), fake_counts / len(fake)
@@ -70,9 +82,10 @@ def prd(
         raise UserError(
             f"prd: {clusters} clusters need at least as many samples, got {len(real) + len(fake)}"
         )
-    generator = torch.Generator().manual_seed(seed)
+    # One RandomState for all runs: each clustering differs, the whole curve reproduces.
+    random_state = np.random.RandomState(seed)
     curves = [
-        prd_from_histograms(*cluster_histograms(real, fake, clusters, generator), angles)
+        prd_from_histograms(*cluster_histograms(real, fake, clusters, random_state), angles)
         for _ in range(runs)
     ]
     precision = torch.stack([p for p, _ in curves]).mean(dim=0)
@@ -116,6 +129,6 @@ PRD = genbench.Metric(
         genbench.Param("clusters", 20, "k-means clusters (the paper's 20).", minimum=2),
         genbench.Param("angles", 1001, "Slopes along the curve (the paper's 1001).", minimum=3),
         genbench.Param("runs", 10, "Clusterings averaged (the paper's 10).", minimum=1),
-        genbench.Param("seed", 0, "Seed of the k-means initialisations."),
+        genbench.Param("seed", 0, "Seed of the k-means initialisations (numpy RandomState)."),
     ),
 )
