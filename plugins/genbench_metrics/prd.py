@@ -53,7 +53,7 @@ def cluster_labels(
     PRD authors' prd_score.py (scikit-learn imported here, so registering the metric is cheap)."""
     from sklearn.cluster import MiniBatchKMeans
 
-    array = points.reshape(len(points), -1).detach().cpu().double().numpy()
+    array = points.reshape(len(points), -1).detach().cpu().float().numpy()
     kmeans = MiniBatchKMeans(n_clusters=clusters, n_init=10, random_state=random_state)
     return torch.from_numpy(kmeans.fit(array).labels_.astype(np.int64))
 
