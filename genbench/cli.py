@@ -1,4 +1,4 @@
-"""The command line: `genbench run`, `list`, `show`, `report` and `eval`.
+"""The command line: `genbench run`, `list`, `show`, `report`, `eval` and `compare`.
 
 A `UserError` becomes one line on stderr and exit code 2, with no traceback.
 """
@@ -325,6 +325,27 @@ def _values_table(values: dict[str, float | None]) -> Table:
     for key, value in values.items():
         table.add_row(key, "undefined" if value is None else f"{value:.6g}")
     return table
+
+
+@cli.command(name="compare")
+@click.argument("results_a", type=click.Path(path_type=Path))
+@click.argument("results_b", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of the rows.")
+def compare_results_command(results_a: Path, results_b: Path, as_json: bool) -> None:
+    """Per-entry differences B - A, with 95 % intervals and p-values, for every metric the
+    results folders RESULTS_A and RESULTS_B (e.g. results/mnist_all) share."""
+    from genbench.report.differences import differences, to_json, to_rich
+
+    found = {}
+    for path in (results_a, results_b):
+        found[path] = find_records(path)
+        if not found[path]:
+            raise UserError(f"{path}: no run records found; run `genbench run SPEC` first")
+    result = differences(found[results_a], found[results_b])
+    if as_json:
+        click.echo(json.dumps(to_json(result), indent=2))
+        return
+    _console().print(to_rich(result, str(results_a), str(results_b)))
 
 
 main = cli

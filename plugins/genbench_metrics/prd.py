@@ -3,13 +3,13 @@
 Both feature sets are clustered together; the real histogram P and the generated histogram Q
 over the clusters then give, for every slope lambda, precision alpha(lambda) =
 sum_i min(lambda P_i, Q_i) and recall beta(lambda) = alpha(lambda) / lambda. The curve is
-averaged over several clusterings, since one k-means run is noisy. The clustering is the
-authors' own recipe, scikit-learn's `MiniBatchKMeans(n_clusters, n_init=10)` on the union. The summaries are the
-paper's F_8 (weighs recall: can the model produce every mode of the data?) and F_1/8 (weighs
-precision: are its samples realistic?), each the largest F_beta along the curve. The
-conventions (slopes tan(theta) for theta evenly spaced in (0, pi/2) with 1e-10 kept off the
-ends, the 1e-10 in F_beta's denominator, the final clip to [0, 1]) are those of the authors'
-prd_score.py, so numbers compare with theirs.
+averaged over several clusterings, since one k-means run is noisy; each clustering is the
+authors' own, scikit-learn's `MiniBatchKMeans(n_clusters, n_init=10)` on the union (float32
+features, as their code). The summaries are the paper's F_8 (weighs recall: can the model
+produce every mode of the data?) and F_1/8 (weighs precision: are its samples realistic?),
+each the largest F_beta along the curve. The conventions (slopes tan(theta) for theta evenly
+spaced in (0, pi/2) with 1e-10 kept off the ends, the 1e-10 in F_beta's denominator, the
+final clip to [0, 1]) are those of the authors' prd_score.py, so numbers compare with theirs.
 """
 
 from __future__ import annotations
