@@ -19,7 +19,7 @@ from rich.table import Table
 
 from genbench import registry as registry_module
 from genbench.api.params import describe_params
-from genbench.errors import UserError
+from genbench.errors import UserError, did_you_mean
 from genbench.eval.compare import DEFAULT_METRICS, CompareOptions, compare
 from genbench.eval.sets import load_set
 from genbench.registry import KIND_LABELS, Registry
@@ -90,6 +90,12 @@ def cli() -> None:
 @click.option("--executor", help="Where runs execute (see `genbench list executors`).")
 @click.option("--device", help="auto, cpu, cuda, cuda:N or mps.")
 @click.option("--force", is_flag=True, help="Retrain runs that already have a matching record.")
+@click.option(
+    "--log",
+    "loggers",
+    multiple=True,
+    help="Log each run to tensorboard, wandb or mlflow (repeatable, or comma-separated).",
+)
 def run(
     spec_file: Path,
     budget: str | None,
@@ -98,13 +104,15 @@ def run(
     executor: str | None,
     device: str | None,
     force: bool,
+    loggers: tuple[str, ...],
 ) -> None:
     """Train and evaluate every entry x seed of SPEC_FILE; print the comparison table."""
     registry = _registry()
     overrides = Overrides(budget=budget, seeds=seeds, device=device, executor=executor)
     spec = load_spec(spec_file, registry, overrides)
     console = _console()
-    result = Sweep(spec, registry, out, force=force, console=console).execute()
+    names = _logger_names(registry, loggers)
+    result = Sweep(spec, registry, out, force=force, console=console, loggers=names).execute()
     console.print(
         f"{result.trained} run(s) trained, {result.reevaluated} evaluated again from their "
         f"checkpoints, {result.skipped} reused from earlier records."
@@ -118,6 +126,17 @@ def run(
             err=True,
         )
         raise SystemExit(1)
+
+
+def _logger_names(registry: Registry, given: tuple[str, ...]) -> tuple[str, ...]:
+    """The `--log` names, checked against those the installed logger plugins answer to."""
+    split = (name.strip() for value in given for name in value.split(","))
+    names = tuple(dict.fromkeys(name for name in split if name))
+    known = {name for found in registry.hook.genbench_logger_names() for name in found}
+    for name in names:
+        if name not in known:
+            raise UserError(f"--log {name}: no such logger; {did_you_mean(name, known)}")
+    return names
 
 
 @cli.command(name="list")
