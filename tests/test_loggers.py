@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import struct
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,20 @@ def test_runs_without_log_open_no_logger(registry, tmp_path):
     registry.hook.genbench_run_started(run=info)
     registry.hook.genbench_run_finished(run=info, record={"metrics": {}})
     assert not any(Path(tmp_path).iterdir())
+
+
+def test_a_failing_logger_warns_and_the_run_goes_on(registry, monkeypatch, tmp_path):
+    from genbench_loggers.tensorboard_logger import TensorBoardLogger
+
+    def broken(self, step, scalars):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(TensorBoardLogger, "log", broken)
+    info = genbench.RunInfo("toy", "GAN", 0, tmp_path, {}, "0" * 16, "0" * 16, ("tensorboard",))
+    registry.hook.genbench_run_started(run=info)
+    with pytest.warns(UserWarning, match="TensorBoardLogger for 'GAN' seed 0 stopped: OSError"):
+        registry.hook.genbench_train_log(run=info, step=1, scalars={"g_loss": 1.0})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the stopped logger is not called again
+        registry.hook.genbench_train_log(run=info, step=2, scalars={"g_loss": 1.0})
+        registry.hook.genbench_run_finished(run=info, record={"metrics": {}, "train": {}})

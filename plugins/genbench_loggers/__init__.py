@@ -9,6 +9,8 @@ loads without any of them and a missing one is a one-line error saying what to i
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,14 +54,30 @@ def genbench_run_started(run: genbench.RunInfo) -> None:
 
 @genbench.hookimpl
 def genbench_train_log(run: genbench.RunInfo, step: int, scalars: dict[str, float]) -> None:
-    for session in _SESSIONS.get(run.run_dir, ()):
-        session.log(step, scalars)
+    for session in list(_SESSIONS.get(run.run_dir, ())):
+        if not _safely(session, lambda s: s.log(step, scalars)):
+            _SESSIONS[run.run_dir].remove(session)
+            _safely(session, lambda s: s.close())
 
 
 @genbench.hookimpl
 def genbench_run_finished(run: genbench.RunInfo, record: dict[str, Any]) -> None:
     for session in _SESSIONS.pop(run.run_dir, ()):
-        try:
-            session.finish(record)
-        finally:
-            session.close()
+        _safely(session, lambda s: s.finish(record))
+        _safely(session, lambda s: s.close())
+
+
+def _safely(session: RunLogger, call: Callable[[RunLogger], None]) -> bool:
+    """Run `call`; a logging library's failure (a full disk, a lost server) is a warning and
+    ends that logger for the run, never the run itself."""
+    try:
+        call(session)
+    except Exception as exc:
+        run = session.run
+        warnings.warn(
+            f"{type(session).__name__} for {run.entry!r} seed {run.seed} stopped: "
+            f"{type(exc).__name__}: {exc}",
+            stacklevel=2,
+        )
+        return False
+    return True
