@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 import genbench
 
 from .base import RunLogger, final_metrics, final_step, log_dir, missing, samples_path
@@ -33,6 +31,7 @@ class TensorBoardLogger(RunLogger):
         self.writer.add_text("status", str(record.get("status")), step)
         path = samples_path(self.run)
         if path is not None:
+            import numpy as np
             from PIL import Image
 
             with Image.open(path) as image:
