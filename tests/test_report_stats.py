@@ -119,8 +119,10 @@ def test_entries_not_significantly_worse_are_marked_with_the_best() -> None:
     assert stats.tied_best([a, b, c], higher_is_better=True) == {0, 1}
 
 
-def test_one_seed_marks_nothing_and_an_untestable_entry_ties() -> None:
+def test_one_seed_marks_nothing_and_single_values_are_neither_marked_nor_blocking() -> None:
     assert stats.tied_best([{0: 1.0}, {0: 2.0}], higher_is_better=True) == frozenset()
-    assert stats.tied_best([SEPARATED, {0: 1.0}], higher_is_better=True) == {0, 1}
-    assert stats.tied_best([SEPARATED, {}], higher_is_better=True) == frozenset()
+    # A single value, however good or bad, is not tested: the testable entries are compared.
+    assert stats.tied_best([SEPARATED, {0: 99.0}, LOW], higher_is_better=True) == {0}
+    assert stats.tied_best([SEPARATED, {0: -9.0}], higher_is_better=True) == {0}
+    assert stats.tied_best([SEPARATED, {}], higher_is_better=True) == {0}
     assert stats.tied_best([SEPARATED, {0: math.nan}, LOW], higher_is_better=True) == {0}

@@ -11,9 +11,10 @@ hand-computed cases and read the same whatever a run record looks like.
   t-test on all values otherwise. With three to five seeds a permutation test could never
   reach p < 0.05 (its smallest p-value is 2 / 2^n), so it would mark nothing, ever; the t-test's
   normality assumption is the price, and the footnote names the test.
-- Best of a column: the best mean, marked together with every entry not significantly worse
-  than it; an entry marked alone is significantly better than every other. Nothing is marked
-  when the best entry has fewer than two values (one seed cannot support a claim).
+- Best of a column: among the entries with at least two values, the best mean, marked together
+  with every entry not significantly worse than it; an entry marked alone is significantly
+  better than every other tested one. An entry with a single value (one seed, or one run left
+  by divergence) cannot be tested: it is not marked, and the footnote says so.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ FOOTNOTE = (
     f"{RESAMPLES:,} resamples, numpy seed {BOOTSTRAP_SEED}]; (n=k) where only k runs gave a "
     f"value. Bold: the best mean together with every entry not significantly different from it "
     f"(two-sided t-test, alpha = {ALPHA}, paired on shared seeds, Welch's otherwise); an entry "
-    f"bold alone is significantly better than every other."
+    f"bold alone is significantly better than every other. Entries with a single value are not "
+    f"tested, nor marked."
 )
 ONE_SEED_NOTE = (
     "No entry is marked best: with one seed per entry no difference can be tested "
@@ -183,17 +185,16 @@ def compare(a: Mapping[int, float], b: Mapping[int, float]) -> Comparison:
 def tied_best(
     groups: Sequence[Mapping[int, float]], higher_is_better: bool, alpha: float = ALPHA
 ) -> frozenset[int]:
-    """Indices of the entries to mark best in a column (seed -> value per entry): the best mean
-    and every entry not significantly worse; empty when the best has fewer than two values
-    or fewer than two entries have any."""
+    """Indices of the entries to mark best in a column (seed -> value per entry): among the
+    entries with at least two values, the best mean and every entry not significantly worse.
+    An entry with one value cannot be tested, so it is neither marked nor lets its mean block
+    the others; with no testable entry nothing is marked."""
     values = {i: finite(list(g.values())) for i, g in enumerate(groups)}
-    means = {i: float(v.mean()) for i, v in values.items() if len(v)}
-    if len(means) < 2:
+    means = {i: float(v.mean()) for i, v in values.items() if len(v) >= 2}
+    if not means:
         return frozenset()
     sign = 1.0 if higher_is_better else -1.0
     best = max(means, key=lambda i: (sign * means[i], -i))
-    if len(values[best]) < 2:
-        return frozenset()
     tied = {best}
     for index in means:
         if index == best:
