@@ -52,10 +52,15 @@ def cluster_labels(
     """The cluster index of every point: MiniBatchKMeans with 10 initialisations, as in the
     PRD authors' prd_score.py (scikit-learn imported here, so registering the metric is cheap)."""
     from sklearn.cluster import MiniBatchKMeans
+    from threadpoolctl import threadpool_limits  # scikit-learn's own dependency
 
     array = points.reshape(len(points), -1).detach().cpu().float().numpy()
     kmeans = MiniBatchKMeans(n_clusters=clusters, n_init=10, random_state=random_state)
-    return torch.from_numpy(kmeans.fit(array).labels_.astype(np.int64))
+    # As many OpenMP threads as torch may use (the runner sizes that to the cores it got): on a
+    # shared machine scikit-learn's default of every core ran twice as slow as one thread.
+    with threadpool_limits(limits=torch.get_num_threads()):
+        labels = kmeans.fit(array).labels_
+    return torch.from_numpy(labels.astype(np.int64))
 
 
 def cluster_histograms(
