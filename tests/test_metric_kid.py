@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import torch
+from click.testing import CliRunner
 from torch_fidelity.defaults import DEFAULTS
 from torch_fidelity.metric_kid import kid_features_to_metric
 
 import genbench
+from genbench.cli import cli
 from genbench.errors import UserError
 from genbench_metrics.kid import KID, kid
 
@@ -85,3 +89,48 @@ def test_kid_metric_reports_mean_and_std() -> None:
     assert (result["kid"], result["kid_std"]) == pytest.approx(
         _torch_fidelity(real, fake, 4, 50, 5), rel=1e-10
     )
+
+
+def _trial(real: torch.Tensor, fake: torch.Tensor, planned: int) -> genbench.MetricInputs:
+    data = genbench.LoadedData(real, "test")
+    return genbench.MetricInputs(real, fake, real, fake, data, trial_of=planned)
+
+
+def test_trial_before_training_checks_the_planned_count_and_runs_on_few_samples() -> None:
+    real, fake = _features(14, 64, 8, 1.0, 0.0), _features(15, 64, 8, 1.0, 0.4)
+    params = {"subsets": 3, "subset_size": 1000, "seed": 1}
+    result = KID.compute(_trial(real, fake, planned=1000), params)
+    assert result["kid"] == pytest.approx(kid(real, fake, 3, 64, 1)[0], rel=1e-12)
+    with pytest.raises(UserError, match=r"subset_size 1000 .* 999 real and 999 generated"):
+        KID.compute(_trial(real, fake, planned=999), params)
+
+
+SPEC = """
+[benchmark]
+name = "toy"
+dataset = "ring-8"
+budget = "10 steps"
+seeds = [0]
+device = "cpu"
+
+[dataset]
+samples = 1000
+
+[evaluation]
+samples = {samples}
+metrics = ["kid"]
+"""
+ENTRY = '\n[[entry]]\nname = "GAN"\nmodel = "gan"\n'
+
+
+def test_kid_in_a_sweep_is_checked_before_training(write_spec, tmp_path):
+    too_few = write_spec(SPEC.format(samples=300) + ENTRY, "few.toml")
+    result = CliRunner().invoke(cli, ["run", str(too_few), "--out", str(tmp_path / "a")])
+    assert result.exit_code == 2 and "[evaluation.params.kid] subset_size = 300" in result.output
+    assert not list(tmp_path.glob("a/toy/runs/*/*/record.json"))
+    enough = SPEC.format(samples=300) + "\n[evaluation.params.kid]\nsubset_size = 300\n" + ENTRY
+    out = tmp_path / "b"
+    result = CliRunner().invoke(cli, ["run", str(write_spec(enough, "ok.toml")), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (path,) = out.glob("toy/runs/*/*/record.json")
+    assert json.loads(path.read_text())["metrics"]["kid"] is not None

@@ -10,6 +10,7 @@ way out, rather than letting a smaller subset change what the number means.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
@@ -26,12 +27,7 @@ def kid(
     seed: int = 2020,
 ) -> tuple[float, float]:
     """(mean, population std) of MMD^2 over `subsets` random subsets of `subset_size`."""
-    if min(len(real), len(fake)) < subset_size:
-        raise UserError(
-            f"kid: subset_size {subset_size} needs at least as many samples per set, got "
-            f"{len(real)} real and {len(fake)} generated; raise evaluation.samples or set "
-            f"[evaluation.params.kid] subset_size = {max(2, min(len(real), len(fake)))}"
-        )
+    check_sample_count(len(real), len(fake), subset_size)
     from torch_fidelity.metric_kid import (
         KEY_METRIC_KID_MEAN,
         KEY_METRIC_KID_STD,
@@ -49,13 +45,27 @@ def kid(
     return float(result[KEY_METRIC_KID_MEAN]), float(result[KEY_METRIC_KID_STD])
 
 
+def check_sample_count(real: int, fake: int, subset_size: int) -> None:
+    """A subset cannot be larger than its set: say which setting to change."""
+    if min(real, fake) < subset_size:
+        raise UserError(
+            f"kid: subset_size {subset_size} needs at least as many samples per set, got "
+            f"{real} real and {fake} generated; raise evaluation.samples or set "
+            f"[evaluation.params.kid] subset_size = {max(2, min(real, fake))}"
+        )
+
+
 def compute_kid(inputs: genbench.MetricInputs, params: dict[str, Any]) -> dict[str, float]:
+    size = params["subset_size"]
+    if inputs.trial_of is not None:
+        # The evaluator's trial before training: check the count real evaluations will have,
+        # then exercise the computation on the few samples of the trial.
+        check_sample_count(inputs.trial_of, inputs.trial_of, size)
+        size = min(size, len(inputs.real_features), len(inputs.fake_features))
+        if size < 2:
+            return {"kid": math.nan, "kid_std": math.nan}
     mean, std = kid(
-        inputs.real_features,
-        inputs.fake_features,
-        params["subsets"],
-        params["subset_size"],
-        params["seed"],
+        inputs.real_features, inputs.fake_features, params["subsets"], size, params["seed"]
     )
     return {"kid": mean, "kid_std": std}
 
