@@ -1,4 +1,4 @@
-"""The command line: `genbench run`, `list`, `show`, `report` and `eval`.
+"""The command line: `genbench run`, `list`, `show`, `report`, `eval` and `compare`.
 
 A `UserError` becomes one line on stderr and exit code 2, with no traceback. Torch, pandas and
 matplotlib are imported inside the commands that train, evaluate or tabulate, never at start-up:
@@ -79,6 +79,12 @@ def cli() -> None:
 @click.option("--executor", help="Where runs execute (see `genbench list executors`).")
 @click.option("--device", help="auto, cpu, cuda, cuda:N or mps.")
 @click.option("--force", is_flag=True, help="Retrain runs that already have a matching record.")
+@click.option(
+    "--log",
+    "loggers",
+    multiple=True,
+    help="Log each run to tensorboard, wandb or mlflow (repeatable, or comma-separated).",
+)
 def run(
     spec_file: Path,
     budget: str | None,
@@ -87,6 +93,7 @@ def run(
     executor: str | None,
     device: str | None,
     force: bool,
+    loggers: tuple[str, ...],
 ) -> None:
     """Train and evaluate every entry x seed of SPEC_FILE; print the comparison table."""
     registry = _registry()
@@ -95,7 +102,8 @@ def run(
     from genbench.sweep.runner import Sweep
 
     console = _console()
-    result = Sweep(spec, registry, out, force=force, console=console).execute()
+    names = _logger_names(registry, loggers)
+    result = Sweep(spec, registry, out, force=force, console=console, loggers=names).execute()
     console.print(
         f"{result.trained} run(s) trained, {result.reevaluated} evaluated again from their "
         f"checkpoints, {result.skipped} reused from earlier records."
@@ -109,6 +117,17 @@ def run(
             err=True,
         )
         raise SystemExit(1)
+
+
+def _logger_names(registry: Registry, given: tuple[str, ...]) -> tuple[str, ...]:
+    """The `--log` names, checked against those the installed logger plugins answer to."""
+    split = (name.strip() for value in given for name in value.split(","))
+    names = tuple(dict.fromkeys(name for name in split if name))
+    known = {name for found in registry.hook.genbench_logger_names() for name in found}
+    for name in names:
+        if name not in known:
+            raise UserError(f"--log {name}: no such logger; {did_you_mean(name, known)}")
+    return names
 
 
 @cli.command(name="list")
@@ -362,6 +381,28 @@ def _item_problems(
     except Exception as exc:  # a plugin's import or type error is what this command reports
         return [f"cannot be loaded: {type(exc).__name__}: {exc}"]
     return probe(item) if kind == "divergence" else []
+
+
+@cli.command(name="compare")
+@click.argument("results_a", type=click.Path(path_type=Path))
+@click.argument("results_b", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of the rows.")
+def compare_results_command(results_a: Path, results_b: Path, as_json: bool) -> None:
+    """Per-entry differences B - A, with 95 % intervals and p-values, for every metric the
+    results folders RESULTS_A and RESULTS_B (e.g. results/mnist_all) share."""
+    from genbench.report.differences import differences, to_json, to_rich
+    from genbench.sweep.records import find_records
+
+    found = {}
+    for path in (results_a, results_b):
+        found[path] = find_records(path)
+        if not found[path]:
+            raise UserError(f"{path}: no run records found; run `genbench run SPEC` first")
+    result = differences(found[results_a], found[results_b])
+    if as_json:
+        click.echo(json.dumps(to_json(result), indent=2))
+        return
+    _console().print(to_rich(result, str(results_a), str(results_b)))
 
 
 main = cli

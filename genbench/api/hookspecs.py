@@ -77,8 +77,15 @@ def genbench_register_executors(register: Callable[[Executor], None]) -> None:
 
 
 @hookspec
+def genbench_logger_names() -> list[str]:
+    """The names this plugin's loggers answer to in `genbench run --log NAME`; a logger acts
+    through the lifecycle hooks below on the runs whose `run.loggers` name it."""
+
+
+@hookspec
 def genbench_run_started(run: RunInfo) -> None:
-    """A run is about to train. Observers only: the return value is ignored."""
+    """A run is about to train. Observers only: the return value is ignored. A logger whose
+    library is missing raises a `UserError` here, before anything trains."""
 
 
 @hookspec

@@ -74,9 +74,9 @@ class _Prepared:
     record_facts: dict[str, Any]
 
 
-def plan_runs(spec: BenchmarkSpec, out: Path) -> list[RunInfo]:
+def plan_runs(spec: BenchmarkSpec, out: Path, loggers: tuple[str, ...] = ()) -> list[RunInfo]:
     """Every (entry, seed) run of the spec, in spec order except that an entry's runs come
-    after those of the entry it starts from (`init_from`)."""
+    after those of the entry it starts from (`init_from`); `loggers` as `--log` named them."""
     folders = _entry_folders(spec.entries)
     runs = []
     for entry in spec.training_order():
@@ -84,7 +84,7 @@ def plan_runs(spec: BenchmarkSpec, out: Path) -> list[RunInfo]:
             config = spec.run_config(entry, seed)
             run_dir = out / spec.name / "runs" / folders[entry.name] / f"seed-{seed}"
             hashes = config_hash(config), training_hash(config)
-            runs.append(RunInfo(spec.name, entry.name, seed, run_dir, config, *hashes))
+            runs.append(RunInfo(spec.name, entry.name, seed, run_dir, config, *hashes, loggers))
     return runs
 
 
@@ -106,11 +106,12 @@ class Sweep:
         out: Path,
         force: bool = False,
         console: Console | None = None,
+        loggers: tuple[str, ...] = (),
     ) -> None:
         self.spec = spec
         self.registry = registry
         self.results_dir = out / spec.name
-        self.runs = plan_runs(spec, out)
+        self.runs = plan_runs(spec, out, loggers)
         self.force = force
         self.console = console or Console()
         self._entries = {entry.name: (i, entry) for i, entry in enumerate(spec.entries)}
