@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import shlex
 import warnings
 from dataclasses import asdict
 from pathlib import Path
@@ -67,6 +68,14 @@ def _console() -> Console:
 def _registry() -> Registry:
     registry = Registry.load()
     registry_module.activate(registry)
+    for info in registry.plugins:
+        if info.error and not info.builtin:
+            source = f" (distribution {info.distribution})" if info.distribution else ""
+            click.echo(
+                f"warning: plugin {info.name}{source} is left out: {info.error}; "
+                f"the other plugins work",
+                err=True,
+            )
     return registry
 
 
@@ -90,6 +99,9 @@ def cli() -> None:
 @click.option("--executor", help="Where runs execute (see `genbench list executors`).")
 @click.option("--device", help="auto, cpu, cuda, cuda:N or mps.")
 @click.option("--force", is_flag=True, help="Retrain runs that already have a matching record.")
+@click.option(
+    "--dry-run", is_flag=True, help="Print the plan (runs to train, reuse; time) and write nothing."
+)
 def run(
     spec_file: Path,
     budget: str | None,
@@ -98,13 +110,48 @@ def run(
     executor: str | None,
     device: str | None,
     force: bool,
+    dry_run: bool,
 ) -> None:
-    """Train and evaluate every entry x seed of SPEC_FILE; print the comparison table."""
+    """Train and evaluate every entry x seed of SPEC_FILE; print the comparison table.
+
+    Ctrl-C stops the sweep: finished runs are kept and the same command resumes it."""
+    from genbench.sweep.interrupt import EXIT_INTERRUPTED, two_stage_interrupts
+    from genbench.sweep.outdir import check_writable_folder
+
     registry = _registry()
     overrides = Overrides(budget=budget, seeds=seeds, device=device, executor=executor)
     spec = load_spec(spec_file, registry, overrides)
+    check_writable_folder(out / spec.name, "--out")
     console = _console()
-    result = Sweep(spec, registry, out, force=force, console=console).execute()
+    sweep = Sweep(spec, registry, out, force=force, console=console)
+    if dry_run:
+        for message in sweep.damaged():
+            click.echo(f"warning: {message}; that run would be trained again", err=True)
+        click.echo(f"{spec.name}: {sweep.plan().describe()}; nothing was written")
+        return
+    try:
+        with two_stage_interrupts():
+            result = sweep.execute()
+    except KeyboardInterrupt:
+        dropped = (
+            f"; the run in flight ({sweep.in_flight.entry} seed {sweep.in_flight.seed}) was dropped"
+            if sweep.in_flight is not None
+            else ""
+        )
+        command = ["genbench", "run", str(spec_file), "--out", str(out)]
+        for option, value in (
+            ("--budget", budget),
+            ("--seeds", seeds),
+            ("--executor", executor),
+            ("--device", device),
+        ):
+            command += [option, value] if value is not None else []
+        click.echo(
+            f"interrupted: {sweep.kept} run(s) finished and kept{dropped}; resume with: "
+            f"{shlex.join(command)}",
+            err=True,
+        )
+        raise SystemExit(EXIT_INTERRUPTED) from None
     console.print(
         f"{result.trained} run(s) trained, {result.reevaluated} evaluated again from their "
         f"checkpoints, {result.skipped} reused from earlier records."
@@ -223,11 +270,23 @@ def show(spec_file: Path) -> None:
 @click.argument("results_dir", type=click.Path(path_type=Path))
 def report(results_dir: Path) -> None:
     """Rebuild the comparison table of RESULTS_DIR (e.g. results/mnist_all) from its records."""
-    records = find_records(results_dir)
+    from genbench.sweep.outdir import check_writable_folder
+
+    if not results_dir.is_dir():
+        raise UserError(f"{results_dir}: not a folder; give a benchmark's results folder")
+    scan = find_records(results_dir)
+    for message in scan.damaged:
+        click.echo(f"warning: {message}; left out (`genbench run` trains it again)", err=True)
+    records = scan.records
     if not records:
         raise UserError(f"{results_dir}: no run records found; run `genbench run SPEC` first")
+    check_writable_folder(results_dir, "report")
+
+    def warn(message: str) -> None:
+        click.echo(f"warning: {message}", err=True)
+
     summary = summarize(records, results_dir.name)
-    files = {**write_tables(summary, results_dir), **write_figures(records, results_dir)}
+    files = {**write_tables(summary, results_dir), **write_figures(records, results_dir, warn)}
     console = _console()
     print_summary(summary, console)
     for path in files.values():

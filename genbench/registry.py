@@ -13,7 +13,7 @@ from typing import Any
 
 from genbench.api.lazy import Deferred, import_target
 from genbench.api.params import Param
-from genbench.errors import PluginError, UnknownNameError, did_you_mean
+from genbench.errors import PluginError, UnknownNameError, did_you_mean, short_repr
 from genbench.plugin_manager import GenbenchPluginManager, PluginInfo, get_plugin_manager
 
 KIND_HOOKS = {
@@ -90,7 +90,7 @@ class Registry:
         items = self._kind(kind)
         if name not in items:
             label = KIND_LABELS[kind]
-            message = f"unknown {label} {name!r}; {did_you_mean(name, items)}"
+            message = f"unknown {label} {short_repr(name)}; {did_you_mean(str(name), items)}"
             broken = [p.name for p in self.pm.infos if p.error]
             if broken:
                 message += f" (plugins that failed to load: {', '.join(broken)})"

@@ -141,7 +141,7 @@ def genbench_train_log(run, step, scalars):
 
 @genbench.hookimpl
 def genbench_run_finished(run, record):
-    EVENTS.append(("finished", run.entry, run.seed, record["status"]))
+    EVENTS.append(("finished", run.entry, run.seed, record.status))
 """
 
 SPEC = """

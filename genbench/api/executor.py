@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from genbench.api.params import Param
+
+if TYPE_CHECKING:
+    from genbench.report.record import RunRecord
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class RunInfo:
     training_hash: str
 
 
-Work = Callable[[RunInfo], dict[str, Any]]
+Work = Callable[[RunInfo], "RunRecord"]
 
 
 @dataclass(frozen=True)
@@ -36,5 +39,5 @@ class Executor:
 
     name: str
     description: str
-    run: Callable[[Sequence[RunInfo], Work, dict[str, Any]], Iterator[dict[str, Any]]]
+    run: Callable[[Sequence[RunInfo], Work, dict[str, Any]], Iterator[RunRecord]]
     params: tuple[Param, ...] = ()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from rich.console import Console
@@ -17,8 +16,9 @@ from rich.markup import escape
 from rich.table import Table
 from tabulate import tabulate
 
+from genbench.api.files import write_atomic
 from genbench.api.metric import Column
-from genbench.sweep.records import write_atomic
+from genbench.report.record import RunRecord
 
 TIME_COLUMN = Column("train_seconds", "Train time (s)", None, digits=1)
 STEPS_COLUMN = Column("steps", "Steps", None, digits=0)
@@ -38,18 +38,18 @@ class Summary:
     runs: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def summarize(records: list[dict[str, Any]], title: str) -> Summary:
+def summarize(records: list[RunRecord], title: str) -> Summary:
     """Group records by entry (in spec order) and format mean ± std per column."""
-    records = sorted(records, key=lambda r: (r["entry_index"], r["seed"]))
+    records = sorted(records, key=lambda r: (r.entry_index, r.seed))
     columns = [*_metric_columns(records), TIME_COLUMN, STEPS_COLUMN]
-    entries: dict[str, list[dict[str, Any]]] = {}
+    entries: dict[str, list[RunRecord]] = {}
     for record in records:
-        entries.setdefault(record["entry"], []).append(record)
+        entries.setdefault(record.entry, []).append(record)
     summary = Summary(title, ["Model", *(c.label for c in columns), "Status"], [])
     numeric_rows = []
     for name, group in entries.items():
-        values = {c.key: [_value(r, c.key) for r in group if r["status"] == "ok"] for c in columns}
-        marked = any(r.get("dataset", {}).get("fallback") for r in group)
+        values = {c.key: [_value(r, c.key) for r in group if r.status == "ok"] for c in columns}
+        marked = any(r.dataset.fallback for r in group)
         cells = [name + (f" {FALLBACK_MARK}" if marked else "")]
         numeric = {"model": name, "seeds": len(group)}
         for column in columns:
@@ -66,18 +66,23 @@ def summarize(records: list[dict[str, Any]], title: str) -> Summary:
     return summary
 
 
-def _metric_columns(records: list[dict[str, Any]]) -> list[Column]:
+def _metric_columns(records: list[RunRecord]) -> list[Column]:
     seen: dict[str, Column] = {}
     for record in records:
-        for column in record.get("columns", []):
-            seen.setdefault(column["key"], Column(**column))
+        for column in record.columns:
+            seen.setdefault(
+                column.key,
+                Column(column.key, column.label, column.higher_is_better, column.digits),
+            )
     return list(seen.values())
 
 
-def _value(record: dict[str, Any], key: str) -> float:
-    if key in (TIME_COLUMN.key, STEPS_COLUMN.key):
-        return float(record["train"][key.removeprefix("train_")])
-    value = record["metrics"].get(key)
+def _value(record: RunRecord, key: str) -> float:
+    if key == TIME_COLUMN.key:
+        return record.train.seconds
+    if key == STEPS_COLUMN.key:
+        return float(record.train.steps)
+    value = record.metrics.get(key)
     return math.nan if value is None else float(value)
 
 
@@ -96,15 +101,16 @@ def _format(mean: float, std: float, digits: int) -> str:
     return f"{text} ± {std:.{digits}f}" if std > 0 else text
 
 
-def _status(group: list[dict[str, Any]]) -> str:
+def _status(group: list[RunRecord]) -> str:
     parts = []
     for status in ("ok", "diverged", "failed"):
-        runs = [r for r in group if r["status"] == status]
+        runs = [r for r in group if r.status == status]
         if not runs:
             continue
         text = f"{status}" if len(runs) == len(group) else f"{status} {len(runs)}/{len(group)}"
         if status == "diverged":
-            text += " (step " + ", ".join(str(r["diverged"]["step"]) for r in runs) + ")"
+            steps = (str(r.diverged.step) if r.diverged else "?" for r in runs)
+            text += " (step " + ", ".join(steps) + ")"
         parts.append(text)
     return ", ".join(parts)
 
@@ -124,39 +130,37 @@ def _best_cells(frame: pd.DataFrame, columns: list[Column]) -> set[tuple[int, in
     return best
 
 
-def _notes(records: list[dict[str, Any]]) -> list[str]:
+def _notes(records: list[RunRecord]) -> list[str]:
     notes = []
-    fallbacks = {r["dataset"]["fallback"] for r in records if r.get("dataset", {}).get("fallback")}
+    fallbacks = {r.dataset.fallback for r in records if r.dataset.fallback}
     notes.extend(f"{FALLBACK_MARK} {text}" for text in sorted(fallbacks))
     if records:
         latest = records[-1]
-        features = latest.get("features", {})
-        info = features.get("info", {})
-        accuracy = info.get("test_accuracy")
-        extra = f", test accuracy {accuracy:.4f}" if accuracy is not None else ""
+        accuracy = latest.features.info.get("test_accuracy")
+        extra = f", test accuracy {accuracy:.4f}" if isinstance(accuracy, float) else ""
         notes.append(
-            f"Dataset {latest['dataset']['name']} ({latest['dataset']['source']}); "
-            f"features {features.get('name')}{extra}; {latest.get('eval_samples')} samples per "
-            f"evaluation; budget {latest['config']['budget']} per run on {latest.get('device')}; "
+            f"Dataset {latest.dataset.name} ({latest.dataset.source}); "
+            f"features {latest.features.name}{extra}; {latest.eval_samples} samples per "
+            f"evaluation; budget {latest.config.get('budget')} per run on {latest.device}; "
             f"mean ± std over seeds, best per column in bold."
         )
     return notes
 
 
-def _flatten(record: dict[str, Any]) -> dict[str, Any]:
+def _flatten(record: RunRecord) -> dict[str, object]:
     return {
-        "model": record["entry"],
-        "seed": record["seed"],
-        "status": record["status"],
-        **{k: v for k, v in record.get("metrics", {}).items()},
-        "train_seconds": record["train"]["seconds"],
-        "steps": record["train"]["steps"],
-        "samples_per_second": record["train"]["samples_per_second"],
-        "device": record.get("device"),
-        "dataset_source": record.get("dataset", {}).get("source"),
-        "dataset_fallback": record.get("dataset", {}).get("fallback"),
-        "features": record.get("features", {}).get("name"),
-        "config_hash": record["config_hash"],
+        "model": record.entry,
+        "seed": record.seed,
+        "status": record.status,
+        **record.metrics,
+        "train_seconds": record.train.seconds,
+        "steps": record.train.steps,
+        "samples_per_second": record.train.samples_per_second,
+        "device": record.device,
+        "dataset_source": record.dataset.source,
+        "dataset_fallback": record.dataset.fallback,
+        "features": record.features.name,
+        "config_hash": record.config_hash,
     }
 
 

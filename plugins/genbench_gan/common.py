@@ -59,7 +59,14 @@ def common_params(
         genbench.Param("optimizer", optimizer, "optimiser of both networks", choices=OPTIMIZERS),
         genbench.Param("lr_g", lr_g, "generator learning rate", minimum=0.0),
         genbench.Param("lr_d", lr_d, "critic learning rate", minimum=0.0),
-        genbench.Param("betas", betas, "Adam betas (ignored by rmsprop)"),
+        genbench.Param(
+            "betas",
+            betas,
+            "Adam betas (ignored by rmsprop)",
+            minimum=0.0,
+            maximum=1.0,
+            maximum_excluded=True,
+        ),
         genbench.Param("weight_decay", 0.0, "L2 weight decay on the critic", minimum=0.0),
     )
 

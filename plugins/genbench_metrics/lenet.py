@@ -195,7 +195,7 @@ def build_lenet(request: genbench.ExtractorRequest) -> LeNetFeatures:
 LENET_PARAMS = (
     genbench.Param("epochs", 2, "Training epochs over the training split.", minimum=1),
     genbench.Param("batch_size", 128, "Training batch size.", minimum=1),
-    genbench.Param("lr", 1e-3, "Adam learning rate."),
+    genbench.Param("lr", 1e-3, "Adam learning rate.", minimum=0.0),
     genbench.Param("seed", 0, "Seed for initialisation and batch order."),
 )
 LENET_MNIST = genbench.FeatureExtractor(
