@@ -275,11 +275,14 @@ def report(results_dir: Path) -> None:
     if not results_dir.is_dir():
         raise UserError(f"{results_dir}: not a folder; give a benchmark's results folder")
     scan = find_records(results_dir)
-    for message in scan.damaged:
-        click.echo(f"warning: {message}; left out (`genbench run` trains it again)", err=True)
     records = scan.records
     if not records:
-        raise UserError(f"{results_dir}: no run records found; run `genbench run SPEC` first")
+        damaged = f" ({len(scan.damaged)} damaged)" if scan.damaged else ""
+        raise UserError(
+            f"{results_dir}: no run records found{damaged}; run `genbench run SPEC` first"
+        )
+    for message in scan.damaged:
+        click.echo(f"warning: {message}; left out (`genbench run` trains it again)", err=True)
     check_writable_folder(results_dir, "report")
 
     def warn(message: str) -> None:

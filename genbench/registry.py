@@ -1,7 +1,8 @@
 """Typed registries filled through the registration hooks, with attribution.
 
 Each plugin's registration hook is called on its own, so every item remembers which plugin
-registered it and a duplicate name can name both providers.
+registered it and a duplicate name can name both providers. A hook that raises takes out its
+own plugin (reported by `genbench list plugins`), never the others.
 """
 
 from __future__ import annotations
@@ -51,8 +52,11 @@ class Registry:
     def __init__(self, pm: GenbenchPluginManager) -> None:
         self.pm = pm
         self._items: dict[str, dict[str, Registered]] = {}
+        self._failed: set[str] = set()
         for kind, hook_name in KIND_HOOKS.items():
             self._items[kind] = self._collect(kind, hook_name)
+        for kind, items in self._items.items():
+            self._items[kind] = {n: r for n, r in items.items() if r.plugin not in self._failed}
 
     @classmethod
     def load(cls, autoload: bool | None = None) -> Registry:
@@ -120,7 +124,14 @@ class Registry:
         items: dict[str, Registered] = {}
         caller = getattr(self.pm.hook, hook_name)
         for impl in caller.get_hookimpls():
-            impl.function(register=self._registrar(kind, impl.plugin_name, items))
+            try:
+                impl.function(register=self._registrar(kind, impl.plugin_name, items))
+            except PluginError:
+                raise  # a name clash or a malformed item: the user must choose or fix
+            except Exception as exc:  # a broken plugin must not take the others down
+                error = f"{hook_name} raised {type(exc).__name__}: {exc}"
+                self._failed.add(impl.plugin_name)
+                self.pm.disable(impl.plugin_name, error.splitlines()[0])
         return items
 
     def _registrar(

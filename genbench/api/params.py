@@ -35,7 +35,8 @@ class Param:
     spec validator can reject an unknown one before anything trains; `minimum` is the smallest
     valid number and `maximum` the largest (excluded when `maximum_excluded`, e.g. Adam's betas
     lie in [0, 1)), checked with the type; on a tuple they bound every item. A float is never
-    NaN or infinite: such a value would train for the whole budget and record garbage. A
+    NaN, nor infinite unless its default is (an open bound, e.g. "no clamp"): such a value
+    would train for the whole budget and record garbage. A
     parameter with `fields` takes a table whose keys are
     those fields (checked the same way, missing ones defaulted); its default is usually None,
     meaning "off".
@@ -82,7 +83,7 @@ class Param:
             value = float(value)
         elif not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
             raise ParamError(key, f"expected {self.type_name}, got {_describe(value)}")
-        if isinstance(value, float) and not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value) and not self._open_bound(value):
             raise ParamError(key, f"must be a finite number, got {value!r}")
         if not isinstance(value, tuple):
             self._check_bounds(value, key)
@@ -90,6 +91,9 @@ class Param:
             options = ", ".join(short_repr(c) for c in self.choices)
             raise ParamError(key, f"{short_repr(value)} is not one of {options}")
         return value
+
+    def _open_bound(self, value: float) -> bool:
+        return math.isinf(value) and isinstance(self.default, float) and math.isinf(self.default)
 
     def _check_bounds(self, value: Any, key: str) -> None:
         if self.minimum is not None and value < self.minimum:

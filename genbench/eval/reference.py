@@ -10,7 +10,6 @@ count, extractor name, parameters and `info`; any change in them computes the fe
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typing import Any
 
 import torch
 
-from genbench.sweep.records import write_atomic
+from genbench.api.files import DamagedFileError, load_torch, save_torch
 
 FOLDER = "reference-features"
 VOLATILE_INFO = ("cached",)
@@ -63,16 +62,12 @@ class CacheEntry:
     def load(self, device: torch.device) -> torch.Tensor | None:
         """The cached features on `device`, or None when there are none for this key."""
         try:
-            saved = torch.load(self.path, map_location=device, weights_only=True)
-        except FileNotFoundError:
-            return None
-        except Exception:  # a damaged file fails anywhere in the unpickler (IndexError, ...)
+            saved = load_torch(self.path, device, what="reference cache")
+        except (FileNotFoundError, DamagedFileError):
             return None  # computed again and overwritten
         if not isinstance(saved, dict) or saved.get("key") != self.key:
             return None
         return saved.get("features")
 
     def store(self, features: torch.Tensor) -> None:
-        buffer = io.BytesIO()
-        torch.save({"key": self.key, "features": features.detach().to("cpu")}, buffer)
-        write_atomic(self.path, buffer.getvalue())
+        save_torch({"key": self.key, "features": features.detach().to("cpu")}, self.path)

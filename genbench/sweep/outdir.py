@@ -12,6 +12,13 @@ from genbench.errors import UserError
 def check_writable_folder(folder: Path, option: str) -> None:
     """`folder` is, or can be made, a folder this process may write to (missing parents
     are created later); raises UserError naming `option` otherwise."""
+    try:
+        _check(folder, option)
+    except OSError as exc:  # a name too long, a loop of links, ...
+        raise UserError(f"{option} {folder}: cannot be used ({exc.strerror or exc})") from None
+
+
+def _check(folder: Path, option: str) -> None:
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{option} {folder}: is a file, not a folder; give a folder path")
     existing = folder

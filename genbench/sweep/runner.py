@@ -189,12 +189,12 @@ class Sweep:
         return _Prepared(device, data, evaluator, facts)
 
     def execute(self) -> SweepResult:
-        for message in self.damaged():
-            self._warn(f"{message}; that run is trained again")
         todo = self.pending()
         reevaluated = 0
         if todo:
             self._prepared = self.prepare()
+        for message in self.damaged():
+            self._warn(f"{message}; that run is trained again")
         with results_lock(self.results_dir) as takeover:
             if takeover:
                 self._warn(takeover)

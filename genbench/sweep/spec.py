@@ -61,7 +61,8 @@ EVALUATION_KEYS = (
 )
 ENTRY_KEYS = ("name", "model")
 INIT_FROM = "init_from"
-_NAME = re.compile(r"^(?!\.+$)[A-Za-z0-9_.-]+$")
+_NAME = re.compile(r"^(?!\.+$)[A-Za-z0-9_.-]{1,100}$")
+MAX_ENTRY_NAME = 100
 TABLES = ("benchmark", "dataset", "evaluation", "executor", "entry")
 MAX_SPEC_BYTES = 1 << 20
 MAX_SEEDS = 10_000
@@ -230,7 +231,7 @@ class _Validator:
         name = bench["name"] or self.path.stem
         if not _NAME.match(name):
             message = f"{short_repr(name)} cannot name a results folder; "
-            message += "use letters, digits, '.', '_', '-'"
+            message += "use up to 100 letters, digits, '.', '_', '-'"
             raise self.error("benchmark.name", message)
         return BenchmarkSpec(
             path=self.path,
@@ -397,6 +398,9 @@ class _Validator:
             name = entry["name"]
             if not isinstance(name, str) or not name.strip():
                 raise self.error(f"{key}.name", "expected a non-empty string")
+            if len(name) > MAX_ENTRY_NAME:
+                message = f"{len(name)} characters; name entries in at most {MAX_ENTRY_NAME}"
+                raise self.error(f"{key}.name", message)
             if any(s.name == name for s in specs):
                 raise self.error(f"{key}.name", f"duplicate entry name {short_repr(name)}")
             model = self.lookup("model", entry["model"], f"{key}.model")

@@ -9,7 +9,6 @@ them, so each sweep trains at most once.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,8 @@ import torch.nn.functional as F
 from torch import nn
 
 import genbench
+from genbench.api.files import DamagedFileError, load_torch, save_torch
 from genbench.errors import UserError
-from genbench.sweep.records import write_atomic
 
 ARCHITECTURE = "lenet-mnist-v1"
 IMAGE_SHAPE = (1, 28, 28)
@@ -126,17 +125,15 @@ def check_images(data: genbench.LoadedData, user: str, instead: str) -> None:
         )
 
 
-def _save_atomically(payload: dict[str, Any], path: Path) -> None:
-    buffer = io.BytesIO()
-    torch.save(payload, buffer)
-    write_atomic(path, buffer.getvalue())
-
-
-def _load(path: Path, device: torch.device) -> tuple[LeNet, float]:
-    saved = torch.load(path, map_location=device, weights_only=True)
-    model = LeNet().to(device)
-    model.load_state_dict(saved["state_dict"])
-    return model, saved["accuracy"]
+def _load(path: Path, device: torch.device) -> tuple[LeNet, float] | None:
+    """The cached classifier, or None when the file is damaged (it is trained again)."""
+    try:
+        saved = load_torch(path, device, what="cached classifier")
+        model = LeNet().to(device)
+        model.load_state_dict(saved["state_dict"])
+        return model, float(saved["accuracy"])
+    except (DamagedFileError, KeyError, TypeError, RuntimeError):
+        return None
 
 
 def _train_and_save(
@@ -154,7 +151,7 @@ def _train_and_save(
         (data.test, data.test_labels) if _has_test(data) else (data.train, data.train_labels)
     )
     score = accuracy(model, images.to(device, torch.float32), labels.to(device))
-    _save_atomically({"state_dict": model.state_dict(), "accuracy": score}, path)
+    save_torch({"state_dict": model.state_dict(), "accuracy": score}, path)
     return model, score
 
 
@@ -169,8 +166,9 @@ def trained_lenet(
     cached, and the facts for the record. The one entry point to the cache, shared by the
     extractor and the classifier-score metric, so neither trains what the other has."""
     path = cache_dir / "lenet-mnist" / f"{cache_key(data, params)}.pt"
-    cached = path.exists()
-    model, score = _load(path, device) if cached else _train_and_save(data, params, device, path)
+    loaded = _load(path, device) if path.exists() else None
+    cached = loaded is not None
+    model, score = loaded if loaded is not None else _train_and_save(data, params, device, path)
     info = {
         "name": "lenet-mnist",
         "test_accuracy": score,
