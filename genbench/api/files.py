@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,9 @@ def load_torch(path: Path, map_location: Any = "cpu", what: str = "checkpoint") 
     import torch
 
     try:
-        return torch.load(path, map_location=map_location, weights_only=True)
+        with warnings.catch_warnings():  # torch warns about the pickles it then refuses
+            warnings.simplefilter("ignore")
+            return torch.load(path, map_location=map_location, weights_only=True)
     except FileNotFoundError:
         raise
     except Exception as exc:  # the unpickler fails anywhere (EOFError, RuntimeError, ...)

@@ -164,7 +164,7 @@ class Sweep:
             data = dataset.load(DatasetRequest(spec.dataset_params, device, spec.data_root))
         messages = dict.fromkeys([str(w.message) for w in caught] + [data.fallback or ""])
         for message in filter(None, messages):
-            self.console.print(f"[bold yellow]warning:[/] {escape(message)}")
+            self.console.print(f"[bold yellow]warning:[/] {escape(message)}", soft_wrap=True)
         evaluation = spec.evaluation
         factory = self.registry.get("feature_extractor", evaluation.features)
         with self.console.status(f"Preparing feature extractor {factory.name}..."):
@@ -259,7 +259,7 @@ class Sweep:
         return "ETA ?" if per_run is None else f"ETA ~{duration(left * per_run)}"
 
     def _warn(self, message: str) -> None:
-        self.console.print(f"[bold yellow]warning:[/] {escape(message)}")
+        self.console.print(f"[bold yellow]warning:[/] {escape(message)}", soft_wrap=True)
 
     def _planned(self, record: RunRecord) -> bool:
         return any(
