@@ -139,7 +139,7 @@ def test_a_malicious_checkpoint_is_never_executed(sweep, tmp_path):
     target = tmp_path / "pwned"
     checkpoint = run_dir(sweep, 0) / "checkpoint.pt"
     checkpoint.write_bytes(pickle.dumps(Payload(target)))
-    with pytest.raises(DamagedFileError, match="checkpoint.pt: not a readable checkpoint"):
+    with pytest.raises(DamagedFileError, match=r"checkpoint\.pt: not a readable checkpoint"):
         load_torch(checkpoint)
     output = rerun(sweep, FEWER_METRICS)
     assert not target.exists()
