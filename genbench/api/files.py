@@ -18,6 +18,8 @@ from typing import Any
 from genbench.errors import UserError
 
 TEMPORARY_SUFFIX = ".tmp"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)  # read once: mkstemp makes files 0600, results are shared like any file
 
 
 class DamagedFileError(UserError):
@@ -33,6 +35,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(temporary, 0o666 & ~_UMASK)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
