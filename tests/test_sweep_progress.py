@@ -1,5 +1,6 @@
-"""The sweep's progress bar: reused runs count as done from the start, and the time left is
-estimated from the budget before any run is measured."""
+"""Before and while a sweep trains: the trial of its metrics (preflight), and its progress bar,
+where reused runs count as done from the start and the time left is estimated from the budget
+before any run is measured."""
 
 from __future__ import annotations
 
@@ -56,3 +57,18 @@ def test_reused_runs_count_as_done_and_the_eta_comes_from_the_budget(
     assert (result.trained, result.skipped) == (2, 1)
     assert seen[0] == (1, 3, "ETA ~2s")  # two runs left of one second each, none measured yet
     assert seen[1][:2] == (2, 3) and seen[1][2].startswith("ETA ~")
+
+
+def test_preflight_accepts_a_k_that_fits_the_real_samples_but_not_its_small_split(
+    registry, write_spec, tmp_path
+):
+    """The trial before training splits at most 256 samples a side; k = 300 is valid for 600
+    samples a side and must not be refused because of the trial's size."""
+    text = SPEC.format(budget="5 steps").replace("samples = 100", "samples = 600")
+    text = text.replace("samples = 500", "samples = 2000")
+    text += "\n[evaluation.params.precision-recall]\nk = 300\n"
+    sweep = Sweep(
+        load_spec(write_spec(text), registry), registry, tmp_path, console=Console(file=None)
+    )
+    prepared = sweep.prepare()
+    assert prepared.evaluator.samples == 600
