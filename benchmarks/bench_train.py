@@ -41,7 +41,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 import genbench
 from genbench.api.params import resolve_params
-from genbench.registry import Registry, activate
+from genbench.registry import Registry, activate, current
 from genbench.sweep.budget import Budget
 from genbench.sweep.engine import train
 
@@ -106,7 +106,7 @@ def build_model(
     family = registry.get("model", MODEL)
     given = {"batch_size": batch_size, "network": NETWORK}
     params = resolve_params(family.params, given, f"model {MODEL!r}")
-    return family.build(genbench.BuildContext(params, SAMPLE_SHAPE, device))
+    return family.build(genbench.BuildContext(params, SAMPLE_SHAPE, device, current()))
 
 
 def measure_training(

@@ -1,21 +1,56 @@
-"""genbench: a plugin-based harness that benchmarks GAN objectives under equal budgets."""
+"""genbench: a plugin-based harness that benchmarks GAN objectives under equal budgets.
+
+For scripts and notebooks: `genbench.run(spec)` trains a benchmark and returns its tables,
+`genbench.evaluate(real, fake)` compares two sample sets, `genbench.get(kind, name)` and
+`genbench.names(kind)` look up registered items. For plugin authors: the contract in
+`genbench.api`, re-exported here. Importing genbench does not import torch.
+"""
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from genbench.api.data import Dataset, DatasetRequest, LoadedData
-from genbench.api.divergence import Divergence, FDivergence
-from genbench.api.executor import Executor, RunInfo
-from genbench.api.features import Extractor, ExtractorRequest, FeatureExtractor
-from genbench.api.hookspecs import hookimpl
-from genbench.api.metric import Column, Curve, Metric, MetricInputs
-from genbench.api.model import AdversarialModel, BuildContext, InitSource, ModelFamily
-from genbench.api.params import Param
-from genbench.api.prior import LatentPrior, Prior
-from genbench.errors import UserError
+from genbench import api
+from genbench.api import (
+    KINDS,
+    BuildContext,
+    Column,
+    Curve,
+    DamagedFileError,
+    Dataset,
+    DatasetRequest,
+    Deferred,
+    Divergence,
+    Executor,
+    Extractor,
+    ExtractorRequest,
+    FDivergence,
+    FeatureExtractor,
+    InitSource,
+    Kind,
+    LoadedData,
+    Metric,
+    MetricInputs,
+    ModelFamily,
+    Param,
+    Prior,
+    RunInfo,
+    UserError,
+    Work,
+    cache_dir,
+    hookimpl,
+    lazy,
+    load_torch,
+    resolve_params,
+    save_torch,
+    write_atomic,
+)
 from genbench.registry import current
+from genbench.scripting import evaluate, run
+
+if TYPE_CHECKING:
+    from genbench.api import AdversarialModel, LatentPrior, Registry
 
 try:
     __version__ = version("genbench")
@@ -34,13 +69,21 @@ def names(kind: str) -> list[str]:
     return current().names(kind)
 
 
+def __getattr__(name: str) -> Any:
+    """The contract's torch-backed names (`AdversarialModel`, `LatentPrior`), loaded on use."""
+    return getattr(api, name)
+
+
 __all__ = [
+    "KINDS",
     "AdversarialModel",
     "BuildContext",
     "Column",
     "Curve",
+    "DamagedFileError",
     "Dataset",
     "DatasetRequest",
+    "Deferred",
     "Divergence",
     "Executor",
     "Extractor",
@@ -48,6 +91,7 @@ __all__ = [
     "FDivergence",
     "FeatureExtractor",
     "InitSource",
+    "Kind",
     "LatentPrior",
     "LoadedData",
     "Metric",
@@ -55,10 +99,20 @@ __all__ = [
     "ModelFamily",
     "Param",
     "Prior",
+    "Registry",
     "RunInfo",
     "UserError",
+    "Work",
     "__version__",
+    "cache_dir",
+    "evaluate",
     "get",
     "hookimpl",
+    "lazy",
+    "load_torch",
     "names",
+    "resolve_params",
+    "run",
+    "save_torch",
+    "write_atomic",
 ]

@@ -1,14 +1,16 @@
 """The command line: `genbench run`, `list`, `show`, `report` and `eval`.
 
-A `UserError` becomes one line on stderr and exit code 2, with no traceback.
+A `UserError` becomes one line on stderr and exit code 2, with no traceback. Torch, pandas and
+matplotlib are imported inside the commands that train, evaluate or tabulate, never at start-up:
+`--help`, `list`, `show` and every spec error answer without them.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import shlex
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -19,27 +21,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from genbench import registry as registry_module
+from genbench.api.kinds import KIND_BY_NAME, KINDS
 from genbench.api.params import describe_params
-from genbench.errors import UserError
-from genbench.eval.compare import DEFAULT_METRICS, CompareOptions, compare
-from genbench.eval.sets import load_set
-from genbench.registry import KIND_LABELS, Registry
-from genbench.report.figures import write_figures
-from genbench.report.tables import print_summary, summarize, write_tables
-from genbench.sweep.records import find_records
-from genbench.sweep.runner import Sweep
+from genbench.errors import UserError, did_you_mean
+from genbench.eval import DEFAULT_METRICS
+from genbench.registry import Registry
+from genbench.report.values import finite_or_none
 from genbench.sweep.spec import Overrides, load_spec
 
-LISTABLE = {
-    "plugins": None,
-    "models": "model",
-    "divergences": "divergence",
-    "metrics": "metric",
-    "datasets": "dataset",
-    "features": "feature_extractor",
-    "priors": "prior",
-    "executors": "executor",
-}
+LISTABLE: dict[str, str | None] = {"plugins": None, **{kind.listing: kind.name for kind in KINDS}}
 
 
 class UserFacingError(click.ClickException):
@@ -115,12 +105,13 @@ def run(
     """Train and evaluate every entry x seed of SPEC_FILE; print the comparison table.
 
     Ctrl-C stops the sweep: finished runs are kept and the same command resumes it."""
-    from genbench.sweep.interrupt import EXIT_INTERRUPTED, two_stage_interrupts
-    from genbench.sweep.outdir import check_writable_folder
-
     registry = _registry()
     overrides = Overrides(budget=budget, seeds=seeds, device=device, executor=executor)
     spec = load_spec(spec_file, registry, overrides)
+    from genbench.sweep.interrupt import EXIT_INTERRUPTED, two_stage_interrupts
+    from genbench.sweep.outdir import check_writable_folder
+    from genbench.sweep.runner import Sweep
+
     check_writable_folder(out / spec.name, "--out")
     console = _console()
     sweep = Sweep(spec, registry, out, force=force, console=console)
@@ -191,6 +182,7 @@ def _plugin_rows(registry: Registry) -> list[dict[str, Any]]:
             "version": info.version,
             "builtin": info.builtin,
             "registers": registry.items_of(info.name),
+            "hooks": registry.lifecycle_hooks_of(info.name),
             "error": info.error,
         }
         for info in registry.plugins
@@ -199,11 +191,14 @@ def _plugin_rows(registry: Registry) -> list[dict[str, Any]]:
 
 def _item_rows(registry: Registry, kind: str) -> list[dict[str, Any]]:
     rows = []
+    plugins = {info.name: info for info in registry.plugins}
     for registered in registry.entries(kind):
         item = registered.item
+        info = plugins[registered.plugin]
         row = {
             "name": item.name,
             "plugin": registered.plugin,
+            "distribution": f"{info.distribution or '?'} {info.version or ''}".strip(),
             "description": item.description,
             "params": describe_params(item.params),
         }
@@ -222,24 +217,25 @@ def _plugins_table(rows: list[dict[str, Any]]) -> Table:
         if row["error"]:
             registers = f"[red]failed to load: {escape(row['error'])}[/]"
         else:
-            registers = (
-                "\n".join(
-                    f"{KIND_LABELS[kind]}s: {', '.join(names)}"
-                    for kind, names in row["registers"].items()
-                )
-                or "(nothing)"
-            )
+            lines = [
+                f"{KIND_BY_NAME[kind].listing}: {', '.join(names)}"
+                for kind, names in row["registers"].items()
+            ]
+            if row["hooks"]:
+                lines.append(f"hooks: {', '.join(row['hooks'])}")
+            registers = "\n".join(lines) or "(nothing)"
         table.add_row(row["name"], dist, "built-in" if row["builtin"] else "third-party", registers)
     return table
 
 
 def _items_table(rows: list[dict[str, Any]], kind: str) -> Table:
-    table = Table(title=f"{KIND_LABELS[kind]}s")
+    table = Table(title=KIND_BY_NAME[kind].listing)
     for header in ("Name", "Description", "Parameters (default)", "Plugin"):
         table.add_column(header)
     for row in rows:
         params = "\n".join(_describe_param(p) for p in row["params"])
-        table.add_row(row["name"], escape(row["description"]), params or "—", row["plugin"])
+        provider = f"{row['plugin']}\n[dim]{escape(row['distribution'])}[/]"
+        table.add_row(row["name"], escape(row["description"]), params or "—", provider)
     return table
 
 
@@ -270,7 +266,9 @@ def show(spec_file: Path) -> None:
 @click.argument("results_dir", type=click.Path(path_type=Path))
 def report(results_dir: Path) -> None:
     """Rebuild the comparison table of RESULTS_DIR (e.g. results/mnist_all) from its records."""
+    from genbench.report.publish import publish
     from genbench.sweep.outdir import check_writable_folder
+    from genbench.sweep.records import find_records
 
     if not results_dir.is_dir():
         raise UserError(f"{results_dir}: not a folder; give a benchmark's results folder")
@@ -288,10 +286,8 @@ def report(results_dir: Path) -> None:
     def warn(message: str) -> None:
         click.echo(f"warning: {message}", err=True)
 
-    summary = summarize(records, results_dir.name)
-    files = {**write_tables(summary, results_dir), **write_figures(records, results_dir, warn)}
     console = _console()
-    print_summary(summary, console)
+    _, files = publish(records, results_dir, results_dir.name, console, warn)
     for path in files.values():
         console.print(f"wrote {path}")
 
@@ -351,6 +347,9 @@ def eval_command(
     Image tensors are read by dtype: uint8 as 0-255; floats as [0, 1] when no value is
     negative, else as [-1, 1].
     """
+    from genbench.eval.compare import CompareOptions, compare
+    from genbench.eval.sets import load_set
+
     registry = _registry()
     real, fake = load_set(real_path, "--real"), load_set(fake_path, "--fake")
     options = CompareOptions(
@@ -367,9 +366,7 @@ def eval_command(
         result = compare(real, fake, registry, options)
     for message in dict.fromkeys(str(w.message) for w in caught):
         click.echo(f"warning: {message}", err=True)
-    values = {
-        key: value if math.isfinite(value) else None for key, value in result.scores.values.items()
-    }
+    values = {key: finite_or_none(value) for key, value in result.scores.values.items()}
     if as_json:
         click.echo(json.dumps(values, indent=2))
         return
@@ -387,6 +384,46 @@ def _values_table(values: dict[str, float | None]) -> Table:
     for key, value in values.items():
         table.add_row(key, "undefined" if value is None else f"{value:.6g}")
     return table
+
+
+@cli.command(name="check-plugin")
+@click.argument("plugin", required=False)
+def check_plugin(plugin: str | None) -> None:
+    """Load every item of PLUGIN (default: all plugins) and probe its divergences on a grid of
+    critic outputs for losses or gradients that are not finite; exit 1 on any problem."""
+    from genbench.plugin_check import divergence_problems
+
+    registry = _registry()
+    infos = {info.name: info for info in registry.plugins}
+    if plugin is not None and plugin not in infos:
+        raise UserError(f"unknown plugin {plugin!r}; {did_you_mean(plugin, infos)}")
+    problems = 0
+    for info in infos.values():
+        if plugin is not None and info.name != plugin:
+            continue
+        if info.error:
+            click.echo(f"{info.name}: failed to load: {info.error}")
+            problems += 1
+            continue
+        for kind, names in registry.items_of(info.name).items():
+            for name in names:
+                found = _item_problems(registry, kind, name, divergence_problems)
+                for line in found:
+                    click.echo(f"{info.name}: {KIND_BY_NAME[kind].label} {name!r}: {line}")
+                problems += len(found)
+    click.echo(f"{problems} problem(s) found" if problems else "no problems found")
+    if problems:
+        raise SystemExit(1)
+
+
+def _item_problems(
+    registry: Registry, kind: str, name: str, probe: Callable[[Any], list[str]]
+) -> list[str]:
+    try:
+        item = registry.get(kind, name)
+    except Exception as exc:  # a plugin's import or type error is what this command reports
+        return [f"cannot be loaded: {type(exc).__name__}: {exc}"]
+    return probe(item) if kind == "divergence" else []
 
 
 main = cli

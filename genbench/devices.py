@@ -1,27 +1,41 @@
-"""Device selection: "auto" prefers cuda, then mps, then cpu."""
+"""Device selection: "auto" prefers cuda, then mps, then cpu.
+
+Names are checked without torch, so a spec with a bad device is refused before torch loads.
+"""
 
 from __future__ import annotations
 
-import torch
+import re
+from typing import TYPE_CHECKING
 
 from genbench.errors import UserError
+
+if TYPE_CHECKING:
+    import torch
+
+_DEVICE = re.compile(r"^(cpu|mps|cuda)(?::(\d+))?$")
+
+
+def check_device_name(name: str) -> None:
+    """Refuse a name that no machine could satisfy (the machine itself is not consulted)."""
+    if name != "auto" and not _DEVICE.match(name):
+        raise UserError(f"unknown device {name!r}; use auto, cpu, cuda, cuda:N or mps")
 
 
 def parse_device(name: str) -> torch.device | None:
     """The device a name asks for (None for "auto"), without checking it is present."""
+    check_device_name(name)
     if name == "auto":
         return None
-    try:
-        device = torch.device(name)
-    except RuntimeError:
-        device = None
-    if device is None or device.type not in {"cpu", "cuda", "mps"}:
-        raise UserError(f"unknown device {name!r}; use auto, cpu, cuda, cuda:N or mps")
-    return device
+    import torch
+
+    return torch.device(name)
 
 
 def resolve_device(name: str) -> torch.device:
     """The torch device for a spec's `device`; asking for one that is absent is a user error."""
+    import torch
+
     device = parse_device(name)
     if device is None:
         if torch.cuda.is_available():

@@ -6,17 +6,9 @@ import os
 import platform
 import sys
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 from typing import Any
 
 import torch
-
-CACHE_ENV = "GENBENCH_CACHE_DIR"
-
-
-def cache_dir() -> Path:
-    """Where trained feature extractors and other reusable artefacts are kept."""
-    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "genbench")
 
 
 def versions() -> dict[str, str]:

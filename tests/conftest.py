@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from genbench import registry as registry_module
-from genbench.environment import CACHE_ENV
+from genbench.api.storage import CACHE_ENV
 from genbench.registry import Registry
 from genbench.sweep.spec import DATA_ROOT_ENV
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from genbench.api.files import DamagedFileError, load_torch
+from genbench.api.storage import DamagedFileError, load_torch
 from genbench.cli import cli
 from genbench.report.record import SCHEMA_VERSION, RecordError, RunRecord
 
@@ -139,7 +139,10 @@ def test_a_malicious_checkpoint_is_never_executed(sweep, tmp_path):
     target = tmp_path / "pwned"
     checkpoint = run_dir(sweep, 0) / "checkpoint.pt"
     checkpoint.write_bytes(pickle.dumps(Payload(target)))
-    with pytest.raises(DamagedFileError, match=r"checkpoint\.pt: not a readable checkpoint"):
+    with pytest.raises(
+        DamagedFileError,
+        match=r"checkpoint\.pt: damaged or not a genbench file \(it holds Python objects",
+    ):
         load_torch(checkpoint)
     output = rerun(sweep, FEWER_METRICS)
     assert not target.exists()
@@ -151,7 +154,7 @@ def test_a_damaged_preview_leaves_run_and_report_working(sweep):
     (run_dir(sweep, 0) / "preview.pt").write_bytes(b"\x00not a tensor")
     result = CliRunner().invoke(cli, ["report", str(sweep / "out" / "toy")])
     assert result.exit_code == 0, result.output
-    assert "preview.pt: not a readable preview" in one_line_with(result.stderr, "preview.pt")
+    assert "preview.pt: damaged or not a genbench file" in one_line_with(result.stderr, "preview")
     assert (sweep / "out" / "toy" / "samples.png").exists()
     assert "0 run(s) trained" in rerun(sweep)
 

@@ -12,7 +12,7 @@ import torch
 from genbench import DatasetRequest, LoadedData
 from genbench.api.params import resolve_params
 from genbench.errors import UserError
-from genbench_data.mixtures import MIXTURE_DATASETS
+from genbench_data.catalog import MIXTURE_DATASETS
 
 DATASETS = {dataset.name: dataset for dataset in MIXTURE_DATASETS}
 HALF_SQRT2 = math.sqrt(0.5)

@@ -16,7 +16,7 @@ from torchvision.datasets import MNIST
 from genbench import DatasetRequest, LoadedData
 from genbench.api.params import resolve_params
 from genbench.errors import UserError
-from genbench_data.mnist import MNIST_DATASET
+from genbench_data.catalog import MNIST_DATASET
 from genbench_data.torchvision_mnist import DOWNLOAD_TIMEOUT_S
 
 TRAIN_COUNT, TEST_COUNT = 64, 16

@@ -14,9 +14,11 @@ import scipy.stats
 import torch
 from torch import nn
 
-from genbench_fgan.divergences import DIVERGENCES
+from genbench.registry import Registry
+from genbench_fgan.catalog import DIVERGENCES
 
-BY_NAME = {d.name: d for d in DIVERGENCES}
+_REGISTRY = Registry.load(autoload=False)
+BY_NAME = {d.name: _REGISTRY.get("divergence", d.name) for d in DIVERGENCES}
 NAMES = sorted(BY_NAME)
 U = torch.logspace(-2, 2, 200, dtype=torch.float64)
 U = U[(U - 1).abs() > 1e-3]  # total variation has no derivative at u = 1

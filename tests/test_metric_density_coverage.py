@@ -7,8 +7,9 @@ import torch
 
 import genbench
 from genbench.errors import UserError
-from genbench_metrics import feature_statistics, frechet_distance
-from genbench_metrics.density_coverage import DENSITY_COVERAGE, density_coverage
+from genbench_metrics.catalog import DENSITY_COVERAGE
+from genbench_metrics.density_coverage import density_coverage
+from genbench_metrics.fid import feature_statistics, frechet_distance
 from genbench_metrics.precision_recall import precision_recall
 
 

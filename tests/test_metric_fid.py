@@ -10,8 +10,8 @@ from torch_fidelity.metric_fid import fid_features_to_statistics, fid_statistics
 
 import genbench
 from genbench.errors import UserError
-from genbench_metrics import feature_statistics, frechet_distance
-from genbench_metrics.fid import FID
+from genbench_metrics.catalog import FID
+from genbench_metrics.fid import feature_statistics, frechet_distance
 
 
 def _features(seed: int, n: int, dim: int, shift: float) -> np.ndarray:

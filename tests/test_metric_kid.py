@@ -9,7 +9,8 @@ from torch_fidelity.metric_kid import kid_features_to_metric
 
 import genbench
 from genbench.errors import UserError
-from genbench_metrics.kid import KID, kid
+from genbench_metrics.catalog import KID
+from genbench_metrics.kid import kid
 
 
 def _features(seed: int, n: int, dim: int, scale: float, shift: float) -> torch.Tensor:

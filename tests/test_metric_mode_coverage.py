@@ -11,7 +11,7 @@ import torch
 
 import genbench
 from genbench.errors import UserError
-from genbench_metrics.mode_coverage import MODE_COVERAGE
+from genbench_metrics.catalog import MODE_COVERAGE
 
 SIGMA = 0.01
 RING = [[math.cos(2 * math.pi * i / 8), math.sin(2 * math.pi * i / 8)] for i in range(8)]

@@ -10,8 +10,9 @@ import torch
 
 import genbench
 from genbench.errors import UserError
+from genbench_metrics.catalog import PRD
 from genbench_metrics.kmeans import kmeans_labels
-from genbench_metrics.prd import PRD, f_beta, prd, prd_from_histograms
+from genbench_metrics.prd import f_beta, prd, prd_from_histograms
 
 
 def _closed_form(p: np.ndarray, q: np.ndarray, angles: int) -> tuple[np.ndarray, np.ndarray]:

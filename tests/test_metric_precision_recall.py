@@ -9,8 +9,9 @@ import torch
 
 import genbench
 from genbench.errors import UserError
-from genbench_metrics import knn_radii, manifold_membership, precision_recall
-from genbench_metrics.precision_recall import PRECISION_RECALL
+from genbench_metrics.catalog import PRECISION_RECALL
+from genbench_metrics.knn import knn_radii
+from genbench_metrics.precision_recall import manifold_membership, precision_recall
 
 
 def _brute_force(real: np.ndarray, fake: np.ndarray, k: int) -> tuple[float, float]:

@@ -15,15 +15,15 @@ from genbench.api.model import BuildContext
 from genbench.api.params import resolve_params
 from genbench.cli import cli
 from genbench.plugin_manager import PluginInfo, get_plugin_manager
-from genbench.registry import Registry
-from genbench_fgan.divergences import DIVERGENCES
+from genbench.registry import Registry, current
+from genbench_fgan.catalog import DIVERGENCES
 
 
 def build_fgan(registry, **given):
     family = registry.get("model", "fgan")
     params = resolve_params(family.params, given, "model 'fgan'")
     torch.manual_seed(0)
-    return family.build(BuildContext(params, (2,), torch.device("cpu")))
+    return family.build(BuildContext(params, (2,), torch.device("cpu"), current()))
 
 
 def points(n: int, offset: float = 0.0) -> torch.Tensor:

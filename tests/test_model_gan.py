@@ -10,13 +10,14 @@ from torch import nn
 
 from genbench.api.model import BuildContext
 from genbench.api.params import resolve_params
+from genbench.registry import current
 
 
 def build_gan(registry, shape, **given):
     family = registry.get("model", "gan")
     params = resolve_params(family.params, given, "model 'gan'")
     torch.manual_seed(0)
-    return family.build(BuildContext(params, shape, torch.device("cpu")))
+    return family.build(BuildContext(params, shape, torch.device("cpu"), current()))
 
 
 def mixture(n: int, offset: float = 0.0) -> torch.Tensor:

@@ -14,6 +14,7 @@ import genbench_gmgan.priors
 from genbench.api.model import BuildContext
 from genbench.api.params import resolve_params
 from genbench.cli import cli
+from genbench.registry import current
 from genbench.sweep.budget import Budget
 from genbench.sweep.engine import train
 from genbench_gan.model import VanillaGAN
@@ -24,7 +25,7 @@ def build_gmgan(registry, shape=(2,), seed=0, **given):
     family = registry.get("model", "gmgan")
     params = resolve_params(family.params, given, "model 'gmgan'")
     torch.manual_seed(seed)
-    return family.build(BuildContext(params, shape, torch.device("cpu")))
+    return family.build(BuildContext(params, shape, torch.device("cpu"), current()))
 
 
 def test_default_is_the_vanilla_gan_on_the_seeds_static_mixture(registry):

@@ -13,6 +13,7 @@ from torch import nn
 from genbench.api.model import BuildContext
 from genbench.api.params import resolve_params
 from genbench.cli import cli
+from genbench.registry import current
 from genbench.sweep.budget import Budget
 from genbench.sweep.engine import train
 from genbench_wgan.gradient_penalty import gradient_penalty
@@ -22,7 +23,7 @@ def build(registry, name, shape=(2,), **given):
     family = registry.get("model", name)
     params = resolve_params(family.params, given, f"model {name!r}")
     torch.manual_seed(0)
-    return family.build(BuildContext(params, shape, torch.device("cpu")))
+    return family.build(BuildContext(params, shape, torch.device("cpu"), current()))
 
 
 def test_losses_are_the_kantorovich_rubinstein_dual(registry):

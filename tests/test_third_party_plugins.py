@@ -12,17 +12,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from genbench.api.kinds import KINDS
 from genbench.cli import cli
 from genbench.errors import PluginError
 from genbench.plugin_manager import BUILTIN_MODULES, get_plugin_manager
-from genbench.registry import KIND_HOOKS, Registry
+from genbench.registry import Registry
 
 PLUGIN_SOURCE = """
 import torch
 import torch.nn.functional as F
 
 import genbench
-from genbench_gan.common import build_parts, common_params
+from genbench_gan.catalog import common_params
+from genbench_gan.common import build_parts
 
 EVENTS = []
 
@@ -221,7 +223,7 @@ def test_list_plugins_shows_third_party_with_distribution_and_items(installed):
         "0.3",
         False,
     )
-    assert set(fake["registers"]) == set(KIND_HOOKS)
+    assert set(fake["registers"]) == {kind.name for kind in KINDS}
     assert fake["registers"]["model"] == ["divergence-gan"]
     assert rows["genbench_gan"]["builtin"] is True
     assert rows["genbench_gan"]["registers"]["model"] == ["gan"]

@@ -9,6 +9,7 @@ import torch
 
 from genbench.api.model import BuildContext
 from genbench.api.params import resolve_params
+from genbench.registry import current
 from genbench.sweep.budget import Budget
 from genbench.sweep.engine import train
 
@@ -19,7 +20,7 @@ def build_gan(registry, **given):
     family = registry.get("model", "gan")
     params = resolve_params(family.params, given, "model 'gan'")
     torch.manual_seed(0)
-    return family.build(BuildContext(params, (2,), torch.device("cpu")))
+    return family.build(BuildContext(params, (2,), torch.device("cpu"), current()))
 
 
 def test_step_budget_runs_exactly_that_many_generator_and_critic_steps(registry):

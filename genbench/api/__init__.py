@@ -1,1 +1,84 @@
-"""The contract for plugins."""
+"""The contract for plugins: everything a plugin imports from genbench is here.
+
+A plugin registers items (the types below) through the hooks of `genbench.api.hookspecs`,
+and may use the helpers below (parameter resolution, atomic files, safe checkpoint loading,
+the cache folder). Importing this package is cheap: nothing here loads torch until a
+torch-backed name (`AdversarialModel`, `LatentPrior`) is first used. `Registry` is
+the type of `BuildContext.registry`, which a builder uses to look up the items its
+parameters name.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from genbench.api.data import Dataset, DatasetRequest, LoadedData
+from genbench.api.divergence import Divergence, FDivergence
+from genbench.api.executor import Executor, RunInfo, Work
+from genbench.api.features import Extractor, ExtractorRequest, FeatureExtractor
+from genbench.api.hookspecs import hookimpl
+from genbench.api.kinds import KINDS, Kind
+from genbench.api.lazy import Deferred, lazy
+from genbench.api.metric import Column, Curve, Metric, MetricInputs
+from genbench.api.model import BuildContext, InitSource, ModelFamily
+from genbench.api.params import Param, resolve_params
+from genbench.api.prior import Prior
+from genbench.api.storage import DamagedFileError, cache_dir, load_torch, save_torch, write_atomic
+from genbench.errors import UserError
+
+if TYPE_CHECKING:
+    from genbench.api.adversarial import AdversarialModel
+    from genbench.api.latent_prior import LatentPrior
+    from genbench.registry import Registry
+
+_LOADED_ON_USE = {
+    "AdversarialModel": "genbench.api.adversarial",
+    "LatentPrior": "genbench.api.latent_prior",
+    "Registry": "genbench.registry",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LOADED_ON_USE:
+        return getattr(importlib.import_module(_LOADED_ON_USE[name]), name)
+    raise AttributeError(f"module 'genbench.api' has no attribute {name!r}")
+
+
+__all__ = [
+    "KINDS",
+    "AdversarialModel",
+    "BuildContext",
+    "Column",
+    "Curve",
+    "DamagedFileError",
+    "Dataset",
+    "DatasetRequest",
+    "Deferred",
+    "Divergence",
+    "Executor",
+    "Extractor",
+    "ExtractorRequest",
+    "FDivergence",
+    "FeatureExtractor",
+    "InitSource",
+    "Kind",
+    "LatentPrior",
+    "LoadedData",
+    "Metric",
+    "MetricInputs",
+    "ModelFamily",
+    "Param",
+    "Prior",
+    "Registry",
+    "RunInfo",
+    "UserError",
+    "Work",
+    "cache_dir",
+    "hookimpl",
+    "lazy",
+    "load_torch",
+    "resolve_params",
+    "save_torch",
+    "write_atomic",
+]

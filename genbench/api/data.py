@@ -6,11 +6,12 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import torch
+from typing import TYPE_CHECKING, Any
 
 from genbench.api.params import Param
+
+if TYPE_CHECKING:
+    import torch
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,12 @@ conjugate f* and the output activation g_f; both losses follow from them.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
-import torch
+from typing import TYPE_CHECKING, Any, Protocol
 
 from genbench.api.params import Param
+
+if TYPE_CHECKING:
+    import torch
 
 
 class Divergence(Protocol):
@@ -59,6 +60,8 @@ class FDivergence:
 
     def ratio(self, t: torch.Tensor) -> torch.Tensor:
         """grad f*(t): at the optimal critic, T*(x) = f'(p(x)/q(x)), so this recovers p/q."""
+        import torch
+
         with torch.enable_grad():
             source = t if t.requires_grad else t.detach().requires_grad_(True)
             (grad,) = torch.autograd.grad(self.f_star(source).sum(), source, create_graph=True)

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
-
-import torch
+from typing import TYPE_CHECKING, Any, Protocol
 
 from genbench.api.data import LoadedData
 from genbench.api.params import Param
+
+if TYPE_CHECKING:
+    import torch
 
 
 class Extractor(Protocol):

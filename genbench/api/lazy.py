@@ -55,7 +55,9 @@ def lazy(target: str) -> LazyCallable:
 @dataclass(frozen=True)
 class Deferred:
     """An item described lightly and imported on first use: `genbench.get` returns the object
-    at `target`, whose `name` must equal this one's."""
+    at `target` (an instance of the class there, if `target` names a class), whose `name` must
+    equal this one's. This description is the item's one source of name, description and
+    params; the object need not repeat them."""
 
     name: str
     description: str

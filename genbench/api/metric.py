@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-import torch
+from typing import TYPE_CHECKING, Any
 
 from genbench.api.data import LoadedData
 from genbench.api.params import Param
+
+if TYPE_CHECKING:
+    import torch
 
 
 @dataclass(frozen=True)

@@ -1,36 +1,15 @@
-"""The latent-prior contract.
-
-A prior is an `nn.Module` so that its parameters and buffers (mixture means, scales) are part
-of the model's state: saved in every checkpoint and reused by every later sample.
-"""
+"""The latent-prior item: a registered builder of `LatentPrior`s (genbench.api.latent_prior)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-import torch
-from torch import nn
+from typing import TYPE_CHECKING, Any
 
 from genbench.api.params import Param
 
-
-class LatentPrior(nn.Module):
-    """Base class for priors; subclasses implement `sample`."""
-
-    def __init__(self, latent_dim: int) -> None:
-        super().__init__()
-        self.latent_dim = latent_dim
-        self.register_buffer("_device_anchor", torch.zeros(()), persistent=False)
-
-    @property
-    def device(self) -> torch.device:
-        return self._device_anchor.device
-
-    def sample(self, n: int) -> torch.Tensor:
-        """n latent vectors (n, latent_dim) on the prior's device, from torch's global RNG."""
-        raise NotImplementedError
+if TYPE_CHECKING:
+    from genbench.api.latent_prior import LatentPrior
 
 
 @dataclass(frozen=True)

@@ -14,19 +14,19 @@ from typing import Any
 
 import torch
 
-from genbench import environment
 from genbench.api.data import DatasetRequest, LoadedData
 from genbench.api.features import Extractor, ExtractorRequest
 from genbench.api.metric import MetricInputs
 from genbench.api.params import resolve_params
+from genbench.api.storage import cache_dir
 from genbench.devices import resolve_device
 from genbench.errors import UserError
+from genbench.eval import DEFAULT_METRICS
 from genbench.eval.evaluator import MetricRequest, Scores, compute_scores, extract_features
 from genbench.eval.sets import SampleSet, check_pair
 from genbench.registry import Registry
 from genbench.sweep.spec import DATA_ROOT_ENV, DEFAULT_DATA_ROOT
 
-DEFAULT_METRICS = ("fid", "precision-recall")
 IMAGE_FEATURES = "inception"
 
 
@@ -94,7 +94,8 @@ def _metric_requests(registry: Registry, options: CompareOptions) -> list[Metric
     for metric in metrics:
         given = {"k": options.k} if options.k is not None and metric in takes_k else {}
         params = resolve_params(metric.params, given, f"metric {metric.name!r}", prefix="--")
-        requests.append(MetricRequest(metric, params))
+        plugin = registry.entry("metric", metric.name).plugin
+        requests.append(MetricRequest(metric, params, plugin))
     return requests
 
 
@@ -116,7 +117,7 @@ def _build_extractor(
             f"{data.sample_shape}, but the sets hold images {tuple(real.values.shape[1:])}"
         )
     data = data or LoadedData(real.values, "--real")
-    request = ExtractorRequest(params, data, device, environment.cache_dir())
+    request = ExtractorRequest(params, data, device, cache_dir())
     return factory.build(request), data
 
 

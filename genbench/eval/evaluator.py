@@ -7,6 +7,7 @@ in their generated samples; its features are computed once per sweep, or, given 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ import torch
 from genbench.api.data import LoadedData
 from genbench.api.features import Extractor
 from genbench.api.metric import Curve, Metric, MetricInputs
-from genbench.errors import UserError
+from genbench.errors import PluginError, UserError
 from genbench.eval.reference import ReferenceCache
 
 REFERENCE_SEED = 0
@@ -24,10 +25,12 @@ REFERENCE_SPLIT = "train"
 
 @dataclass(frozen=True)
 class MetricRequest:
-    """A metric with its validated parameters."""
+    """A metric with its validated parameters and the plugin that registered it (named when
+    the metric breaks its contract)."""
 
     metric: Metric
     params: dict[str, Any]
+    plugin: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ class Evaluator:
                 f"evaluation.params.{request.metric.name}.k = {k} needs more than {k} samples a "
                 f"side, but [evaluation] samples = {self.samples}; lower k or raise samples"
             )
-        return MetricRequest(request.metric, {**request.params, "k": max(1, half - 1)})
+        return dataclasses.replace(request, params={**request.params, "k": max(1, half - 1)})
 
 
 def compute_scores(metrics: list[MetricRequest], inputs: MetricInputs) -> Scores:
@@ -154,7 +157,14 @@ def compute_scores(metrics: list[MetricRequest], inputs: MetricInputs) -> Scores
     values: dict[str, float] = {}
     curves: dict[str, Curve] = {}
     for request in metrics:
-        for key, value in request.metric.compute(inputs, request.params).items():
+        result = request.metric.compute(inputs, request.params)
+        missing = [column.key for column in request.metric.columns if column.key not in result]
+        if missing:
+            raise PluginError(
+                f"plugin {request.plugin!r}: metric {request.metric.name!r} returned no value "
+                f"for its declared column(s) {', '.join(missing)}; fix or uninstall the plugin"
+            )
+        for key, value in result.items():
             if isinstance(value, Curve):
                 curves[key] = value
             else:

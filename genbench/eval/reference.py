@@ -18,7 +18,7 @@ from typing import Any
 
 import torch
 
-from genbench.api.files import DamagedFileError, load_torch, save_torch
+from genbench.api.storage import DamagedFileError, load_torch, save_torch
 
 FOLDER = "reference-features"
 VOLATILE_INFO = ("cached",)
@@ -62,7 +62,7 @@ class CacheEntry:
     def load(self, device: torch.device) -> torch.Tensor | None:
         """The cached features on `device`, or None when there are none for this key."""
         try:
-            saved = load_torch(self.path, device, what="reference cache")
+            saved = load_torch(self.path, map_location=device)
         except (FileNotFoundError, DamagedFileError):
             return None  # computed again and overwritten
         if not isinstance(saved, dict) or saved.get("key") != self.key:

@@ -16,7 +16,7 @@ import torch
 from matplotlib.figure import Figure
 from torchvision.utils import save_image
 
-from genbench.api.files import DamagedFileError, load_torch, write_atomic
+from genbench.api.storage import DamagedFileError, load_torch, write_atomic
 from genbench.report.record import CurveFacts, RunRecord
 
 PREVIEW_FILE = "preview.pt"
@@ -112,7 +112,7 @@ def _first_previews(
         if record.entry in previews or not file.exists():
             continue
         try:
-            loaded = load_torch(file, what="preview")
+            loaded = load_torch(file)
         except DamagedFileError as exc:
             on_problem(f"{exc}; left out of the samples figure")
             continue

@@ -16,8 +16,8 @@ from rich.markup import escape
 from rich.table import Table
 from tabulate import tabulate
 
-from genbench.api.files import write_atomic
 from genbench.api.metric import Column
+from genbench.api.storage import write_atomic
 from genbench.report.record import RunRecord
 
 TIME_COLUMN = Column("train_seconds", "Train time (s)", None, digits=1)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-from genbench.api.model import AdversarialModel
+from genbench.api.adversarial import AdversarialModel
 from genbench.sweep.budget import Budget, TrainingClock
 
 LOSS_NAMES = ("d_loss", "g_loss")

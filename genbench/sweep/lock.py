@@ -19,7 +19,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from genbench.api.files import write_atomic
+from genbench.api.storage import write_atomic
 from genbench.errors import UserError
 
 LOCK_FILE = ".genbench.lock"

@@ -9,19 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from genbench.api.files import write_atomic
+from genbench.api.storage import write_atomic
 from genbench.report.record import RecordError, RunRecord
-
-__all__ = [
-    "RECORD_FILE",
-    "RecordScan",
-    "find_records",
-    "read_record",
-    "reusable",
-    "trained_already",
-    "write_atomic",
-    "write_record",
-]
 
 RECORD_FILE = "record.json"
 REUSABLE_STATUSES = ("ok", "diverged")

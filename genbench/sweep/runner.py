@@ -8,7 +8,6 @@ when something must train. A run that diverges or fails becomes a row; the sweep
 
 from __future__ import annotations
 
-import math
 import random
 import re
 import time
@@ -26,17 +25,19 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from genbench import environment
+from genbench.api.adversarial import AdversarialModel
 from genbench.api.data import DatasetRequest, LoadedData
 from genbench.api.executor import RunInfo
 from genbench.api.features import ExtractorRequest
-from genbench.api.files import DamagedFileError, load_torch, save_torch, write_atomic
-from genbench.api.model import AdversarialModel, BuildContext, InitSource
+from genbench.api.model import BuildContext, InitSource
+from genbench.api.storage import DamagedFileError, cache_dir, load_torch, save_torch, write_atomic
 from genbench.devices import resolve_device
 from genbench.errors import UserError
 from genbench.eval.evaluator import Evaluator, MetricRequest
 from genbench.eval.reference import ReferenceCache
 from genbench.registry import Registry
-from genbench.report.figures import PREVIEW_FILE, preview, save_samples, write_figures
+from genbench.report.figures import PREVIEW_FILE, preview, save_samples
+from genbench.report.publish import publish
 from genbench.report.record import (
     ColumnFacts,
     CurveFacts,
@@ -49,7 +50,8 @@ from genbench.report.record import (
     RunRecord,
     TrainFacts,
 )
-from genbench.report.tables import Summary, print_summary, summarize, write_tables
+from genbench.report.tables import Summary
+from genbench.report.values import finite_or_none
 from genbench.sweep.engine import LogCallback, TrainOutcome, train
 from genbench.sweep.lock import results_lock
 from genbench.sweep.plan import CHECKPOINT_FILE, Plan, duration, make_plan
@@ -168,14 +170,18 @@ class Sweep:
         evaluation = spec.evaluation
         factory = self.registry.get("feature_extractor", evaluation.features)
         with self.console.status(f"Preparing feature extractor {factory.name}..."):
-            cache_dir = environment.cache_dir()
-            request = ExtractorRequest(evaluation.feature_params, data, device, cache_dir)
+            folder = cache_dir()
+            request = ExtractorRequest(evaluation.feature_params, data, device, folder)
             extractor = factory.build(request)
             metrics = [
-                MetricRequest(self.registry.get("metric", name), evaluation.metric_params[name])
+                MetricRequest(
+                    self.registry.get("metric", name),
+                    evaluation.metric_params[name],
+                    self.registry.entry("metric", name).plugin,
+                )
                 for name in evaluation.metrics
             ]
-            cache = ReferenceCache(cache_dir, factory.name, evaluation.feature_params)
+            cache = ReferenceCache(folder, factory.name, evaluation.feature_params)
             evaluator = Evaluator(
                 data, extractor, metrics, evaluation.samples, evaluation.batch_size, cache
             )
@@ -205,12 +211,8 @@ class Sweep:
                 reevaluated = self._execute(todo)
             scan = find_records(self.results_dir)
             records = [r for r in scan.records if self._planned(r)]
-            summary = summarize(records, self.spec.description or self.spec.name)
-            files: dict[str, Path] = {}
-            if records:
-                files = write_tables(summary, self.results_dir)
-                files.update(write_figures(records, self.results_dir, self._warn))
-        print_summary(summary, self.console)
+            title = self.spec.description or self.spec.name
+            summary, files = publish(records, self.results_dir, title, self.console, self._warn)
         failed = [
             self.results_dir / "runs" / r.run_dir / RECORD_FILE
             for r in records
@@ -361,7 +363,7 @@ class Sweep:
             return True
         model = self._build(run, prepared)
         try:
-            state = load_torch(self._checkpoint(run), prepared.device)
+            state = load_torch(self._checkpoint(run), map_location=prepared.device)
             model.load_checkpoint(state)
         except (DamagedFileError, KeyError, RuntimeError, TypeError, ValueError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -380,7 +382,9 @@ class Sweep:
             init = InitSource(
                 parent.entry, parent_model, lambda: self._load_trained(parent, prepared)
             )
-        context = BuildContext(entry.params, prepared.data.sample_shape, prepared.device, init)
+        context = BuildContext(
+            entry.params, prepared.data.sample_shape, prepared.device, self.registry, init
+        )
         return family.build(context)
 
     def _run_of(self, entry: str, seed: int) -> RunInfo:
@@ -401,7 +405,7 @@ class Sweep:
             raise UserError(f"{source} {record.status}; cannot start from it")
         model = self._build(run, prepared)
         try:
-            model.load_checkpoint(load_torch(path, prepared.device))
+            model.load_checkpoint(load_torch(path, map_location=prepared.device))
         except DamagedFileError as exc:
             raise UserError(f"{exc}; retrain {source} with `genbench run --force`") from None
         return model
@@ -418,7 +422,7 @@ class Sweep:
         fake = model.sample(prepared.evaluator.samples, self.spec.evaluation.batch_size)
         # An undefined value (e.g. reverse KL with no high-quality sample) is stored as null.
         scores = prepared.evaluator.score(fake)
-        record.metrics = {k: v if math.isfinite(v) else None for k, v in scores.values.items()}
+        record.metrics = {k: finite_or_none(v) for k, v in scores.values.items()}
         record.curves = {
             key: CurveFacts(
                 x=list(curve.x), y=list(curve.y), x_label=curve.x_label, y_label=curve.y_label

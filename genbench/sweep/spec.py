@@ -17,8 +17,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from genbench.api.kinds import KIND_BY_NAME
 from genbench.api.params import Param, resolve_params
-from genbench.devices import parse_device
+from genbench.devices import check_device_name
 from genbench.errors import (
     ParamError,
     SpecError,
@@ -27,7 +28,7 @@ from genbench.errors import (
     did_you_mean,
     short_repr,
 )
-from genbench.registry import KIND_LABELS, Registry
+from genbench.registry import Registry
 from genbench.sweep.budget import Budget
 
 DATA_ROOT_ENV = "GENBENCH_DATA_ROOT"
@@ -272,7 +273,7 @@ class _Validator:
 
     def _device(self, name: str, option: str | None) -> str:
         with self._blame("benchmark.device", option):
-            parse_device(name)
+            check_device_name(name)
         return name
 
     @contextmanager
@@ -303,14 +304,14 @@ class _Validator:
         if not isinstance(name, str):
             raise self.error(key, f"expected a name (string), got {short_repr(name)}")
         try:
-            return self.registry.get(kind, name)
+            return self.registry.describe(kind, name)
         except UnknownNameError as exc:
             raise self.error(key, str(exc)) from None
 
     def item_params(self, kind: str, item: Any, given: Any, key: str) -> dict[str, Any]:
         if not isinstance(given, dict):
             raise self.error(key, "must be a table of parameters")
-        owner = f"{KIND_LABELS[kind]} {item.name!r}"
+        owner = f"{KIND_BY_NAME[kind].label} {item.name!r}"
         params = resolve_params(item.params, given, owner, prefix=f"{key}.")
         self._check_references(item.params, params, key)
         return params
@@ -414,7 +415,7 @@ class _Validator:
     def _check_init_from(self, index: int, entry: EntrySpec, entries: list[EntrySpec]) -> None:
         """`init_from` names another entry, without a cycle, and the model accepts it."""
         key = f"entry[{index}].{INIT_FROM}"
-        family = self.registry.get("model", entry.model)
+        family = self.registry.describe("model", entry.model)
         if entry.init_from is None:
             if family.init_from == "required":
                 message = f"missing; model {entry.model!r} fine-tunes a trained entry: name one"

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import genbench
-from genbench_data.mixtures import MIXTURE_DATASETS
-from genbench_data.mnist import MNIST_DATASET
+from genbench_data.catalog import MIXTURE_DATASETS, MNIST_DATASET
 
 
 @genbench.hookimpl

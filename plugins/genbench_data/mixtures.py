@@ -8,32 +8,11 @@ coverage metrics applies unchanged.
 
 from __future__ import annotations
 
-import math
-from functools import partial
-
 import numpy as np
 import torch
 
-from genbench import Dataset, DatasetRequest, LoadedData, Param
-
-Modes = tuple[tuple[float, float], ...]
-
-RING_8_MODES: Modes = tuple(
-    (math.cos(2 * math.pi * k / 8), math.sin(2 * math.pi * k / 8)) for k in range(8)
-)
-GRID_COORDINATES = (-4.0, -2.0, 0.0, 2.0, 4.0)
-GRID_25_MODES: Modes = tuple((x, y) for x in GRID_COORDINATES for y in GRID_COORDINATES)
-
-MIXTURE_PARAMS = (
-    Param("samples", 50_000, "training points", minimum=1),
-    Param("test_samples", 10_000, "held-out points; they do not change with `samples`", minimum=1),
-    Param(
-        "seed",
-        0,
-        "the data's own seed, independent of the run seed, so every run sees the same points",
-        minimum=0,
-    ),
-)
+from genbench import DatasetRequest, LoadedData
+from genbench_data.catalog import Modes
 
 
 def sample_mixture(
@@ -85,23 +64,3 @@ def _streams(seed: int, count: int) -> list[torch.Generator]:
         torch.Generator().manual_seed(int(child.generate_state(1, np.uint64)[0]))
         for child in children
     ]
-
-
-def mixture_dataset(name: str, description: str, modes: Modes, sigma: float) -> Dataset:
-    """A registered mixture: the one loader above, bound to its modes and sigma."""
-    return Dataset(
-        name,
-        description,
-        partial(load_mixture, name=name, modes=modes, sigma=sigma),
-        MIXTURE_PARAMS,
-    )
-
-
-MIXTURE_DATASETS = (
-    mixture_dataset(
-        "ring-8", "8 Gaussians evenly on the unit circle, sigma 0.01 (PacGAN).", RING_8_MODES, 0.01
-    ),
-    mixture_dataset(
-        "grid-25", "25 Gaussians on {-4,-2,0,2,4}^2, sigma 0.05 (PacGAN).", GRID_25_MODES, 0.05
-    ),
-)

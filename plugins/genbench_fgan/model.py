@@ -14,10 +14,7 @@ from typing import Any
 import torch
 
 import genbench
-from genbench.api.params import resolve_params
-from genbench_gan.common import build_model, common_params
-
-GENERATOR_LOSSES = ("non-saturating", "saddle")
+from genbench_gan.common import build_model
 
 
 class FGAN(genbench.AdversarialModel):
@@ -60,45 +57,14 @@ class FGAN(genbench.AdversarialModel):
             torch.nn.utils.clip_grad_norm_(generator_params, self.grad_clip)
 
 
-WARM_START_FIELDS = (
-    genbench.Param(
-        "divergence", "jensen-shannon", "divergence of the first steps", refers_to="divergence"
-    ),
-    genbench.Param("steps", 2000, "generator steps before switching", minimum=1),
-)
-PARAMS = (
-    genbench.Param(
-        "divergence",
-        "jensen-shannon",
-        "divergence (see `genbench list divergences`), a third-party one too",
-        refers_to="divergence",
-    ),
-    genbench.Param("divergence_params", {}, "parameters of the divergence, e.g. { lambda = 10 }"),
-    genbench.Param(
-        "generator_loss",
-        "non-saturating",
-        "non-saturating: maximise E_Q[g_f(v)]; saddle: maximise E_Q[f*(g_f(v))]",
-        choices=GENERATOR_LOSSES,
-    ),
-    genbench.Param(
-        "grad_clip", 0.0, "clip both networks' gradient norm (the seeds use 1); 0: off", minimum=0.0
-    ),
-    genbench.Param(
-        "warm_start",
-        None,
-        "train on another divergence first: { divergence = ..., steps = ... }",
-        type=dict,
-        fields=WARM_START_FIELDS,
-    ),
-    *common_params(),
-)
-
-
-def _divergence(name: str, generator_objective: str, params: dict[str, Any]) -> Any:
-    divergence = genbench.get("divergence", name)
-    if divergence.params:
+def _divergence(
+    registry: genbench.api.Registry, name: str, generator_objective: str, params: dict[str, Any]
+) -> Any:
+    description = registry.describe("divergence", name)
+    divergence = registry.get("divergence", name)
+    if description.params:
         divergence = divergence.configure(
-            resolve_params(divergence.params, params, f"divergence {name!r}")
+            genbench.resolve_params(description.params, params, f"divergence {name!r}")
         )
     if generator_objective == "saddle" and not isinstance(divergence, genbench.FDivergence):
         raise genbench.UserError(
@@ -114,20 +80,17 @@ def build_fgan(context: genbench.BuildContext) -> FGAN:
     warm = params["warm_start"]
     warm_start = None
     if warm is not None:
-        warm_start = (_divergence(warm["divergence"], objective, {}), warm["steps"])
+        warm_start = (
+            _divergence(context.registry, warm["divergence"], objective, {}),
+            warm["steps"],
+        )
     return build_model(
         FGAN,
         context,
-        divergence=_divergence(params["divergence"], objective, params["divergence_params"]),
+        divergence=_divergence(
+            context.registry, params["divergence"], objective, params["divergence_params"]
+        ),
         generator_objective=objective,
         grad_clip=params["grad_clip"],
         warm_start=warm_start,
     )
-
-
-FGAN_FAMILY = genbench.ModelFamily(
-    "fgan",
-    "f-GAN (Nowozin et al. 2016) on any registered divergence, with the seeds' stabilisers.",
-    build_fgan,
-    PARAMS,
-)

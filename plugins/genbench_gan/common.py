@@ -1,8 +1,8 @@
-"""Parameters and parts every GAN-style family shares: networks, prior, optimiser, batch.
+"""Parts every GAN-style family builds alike: networks, prior, optimisers.
 
-Other families (f-GAN, WGAN, GM-GAN) take `common_params(...)` with their own defaults and
-call `build_parts` and `build_optimizers`, so that any network, prior, optimiser, batch or
-n_critic setting can be overridden per entry in the same way.
+Other families (f-GAN, WGAN, GM-GAN) declare `genbench_gan.catalog.common_params(...)` with
+their own defaults and build through `build_model`, so that any network, prior, optimiser,
+batch or n_critic setting can be overridden per entry in the same way.
 """
 
 from __future__ import annotations
@@ -15,60 +15,10 @@ import torch
 from torch import nn
 
 import genbench
-from genbench.api.params import resolve_params
-from genbench_gan.networks import NETWORK_CHOICES, build_networks
+from genbench_gan.networks import build_networks
 
 ModelT = TypeVar("ModelT", bound=genbench.AdversarialModel)
 FUSED_DEVICES = ("cpu", "cuda")
-OPTIMIZERS = ("adam", "rmsprop")
-NETWORK_PARAMS = (
-    genbench.Param(
-        "network",
-        "auto",
-        "network family; auto: mnist-mlp for images, toy-mlp for points",
-        choices=NETWORK_CHOICES,
-    ),
-    genbench.Param(
-        "latent_dim",
-        None,
-        "latent size; auto: 100 for mnist-mlp, 8 for toy-mlp",
-        type=int,
-        minimum=1,
-    ),
-    genbench.Param(
-        "prior", "normal", "latent prior (see `genbench list priors`)", refers_to="prior"
-    ),
-    genbench.Param("prior_params", {}, "parameters of the prior"),
-)
-
-
-def common_params(
-    *,
-    optimizer: str = "adam",
-    lr_g: float = 2e-4,
-    lr_d: float = 2e-4,
-    betas: tuple[float, float] = (0.5, 0.999),
-    n_critic: int = 1,
-    batch_size: int = 64,
-) -> tuple[genbench.Param, ...]:
-    """Network, prior, batch and optimiser parameters, with a family's own defaults."""
-    return (
-        *NETWORK_PARAMS,
-        genbench.Param("batch_size", batch_size, "real and generated samples per batch", minimum=1),
-        genbench.Param("n_critic", n_critic, "critic updates per generator update", minimum=1),
-        genbench.Param("optimizer", optimizer, "optimiser of both networks", choices=OPTIMIZERS),
-        genbench.Param("lr_g", lr_g, "generator learning rate", minimum=0.0),
-        genbench.Param("lr_d", lr_d, "critic learning rate", minimum=0.0),
-        genbench.Param(
-            "betas",
-            betas,
-            "Adam betas (ignored by rmsprop)",
-            minimum=0.0,
-            maximum=1.0,
-            maximum_excluded=True,
-        ),
-        genbench.Param("weight_decay", 0.0, "L2 weight decay on the critic", minimum=0.0),
-    )
 
 
 @dataclass
@@ -84,8 +34,8 @@ def build_parts(context: genbench.BuildContext) -> Parts:
     generator, critic, latent_dim = build_networks(
         params["network"], context.sample_shape, params["latent_dim"]
     )
-    prior_item = genbench.get("prior", params["prior"])
-    prior_params = resolve_params(
+    prior_item = context.registry.get("prior", params["prior"])
+    prior_params = genbench.resolve_params(
         prior_item.params, params["prior_params"], f"prior {prior_item.name!r}", "prior_params."
     )
     prior = prior_item.build(latent_dim, prior_params)

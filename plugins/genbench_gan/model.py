@@ -12,9 +12,7 @@ import torch
 import torch.nn.functional as F
 
 import genbench
-from genbench_gan.common import build_model, common_params
-
-GENERATOR_LOSSES = ("non-saturating", "minimax")
+from genbench_gan.common import build_model
 
 
 class VanillaGAN(genbench.AdversarialModel):
@@ -32,21 +30,5 @@ class VanillaGAN(genbench.AdversarialModel):
         return F.softplus(-v_fake).mean()
 
 
-PARAMS = (
-    genbench.Param(
-        "generator_loss", "non-saturating", "generator objective", choices=GENERATOR_LOSSES
-    ),
-    *common_params(),
-)
-
-
 def build_vanilla_gan(context: genbench.BuildContext) -> VanillaGAN:
     return build_model(VanillaGAN, context, generator_objective=context.params["generator_loss"])
-
-
-GAN = genbench.ModelFamily(
-    "gan",
-    "Vanilla GAN (Goodfellow et al. 2014), non-saturating or minimax generator loss.",
-    build_vanilla_gan,
-    PARAMS,
-)

@@ -26,7 +26,6 @@ FAMILIES = {
     "mnist-mlp": NetworkFamily((256, 512, 1024), (1024, 512, 256), latent_dim=100),
     "toy-mlp": NetworkFamily((128, 128, 128), (128, 128, 128), latent_dim=8),
 }
-NETWORK_CHOICES = ("auto", *FAMILIES)
 
 
 def _mlp(sizes: list[int], slope: float) -> list[nn.Module]:

@@ -16,6 +16,3 @@ class StandardNormalPrior(genbench.LatentPrior):
 
 def build_standard_normal(latent_dim: int, params: dict[str, Any]) -> StandardNormalPrior:
     return StandardNormalPrior(latent_dim)
-
-
-NORMAL = genbench.Prior("normal", "Standard normal N(0, I).", build_standard_normal)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import genbench
-from genbench_gmgan.model import GMGAN
-from genbench_gmgan.priors import GM_DYNAMIC, GM_STATIC
+from genbench_gmgan.catalog import GM_DYNAMIC, GM_STATIC, GMGAN
 
 
 @genbench.hookimpl

@@ -59,25 +59,3 @@ def build_static(latent_dim: int, params: dict[str, Any]) -> GaussianMixturePrio
 def build_dynamic(latent_dim: int, params: dict[str, Any]) -> GaussianMixturePrior:
     means = draw_means(params["K"], latent_dim, params["c"])
     return GaussianMixturePrior(means, params["sigma"], learnable=True)
-
-
-PARAMS = (
-    genbench.Param("K", 15, "number of mixture components", minimum=1),
-    genbench.Param("c", 0.2, "means are drawn uniformly in [-c, c]^d", minimum=0.0),
-    genbench.Param(
-        "sigma", 1.0, "standard deviation of each component (initial value if learned)", minimum=0.0
-    ),
-)
-
-GM_STATIC = genbench.Prior(
-    "gm-static",
-    "Gaussian mixture with fixed random means (static GM-GAN, Ben-Yosef & Weinshall 2018).",
-    build_static,
-    PARAMS,
-)
-GM_DYNAMIC = genbench.Prior(
-    "gm-dynamic",
-    "Gaussian mixture whose means and scales are learned with the generator (dynamic GM-GAN).",
-    build_dynamic,
-    PARAMS,
-)

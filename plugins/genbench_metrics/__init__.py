@@ -4,32 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import genbench
-
-from .classifier_score import CLASSIFIER_SCORE
-from .density_coverage import DENSITY_COVERAGE
-from .fid import FID, feature_statistics, frechet_distance
-from .identity import IDENTITY
-from .inception import INCEPTION
-from .kid import KID
-from .knn import knn_radii
-from .lenet import LENET_MNIST
-from .mode_coverage import MODE_COVERAGE, mode_statistics
-from .prd import PRD
-from .precision_recall import PRECISION_RECALL, manifold_membership, precision_recall
-
-__all__ = [
-    "feature_statistics",
-    "frechet_distance",
-    "knn_radii",
-    "manifold_membership",
-    "mode_statistics",
-    "precision_recall",
-]
+from genbench.api import FeatureExtractor, Metric, hookimpl
+from genbench_metrics.catalog import (
+    CLASSIFIER_SCORE,
+    DENSITY_COVERAGE,
+    FID,
+    IDENTITY,
+    INCEPTION,
+    KID,
+    LENET_MNIST,
+    MODE_COVERAGE,
+    PRD,
+    PRECISION_RECALL,
+)
 
 
-@genbench.hookimpl
-def genbench_register_metrics(register: Callable[[genbench.Metric], None]) -> None:
+@hookimpl
+def genbench_register_metrics(register: Callable[[Metric], None]) -> None:
     for metric in (
         FID,
         KID,
@@ -42,9 +33,9 @@ def genbench_register_metrics(register: Callable[[genbench.Metric], None]) -> No
         register(metric)
 
 
-@genbench.hookimpl
+@hookimpl
 def genbench_register_feature_extractors(
-    register: Callable[[genbench.FeatureExtractor], None],
+    register: Callable[[FeatureExtractor], None],
 ) -> None:
     for extractor in (IDENTITY, LENET_MNIST, INCEPTION):
         register(extractor)

@@ -9,16 +9,16 @@ extractor (same parameters, same file: it is trained once for both).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import torch
 
 import genbench
-from genbench.environment import cache_dir
+from genbench.api import cache_dir
 
-from .lenet import EVAL_BATCH, IMAGE_SHAPE, LENET_PARAMS, LeNet, check_images, trained_lenet
+from .catalog import LENET_PARAMS
+from .lenet import EVAL_BATCH, IMAGE_SHAPE, LeNet, check_images, trained_lenet
 
 
 def inception_score(
@@ -62,23 +62,3 @@ def compute_classifier_score(
     model, _ = trained_lenet(inputs.data, lenet, samples.device, cache_dir())
     mean, std = inception_score(class_logits(model, samples), params["splits"])
     return {"classifier_score": mean, "classifier_score_std": std}
-
-
-CLASSIFIER_SCORE = genbench.Metric(
-    name="classifier-score",
-    description="Inception Score formula on the lenet-mnist classifier (MNIST-like data).",
-    columns=(
-        genbench.Column("classifier_score", "Classifier score", higher_is_better=True, digits=2),
-        genbench.Column("classifier_score_std", "CS std", higher_is_better=None, digits=2),
-    ),
-    compute=compute_classifier_score,
-    params=(
-        genbench.Param(
-            "splits", 10, "Parts the samples are scored in (as the IS's 10).", minimum=1
-        ),
-        *(
-            replace(param, help=f"{param.help} As lenet-mnist's: equal values share its cache.")
-            for param in LENET_PARAMS
-        ),
-    ),
-)

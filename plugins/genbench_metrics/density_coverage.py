@@ -40,23 +40,3 @@ def compute_density_coverage(
     check_k("density-coverage", k, inputs.real_features, inputs.fake_features)
     density, coverage = _rates(shared_ball_hits(inputs, k, generated_radii=False), k)
     return {"density": density, "coverage": coverage}
-
-
-DENSITY_COVERAGE = genbench.Metric(
-    name="density-coverage",
-    description="Density (quality, ~1 when matched) and coverage from the real k-NN balls.",
-    columns=(
-        genbench.Column("density", "Density", higher_is_better=None),
-        genbench.Column("coverage", "Coverage", higher_is_better=True),
-    ),
-    compute=compute_density_coverage,
-    params=(
-        genbench.Param(
-            "k",
-            3,
-            "Neighbour whose distance sets each real ball's radius; the paper's k, the same "
-            "default as precision-recall's, so the two metrics read the same balls.",
-            minimum=1,
-        ),
-    ),
-)

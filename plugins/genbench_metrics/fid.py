@@ -12,7 +12,7 @@ from typing import Any
 import torch
 
 import genbench
-from genbench.errors import UserError
+from genbench.api import UserError
 
 
 def feature_statistics(features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -51,11 +51,3 @@ def compute_fid(inputs: genbench.MetricInputs, params: dict[str, Any]) -> dict[s
     real = feature_statistics(inputs.real_features)
     fake = feature_statistics(inputs.fake_features)
     return {"fid": frechet_distance(*real, *fake)}
-
-
-FID = genbench.Metric(
-    name="fid",
-    description="Fréchet distance between Gaussian fits of real and generated features.",
-    columns=(genbench.Column("fid", "FID", higher_is_better=False, digits=2),),
-    compute=compute_fid,
-)

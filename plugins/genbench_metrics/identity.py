@@ -27,10 +27,3 @@ class IdentityFeatures:
 
 def build_identity(request: genbench.ExtractorRequest) -> IdentityFeatures:
     return IdentityFeatures()
-
-
-IDENTITY = genbench.FeatureExtractor(
-    name="identity",
-    description="Each sample flattened to a vector; for 2-D points and quick checks.",
-    build=build_identity,
-)

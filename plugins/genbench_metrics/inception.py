@@ -21,8 +21,7 @@ import torch
 from torch import nn
 
 import genbench
-from genbench.errors import UserError
-from genbench.sweep.records import write_atomic
+from genbench.api import DamagedFileError, UserError, load_torch, write_atomic
 
 NETWORK = "inception-v3-compat"
 LAYER = "2048"
@@ -121,11 +120,10 @@ def _check_weights(path: Path) -> str:
     """
     payload = path.read_bytes()
     try:
-        state = torch.load(io.BytesIO(payload), map_location="cpu", weights_only=True)
-    except Exception as exc:  # a damaged file fails anywhere in the unpickler (IndexError, ...)
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        state = load_torch(io.BytesIO(payload))
+    except DamagedFileError as exc:
         raise UserError(
-            f"feature extractor 'inception': {path} is not a PyTorch weights file ({first})"
+            f"feature extractor 'inception': {path} is not a PyTorch weights file ({exc})"
         ) from None
     if not isinstance(state, dict):
         raise UserError(f"feature extractor 'inception': {path} does not hold a state dict")
@@ -170,17 +168,3 @@ def build_inception(request: genbench.ExtractorRequest) -> InceptionFeatures:
         "weights_sha256": digest,
     }
     return InceptionFeatures(_network(path, request.device), info)
-
-
-INCEPTION = genbench.FeatureExtractor(
-    name="inception",
-    description="2048-d pool features of torch-fidelity's InceptionV3, the standard for FID.",
-    build=build_inception,
-    params=(
-        genbench.Param(
-            "weights",
-            "",
-            "local InceptionV3 weights file (torch-fidelity's format); empty: download them",
-        ),
-    ),
-)

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 import genbench
-from genbench.errors import UserError
+from genbench.api import UserError
 
 DEGREE = 3
 COEF0 = 1.0
@@ -81,26 +81,3 @@ def compute_kid(inputs: genbench.MetricInputs, params: dict[str, Any]) -> dict[s
         params["seed"],
     )
     return {"kid": mean, "kid_std": std}
-
-
-KID = genbench.Metric(
-    name="kid",
-    description="Kernel Inception Distance: unbiased cubic-kernel MMD^2 over random subsets.",
-    columns=(
-        genbench.Column("kid", "KID", higher_is_better=False, digits=4),
-        genbench.Column("kid_std", "KID std", higher_is_better=None, digits=4),
-    ),
-    compute=compute_kid,
-    params=(
-        genbench.Param(
-            "subsets", 100, "Random subsets averaged (torch-fidelity's default).", minimum=1
-        ),
-        genbench.Param(
-            "subset_size",
-            1000,
-            "Samples per subset (torch-fidelity's default), clipped to the sample count.",
-            minimum=2,
-        ),
-        genbench.Param("seed", 2020, "Seed of the subset draws (torch-fidelity's default)."),
-    ),
-)

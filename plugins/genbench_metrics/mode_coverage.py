@@ -14,7 +14,7 @@ from typing import Any
 import torch
 
 import genbench
-from genbench.errors import UserError
+from genbench.api import UserError
 
 from .knn import nearest
 
@@ -74,18 +74,3 @@ def compute_mode_coverage(
         sigmas=params["sigmas"],
         real_weights=None if weights is None else torch.as_tensor(weights),
     )
-
-
-MODE_COVERAGE = genbench.Metric(
-    name="mode-coverage",
-    description="Modes covered, high-quality samples and reverse KL on 2-D Gaussian mixtures.",
-    columns=(
-        genbench.Column("modes", "Modes", higher_is_better=True, digits=1),
-        genbench.Column("high_quality", "High quality", higher_is_better=True),
-        genbench.Column("reverse_kl", "Reverse KL", higher_is_better=False),
-    ),
-    compute=compute_mode_coverage,
-    params=(
-        genbench.Param("sigmas", 3.0, "Radius around a mode, in mixture standard deviations."),
-    ),
-)

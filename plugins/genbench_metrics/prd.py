@@ -19,7 +19,7 @@ from typing import Any
 import torch
 
 import genbench
-from genbench.errors import UserError
+from genbench.api import UserError
 
 from .kmeans import kmeans_labels
 
@@ -102,20 +102,3 @@ def compute_prd(
         "prd_f1_8": f_beta(precision, recall, 1 / BETA),
         "prd": curve,
     }
-
-
-PRD = genbench.Metric(
-    name="prd",
-    description="PRD curve (k-means histograms); F_8 weighs recall, F_1/8 precision.",
-    columns=(
-        genbench.Column("prd_f8", "PRD F8 (recall)", higher_is_better=True),
-        genbench.Column("prd_f1_8", "PRD F1/8 (precision)", higher_is_better=True),
-    ),
-    compute=compute_prd,
-    params=(
-        genbench.Param("clusters", 20, "k-means clusters (the paper's 20).", minimum=2),
-        genbench.Param("angles", 1001, "Slopes along the curve (the paper's 1001).", minimum=3),
-        genbench.Param("runs", 10, "Clusterings averaged (the paper's 10).", minimum=1),
-        genbench.Param("seed", 0, "Seed of the k-means initialisations."),
-    ),
-)

@@ -14,7 +14,7 @@ from typing import Any
 import torch
 
 import genbench
-from genbench.errors import UserError
+from genbench.api import UserError
 
 from .balls import BallHits, ball_hits, shared_ball_hits
 from .knn import knn_radii
@@ -56,19 +56,3 @@ def compute_precision_recall(
     check_k("precision-recall", params["k"], inputs.real_features, inputs.fake_features)
     precision, recall = _rates(shared_ball_hits(inputs, params["k"], generated_radii=True))
     return {"precision": precision, "recall": recall}
-
-
-PRECISION_RECALL = genbench.Metric(
-    name="precision-recall",
-    description="Improved precision (quality) and recall (coverage) from k-NN manifolds.",
-    columns=(
-        genbench.Column("precision", "Precision", higher_is_better=True),
-        genbench.Column("recall", "Recall", higher_is_better=True),
-    ),
-    compute=compute_precision_recall,
-    params=(
-        genbench.Param(
-            "k", 3, "Neighbour whose distance sets each point's ball radius.", minimum=1
-        ),
-    ),
-)

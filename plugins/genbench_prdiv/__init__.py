@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import genbench
-from genbench_prdiv.divergence import PR
-from genbench_prdiv.model import PR_OPTIMIZER
+from genbench_prdiv.catalog import PR, PR_OPTIMIZER
 
 
 @genbench.hookimpl

@@ -10,10 +10,6 @@ import torch
 
 import genbench
 
-LAMBDA = genbench.Param(
-    "lambda", 1.0, "trade-off: large values weigh precision, small ones recall", minimum=1e-6
-)
-
 
 class PRDivergence(genbench.FDivergence):
     """f(u) = max(lambda u, 1) - max(lambda, 1); f*(t) = max(t, 0) / lambda + max(lambda, 1) - 1
@@ -23,8 +19,6 @@ class PRDivergence(genbench.FDivergence):
     the `pr-optimizer` model trains the critic on an auxiliary divergence instead."""
 
     name = "pr"
-    description = "Precision-recall divergence, f(u) = max(lambda u, 1) - max(lambda, 1)."
-    params = (LAMBDA,)
 
     def __init__(self, lambda_: float = 1.0) -> None:
         self.lambda_ = lambda_
@@ -47,6 +41,3 @@ class PRDivergence(genbench.FDivergence):
     def precision(self, ratio: torch.Tensor) -> torch.Tensor:
         """min(lambda r, 1): its mean over generated samples estimates alpha_lambda."""
         return torch.clamp(self.lambda_ * ratio, max=1.0)
-
-
-PR = PRDivergence()

@@ -24,16 +24,13 @@ its checkpoint, so fine-tuning continues exactly the model that was evaluated.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import torch
 
 import genbench
 from genbench_gan.common import make_optimizer
-from genbench_prdiv.divergence import LAMBDA, PRDivergence
-
-GENERATOR_LOSSES = ("precision", "pr", "dual")
+from genbench_prdiv.divergence import PRDivergence
 
 
 class PROptimizer(genbench.AdversarialModel):
@@ -78,41 +75,8 @@ class PROptimizer(genbench.AdversarialModel):
         return self.target.f(ratio).mean()
 
 
-PARAMS = (
-    LAMBDA,
-    genbench.Param(
-        "auxiliary",
-        "pearson",
-        "f-divergence the critic maximises (pearson = chi^2, the paper's choice; or kl)",
-        refers_to="divergence",
-    ),
-    genbench.Param(
-        "generator_loss",
-        "precision",
-        "precision: max E[min(lambda r, 1)] (authors' code); pr: E[f_lambda(r)] (paper); "
-        "dual: the direct dual",
-        choices=GENERATOR_LOSSES,
-    ),
-    genbench.Param(
-        "critic_range",
-        (-math.inf, math.inf),
-        "clamp the auxiliary critic's output before the ratio; the authors use [-2.0, 5.0]",
-    ),
-    genbench.Param(
-        "critic_warmup", 500, "critic-only updates before the first generator update", minimum=0
-    ),
-    genbench.Param("batch_size", 64, "real and generated samples per batch", minimum=1),
-    genbench.Param("n_critic", 1, "critic updates per generator update", minimum=1),
-    genbench.Param("lr_g", 1e-6, "generator learning rate (Adam)", minimum=0.0),
-    genbench.Param("lr_d", 1e-5, "critic learning rate (Adam)", minimum=0.0),
-    genbench.Param(
-        "betas", (0.5, 0.999), "Adam betas", minimum=0.0, maximum=1.0, maximum_excluded=True
-    ),
-)
-
-
-def _auxiliary(name: str) -> genbench.FDivergence:
-    auxiliary = genbench.get("divergence", name)
+def _auxiliary(registry: genbench.api.Registry, name: str) -> genbench.FDivergence:
+    auxiliary = registry.get("divergence", name)
     if not isinstance(auxiliary, genbench.FDivergence):
         raise genbench.UserError(
             f"auxiliary divergence {name!r} is not an f-divergence (no ratio estimate); "
@@ -149,17 +113,8 @@ def build_pr_optimizer(context: genbench.BuildContext) -> PROptimizer:
         batch_size=params["batch_size"],
         n_critic=params["n_critic"],
         target=PRDivergence(params["lambda"]),
-        auxiliary=_auxiliary(params["auxiliary"]),
+        auxiliary=_auxiliary(context.registry, params["auxiliary"]),
         objective=params["generator_loss"],
         critic_range=_critic_range(params["critic_range"]),
         critic_warmup=params["critic_warmup"],
     )
-
-
-PR_OPTIMIZER = genbench.ModelFamily(
-    "pr-optimizer",
-    "Fine-tunes a trained entry (init_from) towards a precision-recall trade-off lambda.",
-    build_pr_optimizer,
-    PARAMS,
-    init_from="required",
-)

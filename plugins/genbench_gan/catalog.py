@@ -1,0 +1,79 @@
+"""What genbench_gan registers, described without importing torch: the vanilla GAN, the
+standard normal prior, and the parameters every GAN-style family shares.
+
+Families of other plugins (f-GAN, WGAN, GM-GAN) declare `common_params(...)` with their own
+defaults, so every entry overrides networks, prior, optimiser, batch and n_critic alike.
+"""
+
+from __future__ import annotations
+
+from genbench.api import ModelFamily, Param, Prior, lazy
+
+NETWORK_CHOICES = ("auto", "mnist-mlp", "toy-mlp")
+OPTIMIZERS = ("adam", "rmsprop")
+
+NETWORK_PARAMS = (
+    Param(
+        "network",
+        "auto",
+        "network family; auto: mnist-mlp for images, toy-mlp for points",
+        choices=NETWORK_CHOICES,
+    ),
+    Param(
+        "latent_dim",
+        None,
+        "latent size; auto: 100 for mnist-mlp, 8 for toy-mlp",
+        type=int,
+        minimum=1,
+    ),
+    Param("prior", "normal", "latent prior (see `genbench list priors`)", refers_to="prior"),
+    Param("prior_params", {}, "parameters of the prior"),
+)
+
+
+def common_params(
+    *,
+    optimizer: str = "adam",
+    lr_g: float = 2e-4,
+    lr_d: float = 2e-4,
+    betas: tuple[float, float] = (0.5, 0.999),
+    n_critic: int = 1,
+    batch_size: int = 64,
+) -> tuple[Param, ...]:
+    """Network, prior, batch and optimiser parameters, with a family's own defaults."""
+    return (
+        *NETWORK_PARAMS,
+        Param("batch_size", batch_size, "real and generated samples per batch", minimum=1),
+        Param("n_critic", n_critic, "critic updates per generator update", minimum=1),
+        Param("optimizer", optimizer, "optimiser of both networks", choices=OPTIMIZERS),
+        Param("lr_g", lr_g, "generator learning rate", minimum=0.0),
+        Param("lr_d", lr_d, "critic learning rate", minimum=0.0),
+        Param(
+            "betas",
+            betas,
+            "Adam betas (ignored by rmsprop)",
+            minimum=0.0,
+            maximum=1.0,
+            maximum_excluded=True,
+        ),
+        Param("weight_decay", 0.0, "L2 weight decay on the critic", minimum=0.0),
+    )
+
+
+GENERATOR_LOSSES = ("non-saturating", "minimax")
+
+GAN_PARAMS = (
+    Param("generator_loss", "non-saturating", "generator objective", choices=GENERATOR_LOSSES),
+    *common_params(),
+)
+
+GAN = ModelFamily(
+    "gan",
+    "Vanilla GAN (Goodfellow et al. 2014), non-saturating or minimax generator loss.",
+    lazy("genbench_gan.model:build_vanilla_gan"),
+    GAN_PARAMS,
+)
+
+NORMAL = Prior(
+    "normal", "Standard normal N(0, I).", lazy("genbench_gan.priors:build_standard_normal")
+)
