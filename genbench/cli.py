@@ -267,6 +267,7 @@ def show(spec_file: Path) -> None:
 def report(results_dir: Path) -> None:
     """Rebuild the comparison table of RESULTS_DIR (e.g. results/mnist_all) from its records."""
     from genbench.report.publish import publish
+    from genbench.sweep.lock import results_lock
     from genbench.sweep.outdir import check_writable_folder
     from genbench.sweep.records import find_records
 
@@ -279,15 +280,18 @@ def report(results_dir: Path) -> None:
         raise UserError(
             f"{results_dir}: no run records found{damaged}; run `genbench run SPEC` first"
         )
-    for message in scan.damaged:
-        click.echo(f"warning: {message}; left out (`genbench run` trains it again)", err=True)
     check_writable_folder(results_dir, "report")
 
     def warn(message: str) -> None:
         click.echo(f"warning: {message}", err=True)
 
     console = _console()
-    _, files = publish(records, results_dir, results_dir.name, console, warn)
+    with results_lock(results_dir) as takeover:  # not while a sweep writes the same files
+        for message in filter(None, [takeover]):
+            warn(message)
+        for message in scan.damaged:
+            warn(f"{message}; left out (`genbench run` trains it again)")
+        _, files = publish(records, results_dir, results_dir.name, console, warn)
     for path in files.values():
         console.print(f"wrote {path}")
 

@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from genbench.cli import cli
+from genbench.report.record import RunRecord
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -215,3 +216,30 @@ def test_a_sweep_killed_at_random_moments_resumes_to_exactly_the_uninterrupted_r
     runs = pd.read_csv(out / "toy" / "runs.csv")
     assert sorted(zip(runs["model"], runs["seed"], strict=True)) == sorted(expected)
     assert not temporary_files(out), moments
+
+
+def test_report_refuses_a_folder_a_sweep_is_writing(tmp_path):
+    folder = tmp_path / "out" / "toy"
+    record = folder / "runs" / "gan" / "seed-0" / "record.json"
+    record.parent.mkdir(parents=True)
+    facts = {"config": {}, "config_hash": "0" * 16, "dataset": {"name": "ring-8"}}
+    record.write_text(
+        RunRecord.from_dict(
+            {"benchmark": "toy", "entry": "GAN", "seed": 0, "status": "ok", **facts}
+            | {"features": {"name": "identity"}, "run_dir": "gan/seed-0"}
+        ).to_json()
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(folder)],
+        env=environment(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = CliRunner().invoke(cli, ["report", str(folder)])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 2, result.output
+    assert f"is in use by process {holder.pid}" in result.output
