@@ -101,6 +101,7 @@ def test_ctrl_c_keeps_finished_runs_and_prints_the_command_that_resumes(tmp_path
     out = tmp_path / "out"
     process = start("run", str(spec), "--out", str(out))
     wait_for(lambda: len(records(out)) == 1, 240, process)
+    time.sleep(1.0)  # into the second run, which trains for 3 s
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
