@@ -33,6 +33,9 @@ from genbench.api import (
     Metric,
     MetricInputs,
     ModelFamily,
+    Network,
+    NetworkPair,
+    NetworkRequest,
     Param,
     Prior,
     RunInfo,
@@ -59,8 +62,9 @@ except PackageNotFoundError:
 
 
 def get(kind: str, name: str) -> Any:
-    """The item of `kind` ("model", "divergence", "metric", "dataset", "feature_extractor",
-    "prior", "executor") registered under `name`; an unknown name suggests close ones."""
+    """The item of `kind` ("model", "divergence", "network", "metric", "dataset",
+    "feature_extractor", "prior", "executor") registered under `name`; an unknown name suggests
+    close ones."""
     return current().get(kind, name)
 
 
@@ -97,6 +101,9 @@ __all__ = [
     "Metric",
     "MetricInputs",
     "ModelFamily",
+    "Network",
+    "NetworkPair",
+    "NetworkRequest",
     "Param",
     "Prior",
     "Registry",

@@ -1,4 +1,4 @@
-"""The command line: `genbench run`, `list`, `show`, `report` and `eval`.
+"""The command line: `genbench run`, `list`, `show`, `report`, `eval` and `compare`.
 
 A `UserError` becomes one line on stderr and exit code 2, with no traceback. Torch, pandas and
 matplotlib are imported inside the commands that train, evaluate or tabulate, never at start-up:
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import warnings
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -23,7 +22,7 @@ from rich.table import Table
 from genbench import registry as registry_module
 from genbench.api.kinds import KIND_BY_NAME, KINDS
 from genbench.api.params import describe_params
-from genbench.errors import UserError, did_you_mean
+from genbench.errors import UserError, collected_warnings, did_you_mean
 from genbench.eval import DEFAULT_METRICS
 from genbench.registry import Registry
 from genbench.report.values import finite_or_none
@@ -90,6 +89,12 @@ def cli() -> None:
 @click.option("--device", help="auto, cpu, cuda, cuda:N or mps.")
 @click.option("--force", is_flag=True, help="Retrain runs that already have a matching record.")
 @click.option(
+    "--log",
+    "loggers",
+    multiple=True,
+    help="Log each run to tensorboard, wandb or mlflow (repeatable, or comma-separated).",
+)
+@click.option(
     "--dry-run", is_flag=True, help="Print the plan (runs to train, reuse; time) and write nothing."
 )
 def run(
@@ -100,6 +105,7 @@ def run(
     executor: str | None,
     device: str | None,
     force: bool,
+    loggers: tuple[str, ...],
     dry_run: bool,
 ) -> None:
     """Train and evaluate every entry x seed of SPEC_FILE; print the comparison table.
@@ -114,7 +120,8 @@ def run(
 
     check_writable_folder(out / spec.name, "--out")
     console = _console()
-    sweep = Sweep(spec, registry, out, force=force, console=console)
+    names = _logger_names(registry, loggers)
+    sweep = Sweep(spec, registry, out, force=force, console=console, loggers=names)
     if dry_run:
         for message in sweep.damaged():
             click.echo(f"warning: {message}; that run would be trained again", err=True)
@@ -137,6 +144,8 @@ def run(
             ("--device", device),
         ):
             command += [option, value] if value is not None else []
+        for name in loggers:
+            command += ["--log", name]
         click.echo(
             f"interrupted: {sweep.kept} run(s) finished and kept{dropped}; resume with: "
             f"{shlex.join(command)}",
@@ -156,6 +165,17 @@ def run(
             err=True,
         )
         raise SystemExit(1)
+
+
+def _logger_names(registry: Registry, given: tuple[str, ...]) -> tuple[str, ...]:
+    """The `--log` names, checked against those the installed logger plugins answer to."""
+    split = (name.strip() for value in given for name in value.split(","))
+    names = tuple(dict.fromkeys(name for name in split if name))
+    known = {name for found in registry.hook.genbench_logger_names() for name in found}
+    for name in names:
+        if name not in known:
+            raise UserError(f"--log {name}: no such logger; {did_you_mean(name, known)}")
+    return names
 
 
 @cli.command(name="list")
@@ -365,10 +385,9 @@ def eval_command(
         device=device,
         batch_size=batch_size,
     )
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with collected_warnings() as caught:
         result = compare(real, fake, registry, options)
-    for message in dict.fromkeys(str(w.message) for w in caught):
+    for message in caught:
         click.echo(f"warning: {message}", err=True)
     values = {key: finite_or_none(value) for key, value in result.scores.values.items()}
     if as_json:
@@ -428,6 +447,32 @@ def _item_problems(
     except Exception as exc:  # a plugin's import or type error is what this command reports
         return [f"cannot be loaded: {type(exc).__name__}: {exc}"]
     return probe(item) if kind == "divergence" else []
+
+
+@cli.command(name="compare")
+@click.argument("results_a", type=click.Path(path_type=Path))
+@click.argument("results_b", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of the rows.")
+def compare_results_command(results_a: Path, results_b: Path, as_json: bool) -> None:
+    """Per-entry differences B - A, with 95 % intervals and p-values, for every metric the
+    results folders RESULTS_A and RESULTS_B (e.g. results/mnist_all) share."""
+    from genbench.report.differences import differences, to_json, to_rich
+    from genbench.sweep.records import find_records
+
+    found = {}
+    for path in (results_a, results_b):
+        scan = find_records(path)
+        found[path] = scan.records
+        if not found[path]:
+            damaged = f" ({len(scan.damaged)} damaged)" if scan.damaged else ""
+            raise UserError(f"{path}: no run records found{damaged}; run `genbench run SPEC` first")
+        for message in scan.damaged:
+            click.echo(f"warning: {message}; left out of the comparison", err=True)
+    result = differences(found[results_a], found[results_b])
+    if as_json:
+        click.echo(json.dumps(to_json(result), indent=2))
+        return
+    _console().print(to_rich(result, str(results_a), str(results_b)))
 
 
 main = cli

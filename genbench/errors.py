@@ -7,7 +7,9 @@ bug in genbench or in a plugin and is allowed to show its traceback.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 
 class UserError(Exception):
@@ -63,3 +65,16 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     if close:
         return "did you mean " + " or ".join(repr(c) for c in close) + "?"
     return "valid names: " + ", ".join(candidates)
+
+
+@contextmanager
+def collected_warnings() -> Iterator[list[str]]:
+    """Collect the warnings raised inside (each message once, in order) instead of letting
+    Python print them, so the CLI can show them as its own one-line warnings."""
+    messages: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield messages
+        finally:
+            messages.extend(dict.fromkeys(str(warning.message) for warning in caught))

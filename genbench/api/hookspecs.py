@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from genbench.api.features import FeatureExtractor
     from genbench.api.metric import Metric
     from genbench.api.model import ModelFamily
+    from genbench.api.network import Network
     from genbench.api.prior import Prior
     from genbench.report.record import RunRecord
 
@@ -43,6 +44,12 @@ def genbench_register_divergences(register: Callable[[Divergence], None]) -> Non
     """Register divergences: objects with `discriminator_loss(v_real, v_fake)` and
     `generator_loss(v_fake)` on the critic's raw output. An f-divergence subclasses
     `genbench.FDivergence` and supplies only `f`, `f_star` and `activation`."""
+
+
+@hookspec
+def genbench_register_networks(register: Callable[[Network], None]) -> None:
+    """Register network families (`genbench.Network`): a builder of a generator and a critic
+    for a sample shape and a latent size, chosen by a model's `network` parameter."""
 
 
 @hookspec
@@ -71,8 +78,15 @@ def genbench_register_executors(register: Callable[[Executor], None]) -> None:
 
 
 @hookspec
+def genbench_logger_names() -> list[str]:
+    """The names this plugin's loggers answer to in `genbench run --log NAME`; a logger acts
+    through the lifecycle hooks below on the runs whose `run.loggers` name it."""
+
+
+@hookspec
 def genbench_run_started(run: RunInfo) -> None:
-    """A run is about to train. Observers only: the return value is ignored."""
+    """A run is about to train. Observers only: the return value is ignored. A logger whose
+    library is missing raises a `UserError` here, before anything trains."""
 
 
 @hookspec

@@ -10,6 +10,7 @@ from genbench.api.executor import Executor
 from genbench.api.features import FeatureExtractor
 from genbench.api.metric import Metric
 from genbench.api.model import ModelFamily
+from genbench.api.network import Network
 from genbench.api.prior import Prior
 
 
@@ -37,6 +38,7 @@ KINDS: tuple[Kind, ...] = (
         None,
         ("discriminator_loss", "generator_loss"),
     ),
+    Kind("network", "networks", "network", "genbench_register_networks", Network),
     Kind("metric", "metrics", "metric", "genbench_register_metrics", Metric),
     Kind("dataset", "datasets", "dataset", "genbench_register_datasets", Dataset),
     Kind(

@@ -46,6 +46,11 @@ class MetricInputs:
     these inputs only, keyed by what was computed and with which parameters; work on the real
     set alone goes in `reference_shared`, which an evaluator keeps for every evaluation against
     the same reference set, so a sweep computes it once instead of once per run.
+
+    `trial_of` is set only in the evaluator's trial before training, a small real-vs-real
+    split: it is the number of samples per set the real evaluations will use, so a metric that
+    needs a minimum count (KID's subset size) refuses too few before anything trains, and runs
+    the trial on the few samples given.
     """
 
     real_features: torch.Tensor
@@ -55,6 +60,7 @@ class MetricInputs:
     data: LoadedData
     shared: dict[Any, Any] = field(default_factory=dict)
     reference_shared: dict[Any, Any] = field(default_factory=dict)
+    trial_of: int | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ real set itself, so its checks (image layout, channels) apply to what it will se
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from genbench.eval import DEFAULT_METRICS
 from genbench.eval.evaluator import MetricRequest, Scores, compute_scores, extract_features
 from genbench.eval.sets import SampleSet, check_pair
 from genbench.registry import Registry
-from genbench.sweep.spec import DATA_ROOT_ENV, DEFAULT_DATA_ROOT
+from genbench.sweep.spec import resolve_data_root
 
 IMAGE_FEATURES = "inception"
 
@@ -126,5 +125,5 @@ def _load_dataset(
 ) -> LoadedData:
     dataset = registry.get("dataset", name)
     params = resolve_params(dataset.params, {}, f"dataset {name!r}")
-    root = options.data_root or Path(os.environ.get(DATA_ROOT_ENV) or DEFAULT_DATA_ROOT)
+    root = resolve_data_root(options.data_root)
     return dataset.load(DatasetRequest(params, device, root.expanduser()))

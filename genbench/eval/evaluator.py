@@ -137,6 +137,7 @@ class Evaluator:
             real_samples=samples[:half],
             fake_samples=samples[half:],
             data=self.data,
+            trial_of=self.samples,
         )
         compute_scores(metrics, inputs)
 

@@ -67,8 +67,12 @@ class FeatureFacts:
 
 @dataclass(kw_only=True)
 class ModelFacts:
+    """The model family and its plugin; `ema` is the decay of the averaged generator that was
+    evaluated (None: the raw generator)."""
+
     name: str
     plugin: str = ""
+    ema: float | None = None
 
 
 @dataclass(kw_only=True)

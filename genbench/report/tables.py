@@ -1,7 +1,9 @@
 """Consolidated results: per-run records -> one comparison table, mean ± std over seeds.
 
 The same table goes to the terminal (rich), `table.md` (tabulate, GitHub format) and
-`results.csv` (pandas, numeric means and stds); `runs.csv` keeps one row per run.
+`results.csv` (pandas: per column mean, std, n and bootstrap interval; per entry the counts of
+diverged and failed runs); `runs.csv` keeps one row per run. The statistics, and which cells
+may be marked best, come from `genbench.report.stats`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from rich.console import Console
@@ -18,6 +21,7 @@ from tabulate import tabulate
 
 from genbench.api.metric import Column
 from genbench.api.storage import write_atomic
+from genbench.report import stats
 from genbench.report.record import RunRecord
 
 TIME_COLUMN = Column("train_seconds", "Train time (s)", None, digits=1)
@@ -46,24 +50,45 @@ def summarize(records: list[RunRecord], title: str) -> Summary:
     for record in records:
         entries.setdefault(record.entry, []).append(record)
     summary = Summary(title, ["Model", *(c.label for c in columns), "Status"], [])
-    numeric_rows = []
+    numeric_rows, seed_values = [], []
     for name, group in entries.items():
-        values = {c.key: [_value(r, c.key) for r in group if r.status == "ok"] for c in columns}
+        values = {c.key: _seed_values(group, c.key) for c in columns}
         marked = any(r.dataset.fallback for r in group)
         cells = [name + (f" {FALLBACK_MARK}" if marked else "")]
-        numeric = {"model": name, "seeds": len(group)}
+        numeric: dict[str, Any] = {"model": name, "seeds": len(group)}
         for column in columns:
-            mean, std = _mean_std(values[column.key])
-            cells.append(_format(mean, std, column.digits))
-            numeric[f"{column.key}_mean"], numeric[f"{column.key}_std"] = mean, std
+            estimate = stats.estimate(list(values[column.key].values()))
+            cells.append(_format(estimate, column, len(group)))
+            numeric.update(_numeric(column.key, estimate))
+        numeric["n_diverged"] = sum(r.status == "diverged" for r in group)
+        numeric["n_failed"] = sum(r.status == "failed" for r in group)
         numeric["status"] = _status(group)
         summary.rows.append([*cells, numeric["status"]])
         numeric_rows.append(numeric)
+        seed_values.append(values)
     summary.frame = pd.DataFrame(numeric_rows)
     summary.runs = pd.DataFrame([_flatten(r) for r in records])
-    summary.best = _best_cells(summary.frame, columns)
-    summary.notes = _notes(records)
+    summary.best = _best_cells(seed_values, columns)
+    summary.notes = _notes(records, tested=_tested(seed_values, columns))
     return summary
+
+
+def entry_values(records: list[RunRecord]) -> tuple[list[Column], dict[str, Any]]:
+    """The metric columns, and per entry and column key the seed -> value map of its ok runs
+    (what `genbench compare` tests)."""
+    columns = _metric_columns(records)
+    entries: dict[str, list[RunRecord]] = {}
+    for record in sorted(records, key=lambda r: (r.entry_index, r.seed)):
+        entries.setdefault(record.entry, []).append(record)
+    values = {
+        name: {c.key: _seed_values(group, c.key) for c in columns}
+        for name, group in entries.items()
+    }
+    return columns, values
+
+
+def _seed_values(group: list[RunRecord], key: str) -> dict[int, float]:
+    return {r.seed: _value(r, key) for r in group if r.status == "ok"}
 
 
 def _metric_columns(records: list[RunRecord]) -> list[Column]:
@@ -86,19 +111,27 @@ def _value(record: RunRecord, key: str) -> float:
     return math.nan if value is None else float(value)
 
 
-def _mean_std(values: list[float]) -> tuple[float, float]:
-    finite = [v for v in values if math.isfinite(v)]
-    if not finite:
-        return math.nan, math.nan
-    series = pd.Series(finite)
-    return float(series.mean()), float(series.std()) if len(finite) > 1 else 0.0
-
-
-def _format(mean: float, std: float, digits: int) -> str:
-    if math.isnan(mean):
+def _format(estimate: stats.Estimate, column: Column, runs: int) -> str:
+    """mean ± std, the interval for compared columns, and n when some runs gave no value."""
+    if estimate.n == 0:
         return "—"
-    text = f"{mean:.{digits}f}"
-    return f"{text} ± {std:.{digits}f}" if std > 0 else text
+    digits = column.digits
+    text = f"{estimate.mean:.{digits}f}"
+    if estimate.std > 0:
+        text += f" ± {estimate.std:.{digits}f}"
+        if column.higher_is_better is not None:
+            text += f" [{estimate.ci_low:.{digits}f}, {estimate.ci_high:.{digits}f}]"
+    return text + (f" (n={estimate.n})" if estimate.n < runs else "")
+
+
+def _numeric(key: str, estimate: stats.Estimate) -> dict[str, Any]:
+    return {
+        f"{key}_mean": estimate.mean,
+        f"{key}_std": estimate.std,
+        f"{key}_ci_low": estimate.ci_low,
+        f"{key}_ci_high": estimate.ci_high,
+        f"{key}_n": estimate.n,
+    }
 
 
 def _status(group: list[RunRecord]) -> str:
@@ -115,22 +148,30 @@ def _status(group: list[RunRecord]) -> str:
     return ", ".join(parts)
 
 
-def _best_cells(frame: pd.DataFrame, columns: list[Column]) -> set[tuple[int, int]]:
+def _best_cells(
+    seed_values: list[dict[str, dict[int, float]]], columns: list[Column]
+) -> set[tuple[int, int]]:
+    """The best cell of each compared column, with the cells tied with it (see stats)."""
     best = set()
-    if len(frame) < 2:
-        return best
     for index, column in enumerate(columns, start=1):
         if column.higher_is_better is None:
             continue
-        means = frame[f"{column.key}_mean"]
-        if means.notna().sum() < 2:
-            continue
-        row = means.idxmax() if column.higher_is_better else means.idxmin()
-        best.add((int(row), index))
+        groups = [values[column.key] for values in seed_values]
+        best |= {(row, index) for row in stats.tied_best(groups, column.higher_is_better)}
     return best
 
 
-def _notes(records: list[RunRecord]) -> list[str]:
+def _tested(seed_values: list[dict[str, dict[int, float]]], columns: list[Column]) -> bool:
+    """Whether any compared column has an entry with two values (else nothing can be marked)."""
+    return any(
+        sum(math.isfinite(v) for v in values[c.key].values()) >= 2
+        for values in seed_values
+        for c in columns
+        if c.higher_is_better is not None
+    )
+
+
+def _notes(records: list[RunRecord], tested: bool) -> list[str]:
     notes = []
     fallbacks = {r.dataset.fallback for r in records if r.dataset.fallback}
     notes.extend(f"{FALLBACK_MARK} {text}" for text in sorted(fallbacks))
@@ -141,13 +182,13 @@ def _notes(records: list[RunRecord]) -> list[str]:
         notes.append(
             f"Dataset {latest.dataset.name} ({latest.dataset.source}); "
             f"features {latest.features.name}{extra}; {latest.eval_samples} samples per "
-            f"evaluation; budget {latest.config.get('budget')} per run on {latest.device}; "
-            f"mean ± std over seeds, best per column in bold."
+            f"evaluation; budget {latest.config.get('budget')} per run on {latest.device}."
         )
+        notes.append(stats.FOOTNOTE if tested else f"{stats.FOOTNOTE} {stats.ONE_SEED_NOTE}")
     return notes
 
 
-def _flatten(record: RunRecord) -> dict[str, object]:
+def _flatten(record: RunRecord) -> dict[str, Any]:
     return {
         "model": record.entry,
         "seed": record.seed,

@@ -117,6 +117,7 @@ def _update_generator(model: AdversarialModel) -> torch.Tensor:
         loss.backward()
         model.before_generator_step()
         model.g_optimizer.step()
+        model.after_generator_step()
     finally:
         model.critic.requires_grad_(True)
     return loss

@@ -12,7 +12,6 @@ import random
 import re
 import time
 import traceback
-import warnings
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +31,7 @@ from genbench.api.features import ExtractorRequest
 from genbench.api.model import BuildContext, InitSource
 from genbench.api.storage import DamagedFileError, cache_dir, load_torch, save_torch, write_atomic
 from genbench.devices import resolve_device
-from genbench.errors import UserError
+from genbench.errors import UserError, collected_warnings
 from genbench.eval.evaluator import Evaluator, MetricRequest
 from genbench.eval.reference import ReferenceCache
 from genbench.registry import Registry
@@ -88,9 +87,9 @@ class _Prepared:
     record_facts: dict[str, Any]  # RunRecord fields every run of the sweep shares
 
 
-def plan_runs(spec: BenchmarkSpec, out: Path) -> list[RunInfo]:
+def plan_runs(spec: BenchmarkSpec, out: Path, loggers: tuple[str, ...] = ()) -> list[RunInfo]:
     """Every (entry, seed) run of the spec, in spec order except that an entry's runs come
-    after those of the entry it starts from (`init_from`)."""
+    after those of the entry it starts from (`init_from`); `loggers` as `--log` named them."""
     folders = _entry_folders(spec.entries)
     runs = []
     for entry in spec.training_order():
@@ -98,7 +97,7 @@ def plan_runs(spec: BenchmarkSpec, out: Path) -> list[RunInfo]:
             config = spec.run_config(entry, seed)
             run_dir = out / spec.name / "runs" / folders[entry.name] / f"seed-{seed}"
             hashes = config_hash(config), training_hash(config)
-            runs.append(RunInfo(spec.name, entry.name, seed, run_dir, config, *hashes))
+            runs.append(RunInfo(spec.name, entry.name, seed, run_dir, config, *hashes, loggers))
     return runs
 
 
@@ -120,11 +119,12 @@ class Sweep:
         out: Path,
         force: bool = False,
         console: Console | None = None,
+        loggers: tuple[str, ...] = (),
     ) -> None:
         self.spec = spec
         self.registry = registry
         self.results_dir = out / spec.name
-        self.runs = plan_runs(spec, out)
+        self.runs = plan_runs(spec, out, loggers)
         self.force = force
         self.console = console or Console()
         self._entries = {entry.name: (i, entry) for i, entry in enumerate(spec.entries)}
@@ -160,11 +160,10 @@ class Sweep:
         dataset = self.registry.get("dataset", spec.dataset)
         with (
             self.console.status(f"Loading dataset {spec.dataset}..."),
-            warnings.catch_warnings(record=True) as caught,
+            collected_warnings() as caught,
         ):
-            warnings.simplefilter("always")
             data = dataset.load(DatasetRequest(spec.dataset_params, device, spec.data_root))
-        messages = dict.fromkeys([str(w.message) for w in caught] + [data.fallback or ""])
+        messages = dict.fromkeys([*caught, data.fallback or ""])
         for message in filter(None, messages):
             self.console.print(f"[bold yellow]warning:[/] {escape(message)}", soft_wrap=True)
         evaluation = spec.evaluation
@@ -419,6 +418,8 @@ class Sweep:
         # Seeded here, so that evaluating a checkpoint again draws the same samples.
         _seed_everything(run.seed)
         started = time.perf_counter()
+        if record.model is not None:  # ema None: the raw generator was evaluated
+            record.model.ema = model.ema_decay
         fake = model.sample(prepared.evaluator.samples, self.spec.evaluation.batch_size)
         # An undefined value (e.g. reverse KL with no high-quality sample) is stored as null.
         scores = prepared.evaluator.score(fake)

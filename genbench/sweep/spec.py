@@ -247,7 +247,7 @@ class _Validator:
             executor_params=self.item_params(
                 "executor", executor, raw.get("executor", {}), "executor"
             ),
-            data_root=_data_root(bench["data_root"]),
+            data_root=resolve_data_root(bench["data_root"]),
             evaluation=self._evaluation(raw.get("evaluation", {})),
             entries=self._entries(raw.get("entry")),
         )
@@ -440,7 +440,9 @@ class _Validator:
             current = names.get(current.init_from)
 
 
-def _data_root(given: str) -> Path:
+def resolve_data_root(given: str | Path | None) -> Path:
+    """Where datasets are read or downloaded: the given folder, else $GENBENCH_DATA_ROOT, else
+    ~/.cache/genbench/data; the one rule for runs and `genbench eval` alike."""
     root = given or os.environ.get(DATA_ROOT_ENV) or DEFAULT_DATA_ROOT
     return Path(os.path.expanduser(root))
 

@@ -1,5 +1,6 @@
 """What genbench_data registers, described without importing torch: MNIST (with its offline
-fallback) and the 2-D Gaussian mixtures of the published protocol (PacGAN, Lin et al. 2018)."""
+fallback), Fashion-MNIST, CIFAR-10, a folder of your own images, and the 2-D Gaussian mixtures
+of the published protocol (PacGAN, Lin et al. 2018)."""
 
 from __future__ import annotations
 
@@ -61,5 +62,42 @@ MNIST_DATASET = Dataset(
         Param(
             "limit", 0, "keep only the first N training images (0: all), for quick runs", minimum=0
         ),
+    ),
+)
+
+FASHION_MNIST_DATASET = Dataset(
+    name="fashion-mnist",
+    description="Fashion-MNIST clothing images, 1x28x28 in [-1, 1] (60,000 train / 10,000 test).",
+    load=lazy("genbench_data.fashion_mnist:load_fashion_mnist"),
+    params=(
+        Param("download", True, "download Fashion-MNIST into the data root when it is missing"),
+        Param(
+            "limit", 0, "keep only the first N training images (0: all), for quick runs", minimum=0
+        ),
+    ),
+)
+
+CIFAR10_DATASET = Dataset(
+    name="cifar10",
+    description="CIFAR-10 natural images, 3x32x32 in [-1, 1] (50,000 train / 10,000 test).",
+    load=lazy("genbench_data.cifar10:load_cifar10"),
+    params=(
+        Param("download", True, "download CIFAR-10 into the data root when it is missing"),
+        Param(
+            "limit", 0, "keep only the first N training images (0: all), for quick runs", minimum=0
+        ),
+    ),
+)
+
+IMAGE_FOLDER_DATASET = Dataset(
+    name="image-folder",
+    description="Your own images from a folder, centre-cropped and resized, in [-1, 1].",
+    load=lazy("genbench_data.image_folder:load_image_folder"),
+    params=(
+        Param("path", "", "the folder of images (searched recursively)"),
+        Param("size", 32, "side of the square images, in pixels", minimum=1),
+        Param("channels", 3, "1 (grey) or 3 (RGB)", choices=(1, 3)),
+        Param("limit", 0, "keep only the first N images in sorted order (0: all)", minimum=0),
+        Param("max_gb", 4.0, "refuse folders whose float32 tensor would exceed this", minimum=0),
     ),
 )

@@ -1,4 +1,5 @@
-"""MNIST digits as stored on disk, whichever source provided them, and their conversion."""
+"""MNIST-like images (MNIST, Fashion-MNIST) as stored on disk, whichever source provided them,
+and their conversion."""
 
 from __future__ import annotations
 
@@ -22,8 +23,12 @@ class Digits:
 
 
 def to_unit_range(pixels: torch.Tensor, device: torch.device) -> torch.Tensor:
-    """uint8 pixels (N, 28, 28) as float32 images (N, 1, 28, 28) in [-1, 1] on `device`.
+    """uint8 pixels (N, H, W) or (N, C, H, W) as float32 images (N, C, H, W) in [-1, 1] on
+    `device`.
 
     The uint8 tensor is moved first: a quarter of the bytes of its float32 form cross the bus.
     """
-    return pixels.to(device).unsqueeze(1).to(torch.float32).div(127.5).sub(1.0)
+    pixels = pixels.to(device)
+    if pixels.dim() == 3:
+        pixels = pixels.unsqueeze(1)
+    return pixels.to(torch.float32).div(127.5).sub(1.0)

@@ -25,7 +25,7 @@ def load_mnist(request: DatasetRequest) -> LoadedData:
         digits = read_torchvision_mnist(request.data_root, request.params["download"])
     except MnistUnavailable as exc:
         digits, fallback = _fall_back(exc, request)
-    return _to_loaded(digits, request, limit, fallback)
+    return to_loaded(digits, request, limit, fallback)
 
 
 def _fall_back(unavailable: MnistUnavailable, request: DatasetRequest) -> tuple[Digits, str]:
@@ -46,10 +46,11 @@ def _fall_back(unavailable: MnistUnavailable, request: DatasetRequest) -> tuple[
     return digits, message
 
 
-def _to_loaded(
+def to_loaded(
     digits: Digits, request: DatasetRequest, limit: int, fallback: str | None = None
 ) -> LoadedData:
-    """The digits on the request's device; with `limit`, only the first training images."""
+    """The images on the request's device; with `limit`, only the first training images (also
+    used by the other datasets that read MNIST-like files)."""
     device = request.device
     kept = slice(limit or None)
     train_images = digits.train_images[kept]

@@ -1,4 +1,5 @@
-"""MNIST through torchvision: read from the data root, downloaded there when allowed."""
+"""MNIST and Fashion-MNIST through torchvision: read from the data root, downloaded there when
+allowed. Both use the same IDX files, under `root`/MNIST/raw and `root`/FashionMNIST/raw."""
 
 from __future__ import annotations
 
@@ -17,22 +18,24 @@ class MnistUnavailable(Exception):
     """Neither a local copy nor a download worked; the message is a one-line reason."""
 
 
-def read_torchvision_mnist(root: Path, download: bool) -> Digits:
-    """Both MNIST splits from `root`/MNIST/raw, downloading them first when `download` is set.
+def read_torchvision_mnist(root: Path, download: bool, variant: str = "MNIST") -> Digits:
+    """Both splits of `variant` ("MNIST" or "FashionMNIST", torchvision's class names) from
+    `root`/<variant>/raw, downloading them first when `download` is set.
 
     torchvision is imported here, not at module level, so that registering the plugin (as
     `genbench list` does) does not pay for importing it.
     """
-    from torchvision.datasets import MNIST
+    from torchvision import datasets
 
+    dataset_class = getattr(datasets, variant)
     try:
         with socket_timeout(DOWNLOAD_TIMEOUT_S):
-            train = MNIST(root=root, train=True, download=download)
-        test = MNIST(root=root, train=False, download=False)
+            train = dataset_class(root=root, train=True, download=download)
+        test = dataset_class(root=root, train=False, download=False)
     except (RuntimeError, OSError) as exc:
         raise MnistUnavailable(_reason(exc, download)) from exc
     return Digits(
-        origin=f"torchvision MNIST from {root}",
+        origin=f"torchvision {variant} from {root}",
         train_images=train.data,
         train_labels=train.targets,
         test_images=test.data,

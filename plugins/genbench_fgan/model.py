@@ -14,10 +14,10 @@ from typing import Any
 import torch
 
 import genbench
-from genbench_gan.common import build_model
+from genbench_gan.common import GANModel, build_model
 
 
-class FGAN(genbench.AdversarialModel):
+class FGAN(GANModel):
     def __init__(
         self,
         *args: Any,

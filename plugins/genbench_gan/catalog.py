@@ -9,25 +9,34 @@ from __future__ import annotations
 
 from genbench.api import ModelFamily, Param, Prior, lazy
 
-NETWORK_CHOICES = ("auto", "mnist-mlp", "toy-mlp")
 OPTIMIZERS = ("adam", "rmsprop")
 
 NETWORK_PARAMS = (
     Param(
         "network",
-        "auto",
-        "network family; auto: mnist-mlp for images, toy-mlp for points",
-        choices=NETWORK_CHOICES,
-    ),
-    Param(
-        "latent_dim",
         None,
-        "latent size; auto: 100 for mnist-mlp, 8 for toy-mlp",
-        type=int,
-        minimum=1,
+        "network family (see `genbench list networks`); auto: mnist-mlp for images, toy-mlp "
+        "for points",
+        type=str,
+        refers_to="network",
     ),
+    Param("network_params", {}, "parameters of the network, e.g. { width = 64 }"),
+    Param("latent_dim", None, "latent size; auto: the network's own", type=int, minimum=1),
     Param("prior", "normal", "latent prior (see `genbench list priors`)", refers_to="prior"),
     Param("prior_params", {}, "parameters of the prior"),
+    Param(
+        "packing",
+        1,
+        "the critic judges this many samples at once (PacGAN); batch_size must be a multiple",
+        minimum=1,
+    ),
+    Param("spectral_norm", False, "spectral normalisation of every critic layer (Miyato et al.)"),
+    Param(
+        "ema",
+        0.0,
+        "decay of a moving average of G's weights that evaluation uses (e.g. 0.999); 0: off",
+        minimum=0.0,
+    ),
 )
 
 

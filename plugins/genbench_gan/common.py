@@ -1,8 +1,10 @@
-"""Parts every GAN-style family builds alike: networks, prior, optimisers.
+"""Parts every GAN-style family builds alike: networks, prior, optimisers, packing and the
+generator's weight average.
 
 Other families (f-GAN, WGAN, GM-GAN) declare `genbench_gan.catalog.common_params(...)` with
-their own defaults and build through `build_model`, so that any network, prior, optimiser,
-batch or n_critic setting can be overridden per entry in the same way.
+their own defaults and build through `build_model` (for a `GANModel`) or `build_parts` and
+`build_optimizers`, so that any network, prior, optimiser, batch, n_critic, packing or EMA
+setting can be overridden per entry in the same way.
 """
 
 from __future__ import annotations
@@ -15,10 +17,35 @@ import torch
 from torch import nn
 
 import genbench
-from genbench_gan.networks import build_networks
+from genbench_gan.ema import WeightAverage
+from genbench_gan.packing import PackedCritic, packed_shape
 
-ModelT = TypeVar("ModelT", bound=genbench.AdversarialModel)
 FUSED_DEVICES = ("cpu", "cuda")
+AUTO_NETWORKS = {"image": "mnist-mlp", "points": "toy-mlp"}
+
+
+class GANModel(genbench.AdversarialModel):
+    """The base of the GAN-style families: an optional exponential moving average of G's
+    weights (`ema`), updated after every generator step and sampled from at evaluation; it is
+    a submodule, so every checkpoint keeps it."""
+
+    def __init__(self, *args: Any, ema: float = 0.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.generator_average = WeightAverage(self.generator, ema) if ema > 0 else None
+        self.ema_decay = ema if ema > 0 else None
+
+    def after_generator_step(self) -> None:
+        if self.generator_average is not None:
+            self.generator_average.update(self.generator)
+
+    @property
+    def sampler(self) -> nn.Module:
+        if self.generator_average is not None:
+            return self.generator_average.average
+        return self.generator
+
+
+ModelT = TypeVar("ModelT", bound=GANModel)
 
 
 @dataclass
@@ -31,15 +58,39 @@ class Parts:
 def build_parts(context: genbench.BuildContext) -> Parts:
     """Networks and prior on the context's device, as the common parameters ask."""
     params: dict[str, Any] = context.params
-    generator, critic, latent_dim = build_networks(
-        params["network"], context.sample_shape, params["latent_dim"]
+    shape, packing = context.sample_shape, params.get("packing", 1)
+    kind = "image" if len(shape) == 3 else "points"
+    network = context.registry.get("network", params.get("network") or AUTO_NETWORKS[kind])
+    network_params = genbench.resolve_params(
+        network.params,
+        params.get("network_params", {}),
+        f"network {network.name!r}",
+        "network_params.",
     )
+    latent_dim = params["latent_dim"] or network.latent_dim
+    pair = network.build(
+        genbench.NetworkRequest(shape, packed_shape(shape, packing), latent_dim, network_params)
+    )
+    generator, critic = pair.generator, pair.critic
+    if params.get("spectral_norm", False):
+        critic = spectral_normalised(critic)
+    if packing > 1:
+        critic = PackedCritic(critic, packing)
     prior_item = context.registry.get("prior", params["prior"])
     prior_params = genbench.resolve_params(
         prior_item.params, params["prior_params"], f"prior {prior_item.name!r}", "prior_params."
     )
     prior = prior_item.build(latent_dim, prior_params)
     return Parts(generator.to(context.device), critic.to(context.device), prior.to(context.device))
+
+
+def spectral_normalised(critic: nn.Module) -> nn.Module:
+    """Every linear and convolution layer of `critic` divided by its largest singular value
+    (Miyato et al. 2018), estimated by one power iteration per forward pass in training."""
+    for module in list(critic.modules()):
+        if isinstance(module, nn.Linear | nn.Conv2d | nn.ConvTranspose2d):
+            nn.utils.parametrizations.spectral_norm(module)
+    return critic
 
 
 def make_optimizer(
@@ -82,6 +133,7 @@ def build_model(
     """A `model_class` on fresh parts with the optimisers, batch size and n_critic the common
     parameters ask for; `family_args` are the family's own constructor arguments."""
     params = context.params
+    check_common(params)
     parts = build_parts(context)
     return model_class(
         parts.generator,
@@ -90,5 +142,21 @@ def build_model(
         *build_optimizers(parts, params),
         batch_size=params["batch_size"],
         n_critic=params["n_critic"],
+        ema=params["ema"],
         **family_args,
     )
+
+
+def check_common(params: dict[str, Any]) -> None:
+    """The common parameters that constrain each other, checked before anything is built."""
+    batch_size, packing = params["batch_size"], params["packing"]
+    if batch_size % packing:
+        raise genbench.UserError(
+            f"batch_size {batch_size} is not a multiple of packing {packing}: the critic judges "
+            f"groups of {packing} samples; use batch_size = {batch_size - batch_size % packing}"
+            f" or {batch_size + packing - batch_size % packing}"
+        )
+    if params["ema"] >= 1.0:
+        raise genbench.UserError(
+            f"ema {params['ema']} must be below 1 (a decay such as 0.999), or 0 to turn it off"
+        )

@@ -12,10 +12,10 @@ import torch
 import torch.nn.functional as F
 
 import genbench
-from genbench_gan.common import build_model
+from genbench_gan.common import GANModel, build_model
 
 
-class VanillaGAN(genbench.AdversarialModel):
+class VanillaGAN(GANModel):
     def __init__(self, *args: object, generator_objective: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.generator_objective = generator_objective

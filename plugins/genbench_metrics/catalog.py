@@ -34,7 +34,7 @@ KID = Metric(
         Param(
             "subset_size",
             1000,
-            "Samples per subset (torch-fidelity's default), clipped to the sample count.",
+            "Samples per subset (torch-fidelity's default); at most the sample count.",
             minimum=2,
         ),
         Param("seed", 2020, "Seed of the subset draws (torch-fidelity's default)."),
@@ -83,7 +83,7 @@ PRD = Metric(
         Param("clusters", 20, "k-means clusters (the paper's 20).", minimum=2),
         Param("angles", 1001, "Slopes along the curve (the paper's 1001).", minimum=3),
         Param("runs", 10, "Clusterings averaged (the paper's 10).", minimum=1),
-        Param("seed", 0, "Seed of the k-means initialisations."),
+        Param("seed", 0, "Seed of the k-means initialisations (numpy RandomState)."),
     ),
 )
 

@@ -4,14 +4,14 @@ exp(E_x KL(p(y|x) || p(y))) is high when each generated digit is classified conf
 (sharp p(y|x)) and the digits spread over all classes (flat p(y)): about 10 for a generator
 that draws every digit equally and recognisably, 1 for one that draws a single digit. Inception
 knows no digits, so the classifier here is `lenet-mnist`'s, from the same cache as the feature
-extractor (same parameters, same file: it is trained once for both).
+extractor (same parameters, same file: it is trained once for both). The score itself is
+torch-fidelity's `isc_features_to_metric` on the classifier's logits.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import torch
 
 import genbench
@@ -24,18 +24,16 @@ from .lenet import EVAL_BATCH, IMAGE_SHAPE, LeNet, check_images, trained_lenet
 def inception_score(
     logits: torch.Tensor, splits: int = 10, seed: int = 2020
 ) -> tuple[float, float]:
-    """(mean, population std) over `splits` equal parts of the samples, shuffled first with
-    numpy's RandomState(seed), the parts torch-fidelity's Inception Score uses."""
-    order = np.random.RandomState(seed).permutation(len(logits))
-    log_p = logits[torch.from_numpy(order).to(logits.device)].double().log_softmax(dim=1)
-    scores = []
-    for part in range(splits):
-        start, stop = part * len(logits) // splits, (part + 1) * len(logits) // splits
-        chunk = log_p[start:stop]
-        log_marginal = chunk.exp().mean(dim=0).log()
-        kl = (chunk.exp() * (chunk - log_marginal)).sum(dim=1)
-        scores.append(float(kl.mean().exp()))
-    return float(np.mean(scores)), float(np.std(scores))
+    """(mean, population std) over `splits` equal parts of the shuffled samples: torch-fidelity's
+    own Inception Score function, on this classifier's logits."""
+    from torch_fidelity.metric_isc import (
+        KEY_METRIC_ISC_MEAN,
+        KEY_METRIC_ISC_STD,
+        isc_features_to_metric,
+    )
+
+    result = isc_features_to_metric(logits.detach().cpu(), splits, shuffle=True, rng_seed=seed)
+    return float(result[KEY_METRIC_ISC_MEAN]), float(result[KEY_METRIC_ISC_STD])
 
 
 @torch.no_grad()

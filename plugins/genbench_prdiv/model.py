@@ -19,7 +19,8 @@ minimises the PR divergence through that estimate. Three generator objectives:
   shows suffers from vanishing gradients; kept for comparison.
 
 The starting entry's generator, critic and prior (its mixture means included) are taken from
-its checkpoint, so fine-tuning continues exactly the model that was evaluated.
+its checkpoint, so fine-tuning continues exactly the model that was evaluated (the average of
+its generator's weights, where it kept one with `ema`).
 """
 
 from __future__ import annotations
@@ -102,10 +103,18 @@ def build_pr_optimizer(context: genbench.BuildContext) -> PROptimizer:
     if context.init is None:
         raise genbench.UserError("pr-optimizer fine-tunes a trained entry: set init_from")
     start = context.init.load()
+    packing = getattr(start.critic, "packing", 1)
+    if params["batch_size"] % packing:
+        raise genbench.UserError(
+            f"batch_size {params['batch_size']} is not a multiple of the starting entry's "
+            f"packing {packing}; its critic judges groups of {packing} samples"
+        )
+    # The generator that was evaluated: the weight average where the start kept one.
+    generator = start.sampler.requires_grad_(True)
     betas = params["betas"]
-    generator_params = [*start.generator.parameters(), *start.prior.parameters()]
+    generator_params = [*generator.parameters(), *start.prior.parameters()]
     return PROptimizer(
-        start.generator,
+        generator,
         start.critic,
         start.prior,
         make_optimizer(generator_params, "adam", params["lr_g"], betas),

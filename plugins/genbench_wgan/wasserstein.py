@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import torch
 
-import genbench
+from genbench_gan.common import GANModel
 
 
-class WassersteinGAN(genbench.AdversarialModel):
+class WassersteinGAN(GANModel):
     def critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
         return self.critic(fake).mean() - self.critic(real).mean()
 

@@ -1,0 +1,100 @@
+"""`image-folder`: a folder of the user's own images (png, jpg, bmp, gif, webp; subfolders too).
+
+Every image is centre-cropped to a square, resized to `size` x `size`, converted to
+`channels` (1: grey, 3: RGB) and held as one tensor on the device, so training draws batches
+by index like every other dataset. Decoding thousands of files is slow, so the decoded uint8
+tensor is kept in `<data root>/image-folder/`, keyed by the files' names, sizes and times and
+by `size` and `channels`: a second run reads one file. Nothing is streamed: a folder whose
+tensor would exceed `max_gb` is refused, before anything is decoded, with a line saying how to
+make it fit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import torch
+
+from genbench import DatasetRequest, LoadedData, UserError
+from genbench_data.digits import to_unit_range
+
+SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
+MODES = {1: "L", 3: "RGB"}
+CACHE_FOLDER = "image-folder"
+FLOAT_BYTES = 4
+
+
+def image_files(folder: Path) -> list[Path]:
+    """The folder's image files, recursively, in a fixed (sorted) order."""
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+
+
+def _cache_key(files: list[Path], folder: Path, size: int, channels: int) -> str:
+    listing = [(str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+    text = json.dumps({"files": listing, "size": size, "channels": channels})
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _decode(path: Path, size: int, channels: int) -> torch.Tensor:
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(path) as image:
+            fitted = ImageOps.fit(image.convert(MODES[channels]), (size, size))
+    except OSError as exc:
+        raise UserError(f"cannot read image {path}: {exc}; remove or replace the file") from exc
+    pixels = torch.frombuffer(bytearray(fitted.tobytes()), dtype=torch.uint8)
+    return pixels.view(size, size, channels).permute(2, 0, 1)
+
+
+def read_folder(
+    files: list[Path], folder: Path, size: int, channels: int, cache_root: Path
+) -> torch.Tensor:
+    """uint8 images (N, channels, size, size) of `files` (under `folder`), decoded once and
+    then read from the cache."""
+    cache = cache_root / CACHE_FOLDER / f"{_cache_key(files, folder, size, channels)}.pt"
+    if cache.is_file():
+        return torch.load(cache, weights_only=True)
+    images = torch.stack([_decode(path, size, channels) for path in files])
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    torch.save(images, buffer)
+    partial = cache.with_suffix(".tmp")
+    partial.write_bytes(buffer.getvalue())
+    partial.replace(cache)
+    return images
+
+
+def _check_fits(count: int, size: int, channels: int, max_gb: float, folder: Path) -> None:
+    needed = count * channels * size * size * FLOAT_BYTES / 1e9
+    if needed > max_gb:
+        raise UserError(
+            f"{count} images of {channels}x{size}x{size} under {folder} need {needed:.1f} GB as "
+            f"float32, above max_gb = {max_gb}; lower size, set limit, or raise max_gb"
+        )
+
+
+def load_image_folder(request: DatasetRequest) -> LoadedData:
+    params = request.params
+    if not params["path"]:
+        raise UserError("dataset 'image-folder' needs path: [dataset] path = '/my/images'")
+    folder = Path(params["path"]).expanduser()
+    if not folder.is_dir():
+        raise UserError(f"image folder {folder} does not exist or is not a folder")
+    size, channels, limit = params["size"], params["channels"], params["limit"]
+    files = image_files(folder)
+    if not files:
+        suffixes = ", ".join(SUFFIXES)
+        raise UserError(f"no images ({suffixes}) under {folder}; point `path` at your images")
+    count, files = len(files), files[: limit or None]
+    _check_fits(len(files), size, channels, params["max_gb"], folder)
+    images = read_folder(files, folder, size, channels, request.data_root)
+    kept = f"{len(images)} of {count}" if len(images) < count else f"{count}"
+    return LoadedData(
+        train=to_unit_range(images, request.device),
+        source=f"images from {folder} ({kept}, {channels}x{size}x{size}, centre-cropped)",
+        info={"path": str(folder), "size": size, "channels": channels},
+    )

@@ -1,0 +1,79 @@
+"""What each built-in network family is and which parameters it takes; no torch here.
+
+The builders live in `mlp`, `dcgan` and `pacgan` and are imported the first time a model
+builds a network of that family.
+"""
+
+from __future__ import annotations
+
+from genbench.api.lazy import lazy
+from genbench.api.network import Network
+from genbench.api.params import Param
+
+INIT_STD = Param(
+    "init_std",
+    0.02,
+    "weights drawn from N(0, init_std^2), biases 0 (0: torch's default)",
+    minimum=0,
+)
+
+
+def _mlp_params(generator: list[int], critic: list[int]) -> tuple[Param, ...]:
+    return (
+        Param("generator_widths", generator, "hidden layer widths of the generator", type=list),
+        Param("critic_widths", critic, "hidden layer widths of the critic", type=list),
+        Param("slope", 0.2, "negative slope of the LeakyReLU after each hidden layer", minimum=0),
+        Param("batch_norm", False, "batch norm after each hidden layer of the generator"),
+    )
+
+
+MNIST_MLP = Network(
+    "mnist-mlp",
+    "The seeds' MNIST MLPs: G 100-256-512-1024-out (tanh on images), D in-1024-512-256-1, "
+    "LeakyReLU 0.2.",
+    lazy("genbench_networks.mlp:build"),
+    _mlp_params([256, 512, 1024], [1024, 512, 256]),
+    latent_dim=100,
+)
+TOY_MLP = Network(
+    "toy-mlp",
+    "A small MLP pair for 2-D points: three hidden layers of 128 units, LeakyReLU 0.2.",
+    lazy("genbench_networks.mlp:build"),
+    _mlp_params([128, 128, 128], [128, 128, 128]),
+    latent_dim=8,
+)
+DCGAN = Network(
+    "dcgan",
+    "DCGAN (Radford et al. 2016): strided (transposed) convolutions, batch norm and ReLU in G, "
+    "LeakyReLU 0.2 in D; square images such as 28x28x1 and 32x32x3.",
+    lazy("genbench_networks.dcgan:build"),
+    (
+        Param("width", 64, "channels of D's first layer and G's last hidden one", minimum=1),
+        Param(
+            "critic_norm",
+            "batch",
+            "normalisation in D's hidden layers; layer or none for WGAN-GP (a per-sample penalty)",
+            choices=("batch", "layer", "none"),
+        ),
+        Param("slope", 0.2, "negative slope of D's LeakyReLUs", minimum=0),
+        INIT_STD,
+    ),
+    latent_dim=100,
+)
+PACGAN_MLP = Network(
+    "pacgan-mlp",
+    "PacGAN / VEEGAN synthetic-data networks: G 4 x 400 ReLU with batch norm, D 3 maxout "
+    "layers of 200 units x 5 pieces; latent 2.",
+    lazy("genbench_networks.pacgan:build"),
+    (
+        Param("width", 400, "units of each hidden layer of G", minimum=1),
+        Param("depth", 4, "hidden layers of G", minimum=1),
+        Param("batch_norm", True, "batch norm before each ReLU of G"),
+        Param("critic_width", 200, "units of each maxout layer of D", minimum=1),
+        Param("critic_depth", 3, "maxout layers of D", minimum=1),
+        Param("pieces", 5, "linear pieces of each maxout unit", minimum=1),
+        INIT_STD,
+    ),
+    latent_dim=2,
+)
+NETWORKS = (MNIST_MLP, TOY_MLP, DCGAN, PACGAN_MLP)
