@@ -8,6 +8,7 @@ matplotlib are imported inside the commands that train, evaluate or tabulate, ne
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -56,6 +57,14 @@ def _console() -> Console:
 def _registry() -> Registry:
     registry = Registry.load()
     registry_module.activate(registry)
+    for info in registry.plugins:
+        if info.error and not info.builtin:
+            source = f" (distribution {info.distribution})" if info.distribution else ""
+            click.echo(
+                f"warning: plugin {info.name}{source} is left out: {info.error}; "
+                f"the other plugins work",
+                err=True,
+            )
     return registry
 
 
@@ -85,6 +94,9 @@ def cli() -> None:
     multiple=True,
     help="Log each run to tensorboard, wandb or mlflow (repeatable, or comma-separated).",
 )
+@click.option(
+    "--dry-run", is_flag=True, help="Print the plan (runs to train, reuse; time) and write nothing."
+)
 def run(
     spec_file: Path,
     budget: str | None,
@@ -94,16 +106,52 @@ def run(
     device: str | None,
     force: bool,
     loggers: tuple[str, ...],
+    dry_run: bool,
 ) -> None:
-    """Train and evaluate every entry x seed of SPEC_FILE; print the comparison table."""
+    """Train and evaluate every entry x seed of SPEC_FILE; print the comparison table.
+
+    Ctrl-C stops the sweep: finished runs are kept and the same command resumes it."""
     registry = _registry()
     overrides = Overrides(budget=budget, seeds=seeds, device=device, executor=executor)
     spec = load_spec(spec_file, registry, overrides)
+    from genbench.sweep.interrupt import EXIT_INTERRUPTED, two_stage_interrupts
+    from genbench.sweep.outdir import check_writable_folder
     from genbench.sweep.runner import Sweep
 
+    check_writable_folder(out / spec.name, "--out")
     console = _console()
     names = _logger_names(registry, loggers)
-    result = Sweep(spec, registry, out, force=force, console=console, loggers=names).execute()
+    sweep = Sweep(spec, registry, out, force=force, console=console, loggers=names)
+    if dry_run:
+        for message in sweep.damaged():
+            click.echo(f"warning: {message}; that run would be trained again", err=True)
+        click.echo(f"{spec.name}: {sweep.plan().describe()}; nothing was written")
+        return
+    try:
+        with two_stage_interrupts():
+            result = sweep.execute()
+    except KeyboardInterrupt:
+        dropped = (
+            f"; the run in flight ({sweep.in_flight.entry} seed {sweep.in_flight.seed}) was dropped"
+            if sweep.in_flight is not None
+            else ""
+        )
+        command = ["genbench", "run", str(spec_file), "--out", str(out)]
+        for option, value in (
+            ("--budget", budget),
+            ("--seeds", seeds),
+            ("--executor", executor),
+            ("--device", device),
+        ):
+            command += [option, value] if value is not None else []
+        for name in loggers:
+            command += ["--log", name]
+        click.echo(
+            f"interrupted: {sweep.kept} run(s) finished and kept{dropped}; resume with: "
+            f"{shlex.join(command)}",
+            err=True,
+        )
+        raise SystemExit(EXIT_INTERRUPTED) from None
     console.print(
         f"{result.trained} run(s) trained, {result.reevaluated} evaluated again from their "
         f"checkpoints, {result.skipped} reused from earlier records."
@@ -239,13 +287,31 @@ def show(spec_file: Path) -> None:
 def report(results_dir: Path) -> None:
     """Rebuild the comparison table of RESULTS_DIR (e.g. results/mnist_all) from its records."""
     from genbench.report.publish import publish
+    from genbench.sweep.lock import results_lock
+    from genbench.sweep.outdir import check_writable_folder
     from genbench.sweep.records import find_records
 
-    records = find_records(results_dir)
+    if not results_dir.is_dir():
+        raise UserError(f"{results_dir}: not a folder; give a benchmark's results folder")
+    scan = find_records(results_dir)
+    records = scan.records
     if not records:
-        raise UserError(f"{results_dir}: no run records found; run `genbench run SPEC` first")
+        damaged = f" ({len(scan.damaged)} damaged)" if scan.damaged else ""
+        raise UserError(
+            f"{results_dir}: no run records found{damaged}; run `genbench run SPEC` first"
+        )
+    check_writable_folder(results_dir, "report")
+
+    def warn(message: str) -> None:
+        click.echo(f"warning: {message}", err=True)
+
     console = _console()
-    _, files = publish(records, results_dir, results_dir.name, console)
+    with results_lock(results_dir) as takeover:  # not while a sweep writes the same files
+        for message in filter(None, [takeover]):
+            warn(message)
+        for message in scan.damaged:
+            warn(f"{message}; left out (`genbench run` trains it again)")
+        _, files = publish(records, results_dir, results_dir.name, console, warn)
     for path in files.values():
         console.print(f"wrote {path}")
 
@@ -395,9 +461,13 @@ def compare_results_command(results_a: Path, results_b: Path, as_json: bool) -> 
 
     found = {}
     for path in (results_a, results_b):
-        found[path] = find_records(path)
+        scan = find_records(path)
+        found[path] = scan.records
         if not found[path]:
-            raise UserError(f"{path}: no run records found; run `genbench run SPEC` first")
+            damaged = f" ({len(scan.damaged)} damaged)" if scan.damaged else ""
+            raise UserError(f"{path}: no run records found{damaged}; run `genbench run SPEC` first")
+        for message in scan.damaged:
+            click.echo(f"warning: {message}; left out of the comparison", err=True)
     result = differences(found[results_a], found[results_b])
     if as_json:
         click.echo(json.dumps(to_json(result), indent=2))

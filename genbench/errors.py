@@ -44,9 +44,21 @@ class PluginError(UserError):
     """Installed plugins conflict or register malformed items."""
 
 
+MAX_REPR = 80
+
+
+def short_repr(value: object, limit: int = MAX_REPR) -> str:
+    """`repr(value)` cut to `limit` characters, so a huge value never floods a message."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 20]}... ({len(text)} characters)"
+
+
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """A hint naming the closest valid names, or all of them when none is close."""
     candidates = sorted(set(candidates))
+    name = name[:200]
     if not candidates:
         return "none are available"
     close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.5)

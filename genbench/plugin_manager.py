@@ -69,6 +69,17 @@ class GenbenchPluginManager(pluggy.PluginManager):
     def fail(self, info: PluginInfo, exc: BaseException) -> None:
         self.infos.append(PluginInfo(**{**info.__dict__, "error": f"{type(exc).__name__}: {exc}"}))
 
+    def disable(self, name: str, error: str) -> None:
+        """Take out a loaded plugin that failed later (its registration hook raised): its
+        hooks no longer run and `genbench list plugins` shows why."""
+        plugin = self.get_plugin(name)
+        if plugin is not None:
+            self.unregister(plugin)
+        self.infos = [
+            PluginInfo(**{**info.__dict__, "error": error}) if info.name == name else info
+            for info in self.infos
+        ]
+
     def provides(self, module_name: str) -> bool:
         return any(info.module == module_name for info in self.infos)
 

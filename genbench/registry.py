@@ -3,7 +3,9 @@
 Each plugin's registration hook is called on its own, so every item remembers which plugin
 registered it and a duplicate name can name both providers. Items are checked as they are
 registered (name, description, parameters, type), so a faulty plugin is named at start-up,
-not deep inside a sweep. A `Deferred` item is imported on its first `get`.
+not deep inside a sweep. A `Deferred` item is imported on its first `get`. A registration
+hook that raises takes out its own plugin (reported by `genbench list plugins`), never the
+others.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from genbench.api.kinds import KIND_BY_NAME, KINDS, Kind
 from genbench.api.lazy import Deferred, import_target
 from genbench.api.params import Param
-from genbench.errors import PluginError, UnknownNameError, did_you_mean
+from genbench.errors import PluginError, UnknownNameError, did_you_mean, short_repr
 from genbench.plugin_manager import GenbenchPluginManager, PluginInfo, get_plugin_manager
 
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -37,8 +39,11 @@ class Registry:
     def __init__(self, pm: GenbenchPluginManager) -> None:
         self.pm = pm
         self._items: dict[str, dict[str, Registered]] = {}
+        self._failed: set[str] = set()
         for kind in KINDS:
             self._items[kind.name] = self._collect(kind)
+        for name, items in self._items.items():
+            self._items[name] = {n: r for n, r in items.items() if r.plugin not in self._failed}
 
     @classmethod
     def load(cls, autoload: bool | None = None) -> Registry:
@@ -79,7 +84,7 @@ class Registry:
         items = self._kind(kind)
         if name not in items:
             label = KIND_BY_NAME[kind].label
-            message = f"unknown {label} {name!r}; {did_you_mean(name, items)}"
+            message = f"unknown {label} {short_repr(name)}; {did_you_mean(str(name), items)}"
             broken = [p.name for p in self.pm.infos if p.error]
             if broken:
                 message += f" (plugins that failed to load: {', '.join(broken)})"
@@ -120,7 +125,14 @@ class Registry:
         items: dict[str, Registered] = {}
         caller = getattr(self.pm.hook, kind.hook)
         for impl in caller.get_hookimpls():
-            impl.function(register=self._registrar(kind, impl.plugin_name, items))
+            try:
+                impl.function(register=self._registrar(kind, impl.plugin_name, items))
+            except PluginError:
+                raise  # a name clash or a malformed item: the user must choose or fix
+            except Exception as exc:  # a broken plugin must not take the others down
+                error = f"{kind.hook} raised {type(exc).__name__}: {exc}"
+                self._failed.add(impl.plugin_name)
+                self.pm.disable(impl.plugin_name, error.splitlines()[0])
         return items
 
     def _registrar(

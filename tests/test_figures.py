@@ -7,17 +7,25 @@ import torch
 from PIL import Image
 
 from genbench.report.figures import PREVIEW_FILE, preview, write_figures
+from genbench.report.record import RunRecord
 
 
-def record(entry: str, index: int, seed: int, status: str = "ok", curves=None) -> dict:
-    return {
-        "entry": entry,
-        "entry_index": index,
-        "seed": seed,
-        "status": status,
-        "run_dir": f"{entry}/seed-{seed}",
-        "curves": curves or {},
-    }
+def record(entry: str, index: int, seed: int, status: str = "ok", curves=None) -> RunRecord:
+    return RunRecord.from_dict(
+        {
+            "benchmark": "b",
+            "entry": entry,
+            "entry_index": index,
+            "seed": seed,
+            "status": status,
+            "run_dir": f"{entry}/seed-{seed}",
+            "config": {},
+            "config_hash": "0" * 16,
+            "dataset": {"name": "ring-8"},
+            "features": {"name": "identity"},
+            "curves": curves or {},
+        }
+    )
 
 
 def curve(level: float) -> dict:
@@ -37,7 +45,7 @@ def test_curves_and_image_previews_become_one_figure_each(tmp_path):
         record("C", 2, 0, status="failed"),
     ]
     for r in records[:3]:
-        folder = tmp_path / "runs" / r["run_dir"]
+        folder = tmp_path / "runs" / r.run_dir
         folder.mkdir(parents=True)
         torch.save(preview(torch.rand(32, 1, 28, 28) * 2 - 1), folder / PREVIEW_FILE)
     paths = write_figures(records, tmp_path)

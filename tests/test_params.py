@@ -1,3 +1,5 @@
+import math
+
 import pytest
 
 from genbench.api.params import Param, describe_params, resolve_params
@@ -60,3 +62,38 @@ def test_describe_params_is_json_friendly():
     }
     assert rows[2]["choices"] == ["a", "b"]
     assert rows[4]["type"] == "int or auto"
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_non_finite_floats_are_refused(value):
+    with pytest.raises(ParamError, match="finite number"):
+        resolve_params(PARAMS, {"lr": value}, "model 'x'")
+
+
+def test_an_infinite_default_accepts_infinity_as_an_open_bound():
+    declared = (Param("range", (-math.inf, math.inf), "clamp"),)
+    assert resolve_params(declared, {"range": [-math.inf, 5]}, "x")["range"] == (-math.inf, 5.0)
+    with pytest.raises(ParamError, match="finite"):
+        resolve_params(declared, {"range": [math.nan, 5]}, "x")
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ([0.5, 1.0], r"must be below 1\.0"),
+        ([1.5, 0.9], r"must be below 1\.0"),
+        ([-0.1, 0.9], r"at least 0\.0"),
+    ],
+)
+def test_bounds_hold_for_every_item_of_a_tuple(given, message):
+    declared = (Param("betas", (0.5, 0.999), "", minimum=0.0, maximum=1.0, maximum_excluded=True),)
+    with pytest.raises(ParamError, match=message):
+        resolve_params(declared, {"betas": given}, "x")
+    assert resolve_params(declared, {"betas": [0, 0.99]}, "x")["betas"] == (0.0, 0.99)
+
+
+def test_an_inclusive_maximum_accepts_the_bound_itself():
+    declared = (Param("share", 0.5, "", maximum=1.0),)
+    assert resolve_params(declared, {"share": 1}, "x")["share"] == 1.0
+    with pytest.raises(ParamError, match=r"at most 1\.0"):
+        resolve_params(declared, {"share": 1.01}, "x")

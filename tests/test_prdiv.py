@@ -4,6 +4,7 @@ and init_from through the runner."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -186,48 +187,75 @@ def test_fine_tuning_fails_as_a_row_when_its_start_diverged(registry, write_spec
     assert "'base' seed 0 diverged; cannot start from it" in record
 
 
-DIRECTION_SPEC = """
-[benchmark]
-name = "direction"
-dataset = "grid-25"
-budget = "2000 steps"
-seeds = [0]
-device = "cpu"
+class _FixedRatio(nn.Module):
+    """A critic whose chi^2 ratio estimate is r(x) = 3 exp(-x^2): the data lie near 0."""
 
-[evaluation]
-samples = 2000
-metrics = ["precision-recall"]
-
-[[entry]]
-name = "start"
-model = "gan"
-lr_g = 1e-3
-lr_d = 1e-3
-
-[[entry]]
-name = "recall"
-model = "pr-optimizer"
-init_from = "start"
-lambda = 0.05
-lr_d = 1e-3
-lr_g = 1e-4
-
-[[entry]]
-name = "precision"
-model = "pr-optimizer"
-init_from = "start"
-lambda = 20.0
-lr_d = 1e-3
-lr_g = 1e-4
-"""
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return 2 * (3 * torch.exp(-(x.squeeze(1) ** 2)) - 1)
 
 
-def test_small_lambda_raises_recall_and_large_lambda_raises_precision(
-    registry, write_spec, tmp_path
-):
-    """On grid-25 (measured on a 2-core CPU: start P 0.025 R 0.949; lambda 0.05 R 0.964;
-    lambda 20 P 0.083)."""
-    result = Sweep(load_spec(write_spec(DIRECTION_SPEC), registry), registry, tmp_path).execute()
-    frame = result.summary.frame.set_index("model")
-    assert frame.loc["recall", "recall_mean"] > frame.loc["start", "recall_mean"]
-    assert frame.loc["precision", "precision_mean"] > frame.loc["start", "precision_mean"]
+def fixed_critic_model(lam: float, objective: str) -> PROptimizer:
+    generator = nn.Linear(1, 1)
+    return PROptimizer(
+        generator,
+        _FixedRatio(),
+        _UnitNormal(1),
+        torch.optim.Adam(generator.parameters()),
+        torch.optim.Adam(generator.parameters()),
+        batch_size=64,
+        target=PRDivergence(lam),
+        auxiliary=genbench.get("divergence", "pearson"),
+        objective=objective,
+        critic_range=(-math.inf, math.inf),
+        critic_warmup=0,
+    )
+
+
+def sample_gradients(lam: float, objective: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """The generated samples x (away from where lambda r(x) = 1 exactly) and d loss / d x."""
+    x = torch.linspace(-3, 3, 602, dtype=torch.float32)
+    x = x[(lam * 3 * torch.exp(-(x**2)) - 1).abs() > 1e-3].unsqueeze(1).requires_grad_(True)
+    fixed_critic_model(lam, objective).generator_loss(x).backward()
+    return x.detach().squeeze(1), x.grad.squeeze(1)
+
+
+def test_precision_loss_moves_only_samples_with_low_ratio_and_towards_the_data(registry):
+    """By construction of E[min(lambda r, 1)]: a sample with lambda r(x) >= 1 gets no gradient,
+    every other one is pushed to a higher ratio, i.e. towards the data. So a large lambda moves
+    only the samples far off the data (precision), a small one nearly all (recall)."""
+    moving = []
+    for lam in LAMBDAS:
+        x, grad = sample_gradients(lam, "precision")
+        active = lam * 3 * torch.exp(-(x**2)) < 1
+        assert torch.all(grad[~active] == 0), lam
+        off_centre = active & (x.abs() > 1e-3)
+        descent = -grad[off_centre]
+        assert torch.all(torch.sign(descent) == -torch.sign(x[off_centre])), lam
+        moving.append(int(active.sum()))
+    assert moving == sorted(moving, reverse=True) and moving[0] > moving[-1]
+
+
+def test_pr_loss_is_flat_where_lambda_times_the_ratio_is_below_one(registry):
+    """f_lambda(r) = max(lambda r, 1) - max(lambda, 1) is constant for lambda r < 1: the
+    paper's loss gives those samples no gradient, which is why it is not the default."""
+    for lam in LAMBDAS:
+        x, grad = sample_gradients(lam, "pr")
+        flat = lam * 3 * torch.exp(-(x**2)) < 1
+        assert torch.all(grad[flat] == 0), lam
+        assert torch.all(grad[~flat & (x.abs() > 1e-3)] != 0), lam
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_precision_and_recall_at_lambda_move_monotonically_with_lambda(seed):
+    """alpha_lambda = min(lambda, 1) - D_lambda grows with lambda and beta = alpha / lambda
+    shrinks: the closed form weighs precision more as lambda grows (Simon et al. 2019)."""
+    generator = torch.Generator().manual_seed(seed)
+    p = torch.rand(30, generator=generator, dtype=torch.float64)
+    q = torch.rand(30, generator=generator, dtype=torch.float64)
+    p, q = p / p.sum(), q / q.sum()
+    lambdas = torch.logspace(-2, 2, 41, dtype=torch.float64).tolist()
+    alphas = [min(lam, 1.0) - (q * PRDivergence(lam).f(p / q)).sum().item() for lam in lambdas]
+    betas = [alpha / lam for alpha, lam in zip(alphas, lambdas, strict=True)]
+    assert all(b >= a - 1e-12 for a, b in itertools.pairwise(alphas))
+    assert all(b <= a + 1e-12 for a, b in itertools.pairwise(betas))
+    assert min(alphas) >= 0 and max(alphas) <= 1 + 1e-12 and max(betas) <= 1 + 1e-12

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from genbench.report import stats
+from genbench.report.record import RunRecord
 from genbench.report.tables import summarize, to_markdown, write_tables
 
 COLUMNS = [
@@ -16,8 +17,9 @@ COLUMNS = [
 ]
 
 
-def record(entry: str, index: int, seed: int, status: str = "ok", **metrics: float) -> dict:
+def record(entry: str, index: int, seed: int, status: str = "ok", **metrics: float) -> RunRecord:
     result: dict[str, Any] = {
+        "benchmark": "toy",
         "entry": entry,
         "entry_index": index,
         "seed": seed,
@@ -34,10 +36,10 @@ def record(entry: str, index: int, seed: int, status: str = "ok", **metrics: flo
     }
     if status == "diverged":
         result["diverged"] = {"step": 7, "reason": "NaN loss"}
-    return result
+    return RunRecord.from_dict(result)
 
 
-def sweep(values: dict[str, list[tuple[float, float]]]) -> list[dict]:
+def sweep(values: dict[str, list[tuple[float, float]]]) -> list[RunRecord]:
     return [
         record(name, index, seed, recall=recall, fid=fid)
         for index, (name, runs) in enumerate(values.items())

@@ -143,7 +143,7 @@ def genbench_train_log(run, step, scalars):
 
 @genbench.hookimpl
 def genbench_run_finished(run, record):
-    EVENTS.append(("finished", run.entry, run.seed, record["status"]))
+    EVENTS.append(("finished", run.entry, run.seed, record.status))
 """
 
 SPEC = """
@@ -216,7 +216,7 @@ def installed(site: Path) -> Path:
 def test_list_plugins_shows_third_party_with_distribution_and_items(installed):
     result = CliRunner().invoke(cli, ["list", "plugins", "--json"])
     assert result.exit_code == 0, result.output
-    rows = {row["name"]: row for row in json.loads(result.output)}
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
     fake = rows["fake"]
     assert (fake["distribution"], fake["version"], fake["builtin"]) == (
         "genbench-fake-plugin",
@@ -259,7 +259,7 @@ def test_third_party_items_work_in_a_spec_and_observe_runs(installed, tmp_path):
 def test_listing_an_item_kind_names_the_providing_plugin(installed):
     result = CliRunner().invoke(cli, ["list", "divergences", "--json"])
     assert result.exit_code == 0, result.output
-    (row,) = [r for r in json.loads(result.output) if r["name"] == "least-squares"]
+    (row,) = [r for r in json.loads(result.stdout) if r["name"] == "least-squares"]
     assert row["plugin"] == "fake"
 
 
@@ -314,3 +314,87 @@ def test_builtins_load_without_entry_points(monkeypatch):
     pm = get_plugin_manager()
     assert {info.module for info in pm.infos} == set(BUILTIN_MODULES)
     assert all(info.error is None for info in pm.infos)
+
+
+def test_plugin_whose_registration_hook_raises_is_reported_and_the_others_work(installed):
+    source = (
+        "import genbench\n"
+        "@genbench.hookimpl\n"
+        "def genbench_register_metrics(register):\n"
+        "    raise RuntimeError('metric table missing')\n"
+        "@genbench.hookimpl\n"
+        "def genbench_register_models(register):\n"
+        "    register(genbench.ModelFamily('half-made', 'Registered before the failure.',\n"
+        "                                  lambda context: None))\n"
+    )
+    install_fake_distribution(
+        site=installed,
+        dist="genbench-fake-raising",
+        version="2.0",
+        entry_points={"raising": "genbench_fake_raising"},
+        modules={"genbench_fake_raising": source},
+    )
+    result = CliRunner().invoke(cli, ["list", "plugins", "--json"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    raising = [line for line in warnings if "raising" in line]
+    assert len(raising) == 1 and "genbench-fake-raising" in raising[0], warnings
+    assert "metric table missing" in raising[0]
+    assert len([line for line in warnings if "genbench-fake-broken" in line]) == 1
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
+    assert "metric table missing" in rows["raising"]["error"]
+    assert rows["fake"]["error"] is None and rows["fake"]["registers"]["model"]
+    registry = Registry.load()
+    assert "half-made" not in registry.names("model")  # nothing of a broken plugin is kept
+    assert {"gan", "divergence-gan"} <= set(registry.names("model"))
+
+
+NAN_DIVERGENCE = """
+import genbench
+
+
+class TurnsNaN:
+    name = "turns-nan"
+    description = "Least squares until step 10, then NaN."
+    params = ()
+
+    def __init__(self):
+        self.calls = 0
+
+    def discriminator_loss(self, v_real, v_fake):
+        return ((v_real - 1) ** 2).mean() + (v_fake**2).mean()
+
+    def generator_loss(self, v_fake):
+        self.calls += 1
+        loss = ((v_fake - 1) ** 2).mean()
+        return loss * float("nan") if self.calls >= 10 else loss
+
+
+@genbench.hookimpl
+def genbench_register_divergences(register):
+    register(TurnsNaN())
+"""
+
+
+def test_divergence_whose_losses_turn_nan_is_a_diverged_row_and_the_sweep_goes_on(
+    installed, tmp_path
+):
+    install_fake_distribution(
+        installed, "genbench-fake-nan", "1.0", {"nan": "genbench_fake_nan"},
+        {"genbench_fake_nan": NAN_DIVERGENCE},
+    )  # fmt: skip
+    spec = tmp_path / "third.toml"
+    spec.write_text(
+        SPEC.replace("seeds = [0, 1]", "seeds = [0]")
+        + '\n[[entry]]\nname = "NaN"\nmodel = "divergence-gan"\ndivergence = "turns-nan"\n'
+    )
+    result = CliRunner().invoke(cli, ["run", str(spec), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    runs = {
+        record["entry"]: record
+        for record in map(json.loads, map(Path.read_text, tmp_path.glob("out/*/runs/*/*/*.json")))
+    }
+    assert runs["NaN"]["status"] == "diverged"
+    assert runs["NaN"]["diverged"]["step"] == 10 and "non-finite g_loss" in result.output
+    assert runs["LSGAN uniform"]["status"] == "ok"
+    assert "diverged (step 10)" in (tmp_path / "out" / "third" / "table.md").read_text()

@@ -27,6 +27,7 @@ from genbench.api.params import Param, resolve_params
 from genbench.api.prior import Prior
 from genbench.api.storage import DamagedFileError, cache_dir, load_torch, save_torch, write_atomic
 from genbench.errors import UserError
+from genbench.report.record import RunRecord
 
 if TYPE_CHECKING:
     from genbench.api.adversarial import AdversarialModel
@@ -76,6 +77,7 @@ __all__ = [
     "Prior",
     "Registry",
     "RunInfo",
+    "RunRecord",
     "UserError",
     "Work",
     "cache_dir",

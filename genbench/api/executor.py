@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from genbench.api.params import Param
+
+if TYPE_CHECKING:
+    from genbench.report.record import RunRecord
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class RunInfo:
     loggers: tuple[str, ...] = ()
 
 
-Work = Callable[[RunInfo], dict[str, Any]]
+Work = Callable[[RunInfo], "RunRecord"]
 
 
 @dataclass(frozen=True)
@@ -39,5 +42,5 @@ class Executor:
 
     name: str
     description: str
-    run: Callable[[Sequence[RunInfo], Work, dict[str, Any]], Iterator[dict[str, Any]]]
+    run: Callable[[Sequence[RunInfo], Work, dict[str, Any]], Iterator[RunRecord]]
     params: tuple[Param, ...] = ()

@@ -14,7 +14,7 @@ parameters with defaults). Duplicate names across plugins are an error naming bo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from genbench.api.model import ModelFamily
     from genbench.api.network import Network
     from genbench.api.prior import Prior
+    from genbench.report.record import RunRecord
 
 PROJECT = "genbench"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -94,5 +95,9 @@ def genbench_train_log(run: RunInfo, step: int, scalars: dict[str, float]) -> No
 
 
 @hookspec
-def genbench_run_finished(run: RunInfo, record: dict[str, Any]) -> None:
-    """A run ended (ok, diverged or failed); `record` is what was written to record.json."""
+def genbench_run_finished(run: RunInfo, record: RunRecord) -> None:
+    """A run ended (ok, diverged or failed) and its record was written to record.json.
+
+    `record` is the typed `genbench.report.record.RunRecord`: read its attributes
+    (`record.status`, `record.train.seconds`, `record.metrics["fid"]`); `record.to_dict()`
+    gives the JSON layout. Observers only: do not change it, the file is already written."""

@@ -6,11 +6,12 @@ them and the spec validator can reject a wrong key or type before anything train
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from genbench.errors import ParamError, did_you_mean
+from genbench.errors import ParamError, did_you_mean, short_repr
 
 _TYPE_NAMES = {
     bool: "bool",
@@ -32,7 +33,11 @@ class Param:
     accepts a list of the same length whose items have the default items' types. `refers_to`
     names a registry kind ("prior", "divergence", ...) when the value is an item's name, so the
     spec validator can reject an unknown one before anything trains; `minimum` is the smallest
-    valid number, checked with the type. A parameter with `fields` takes a table whose keys are
+    valid number and `maximum` the largest (excluded when `maximum_excluded`, e.g. Adam's betas
+    lie in [0, 1)), checked with the type; on a tuple they bound every item. A float is never
+    NaN, nor infinite unless its default is (an open bound, e.g. "no clamp"): such a value
+    would train for the whole budget and record garbage. A
+    parameter with `fields` takes a table whose keys are
     those fields (checked the same way, missing ones defaulted); its default is usually None,
     meaning "off".
     """
@@ -44,6 +49,8 @@ class Param:
     choices: tuple[Any, ...] | None = None
     refers_to: str | None = None
     minimum: float | None = None
+    maximum: float | None = None
+    maximum_excluded: bool = False
     fields: tuple[Param, ...] = ()
 
     @property
@@ -76,12 +83,27 @@ class Param:
             value = float(value)
         elif not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
             raise ParamError(key, f"expected {self.type_name}, got {_describe(value)}")
+        if isinstance(value, float) and not math.isfinite(value) and not self._open_bound(value):
+            raise ParamError(key, f"must be a finite number, got {value!r}")
+        if not isinstance(value, tuple):
+            self._check_bounds(value, key)
+        if self.choices is not None and value not in self.choices:
+            options = ", ".join(short_repr(c) for c in self.choices)
+            raise ParamError(key, f"{short_repr(value)} is not one of {options}")
+        return value
+
+    def _open_bound(self, value: float) -> bool:
+        return math.isinf(value) and isinstance(self.default, float) and math.isinf(self.default)
+
+    def _check_bounds(self, value: Any, key: str) -> None:
         if self.minimum is not None and value < self.minimum:
             raise ParamError(key, f"must be at least {self.minimum}, got {value!r}")
-        if self.choices is not None and value not in self.choices:
-            options = ", ".join(repr(c) for c in self.choices)
-            raise ParamError(key, f"{value!r} is not one of {options}")
-        return value
+        if self.maximum is None:
+            return
+        if self.maximum_excluded and value >= self.maximum:
+            raise ParamError(key, f"must be below {self.maximum}, got {value!r}")
+        if value > self.maximum:
+            raise ParamError(key, f"must be at most {self.maximum}, got {value!r}")
 
     def _check_tuple(self, value: Any, key: str) -> tuple[Any, ...]:
         length = len(self.default)
@@ -89,12 +111,20 @@ class Param:
             raise ParamError(key, f"expected a list of {length} values, got {_describe(value)}")
         items = []
         for i, (item, like) in enumerate(zip(value, self.default, strict=True)):
-            items.append(Param(f"{self.name}[{i}]", like, "").check(item, f"{key}[{i}]"))
+            bounded = Param(
+                f"{self.name}[{i}]",
+                like,
+                "",
+                minimum=self.minimum,
+                maximum=self.maximum,
+                maximum_excluded=self.maximum_excluded,
+            )
+            items.append(bounded.check(item, f"{key}[{i}]"))
         return tuple(items)
 
 
 def _describe(value: Any) -> str:
-    return f"{_TYPE_NAMES.get(type(value), type(value).__name__)} {value!r}"
+    return f"{_TYPE_NAMES.get(type(value), type(value).__name__)} {short_repr(value)}"
 
 
 def resolve_params(
@@ -128,6 +158,8 @@ def describe_params(declared: Sequence[Param]) -> list[dict[str, Any]]:
             "help": p.help,
             **({"choices": list(p.choices)} if p.choices else {}),
             **({"minimum": p.minimum} if p.minimum is not None else {}),
+            **({"maximum": p.maximum} if p.maximum is not None else {}),
+            **({"maximum_excluded": True} if p.maximum_excluded else {}),
             **({"fields": describe_params(p.fields)} if p.fields else {}),
         }
         for p in declared

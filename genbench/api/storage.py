@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     import torch
 
 CACHE_ENV = "GENBENCH_CACHE_DIR"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)  # read once: mkstemp makes files 0600, results are shared like any file
 
 
 class DamagedFileError(UserError):
@@ -39,6 +42,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(temporary, 0o666 & ~_UMASK)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -59,10 +63,14 @@ def load_torch(path: Path | io.BytesIO, map_location: str | torch.device = "cpu"
     import torch
 
     try:
-        return torch.load(path, map_location=map_location, weights_only=True)
+        with warnings.catch_warnings():  # torch warns about the pickles it then refuses
+            warnings.simplefilter("ignore")
+            return torch.load(path, map_location=map_location, weights_only=True)
     except FileNotFoundError:
         raise
     except Exception as exc:
         name = path if isinstance(path, Path) else "in-memory file"
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "weights_only" in str(exc) or "Unsupported global" in str(exc):
+            reason = "it holds Python objects other than tensors, which are never unpickled"
         raise DamagedFileError(f"{name}: damaged or not a genbench file ({reason})") from None

@@ -7,6 +7,7 @@ in their generated samples; its features are computed once per sweep, or, given 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ import torch
 from genbench.api.data import LoadedData
 from genbench.api.features import Extractor
 from genbench.api.metric import Curve, Metric, MetricInputs
-from genbench.errors import PluginError
+from genbench.errors import PluginError, UserError
 from genbench.eval.reference import ReferenceCache
 
 REFERENCE_SEED = 0
@@ -117,8 +118,13 @@ class Evaluator:
         cannot handle this dataset fails before any training instead of after it.
 
         Cached reference features stand in for the extractor's output: they prove it handled
-        these very samples before, and spare a second pass over real data."""
+        these very samples before, and spare a second pass over real data.
+
+        The split holds at most 256 samples a side, fewer than a real evaluation: a
+        neighbour count `k` (the convention of the k-NN metrics) is checked against the real
+        sample count here and shrunk to fit the split for the trial."""
         half = min(256, self.samples // 2)
+        metrics = [self._trial_request(request, half) for request in self.metrics]
         samples = self.real_samples[: 2 * half]
         features = (
             self._real_features[: 2 * half]
@@ -133,7 +139,18 @@ class Evaluator:
             data=self.data,
             trial_of=self.samples,
         )
-        compute_scores(self.metrics, inputs)
+        compute_scores(metrics, inputs)
+
+    def _trial_request(self, request: MetricRequest, half: int) -> MetricRequest:
+        k = request.params.get("k")
+        if not isinstance(k, int) or isinstance(k, bool) or k < half:
+            return request
+        if k >= self.samples:
+            raise UserError(
+                f"evaluation.params.{request.metric.name}.k = {k} needs more than {k} samples a "
+                f"side, but [evaluation] samples = {self.samples}; lower k or raise samples"
+            )
+        return dataclasses.replace(request, params={**request.params, "k": max(1, half - 1)})
 
 
 def compute_scores(metrics: list[MetricRequest], inputs: MetricInputs) -> Scores:

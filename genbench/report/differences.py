@@ -18,6 +18,7 @@ from rich.table import Table
 from genbench.api.metric import Column
 from genbench.errors import UserError
 from genbench.report import stats
+from genbench.report.record import RunRecord
 from genbench.report.tables import entry_values
 
 
@@ -39,7 +40,7 @@ class Differences:
     only_b: list[str]
 
 
-def differences(records_a: list[dict[str, Any]], records_b: list[dict[str, Any]]) -> Differences:
+def differences(records_a: list[RunRecord], records_b: list[RunRecord]) -> Differences:
     """Every (entry, metric) present in both record sets, in A's order."""
     columns_a, values_a = entry_values(records_a)
     columns_b, values_b = entry_values(records_b)

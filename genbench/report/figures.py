@@ -7,15 +7,17 @@ entry, so a reader compares entries at a glance."""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import torch
 from matplotlib.figure import Figure
 from torchvision.utils import save_image
 
-from genbench.api.storage import load_torch
+from genbench.api.storage import DamagedFileError, load_torch, write_atomic
+from genbench.report.record import CurveFacts, RunRecord
 
 PREVIEW_FILE = "preview.pt"
 PREVIEW_IMAGES = 10
@@ -26,10 +28,11 @@ SCATTER_SAMPLES = 2000
 
 def save_samples(fake: torch.Tensor, real: torch.Tensor, path: Path, title: str) -> None:
     """A PNG of generated samples: an 8x8 grid for images, a scatter for 2-D points."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     if fake.dim() == 4:
         grid = (fake[:GRID_SAMPLES].detach().float().cpu() + 1) / 2
-        save_image(grid.clamp(0, 1), path, nrow=8, padding=2)
+        buffer = io.BytesIO()
+        save_image(grid.clamp(0, 1), buffer, format="png", nrow=8, padding=2)
+        write_atomic(path, buffer.getvalue())
         return
     figure = Figure(figsize=(4.5, 4.5))
     axes = figure.subplots()
@@ -41,7 +44,14 @@ def save_samples(fake: torch.Tensor, real: torch.Tensor, path: Path, title: str)
     axes.set_aspect("equal")
     axes.legend(loc="upper right", fontsize=7, markerscale=4)
     figure.tight_layout()
-    figure.savefig(path, dpi=120)
+    _save_figure(figure, path, dpi=120)
+
+
+def _save_figure(figure: Figure, path: Path, dpi: int) -> None:
+    """A PNG written atomically: an interrupted sweep leaves the old figure or the new one."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    write_atomic(path, buffer.getvalue())
 
 
 def preview(fake: torch.Tensor) -> torch.Tensor:
@@ -50,50 +60,66 @@ def preview(fake: torch.Tensor) -> torch.Tensor:
     return fake[:count].detach().float().cpu().clone()
 
 
-def write_figures(records: list[dict[str, Any]], results_dir: Path) -> dict[str, Path]:
-    """Every figure the records allow; returns their paths by name."""
-    records = sorted(records, key=lambda r: (r["entry_index"], r["seed"]))
-    ok = [r for r in records if r["status"] == "ok"]
+def write_figures(
+    records: list[RunRecord],
+    results_dir: Path,
+    on_problem: Callable[[str], None] | None = None,
+) -> dict[str, Path]:
+    """Every figure the records allow; returns their paths by name. A damaged preview is
+    left out of the overview and passed to `on_problem` (one line), never raised."""
+    records = sorted(records, key=lambda r: (r.entry_index, r.seed))
+    ok = [r for r in records if r.status == "ok"]
     paths: dict[str, Path] = {}
-    for key in sorted({key for r in ok for key in r.get("curves", {})}):
+    for key in sorted({key for r in ok for key in r.curves}):
         paths[key] = _curve_figure(ok, key, results_dir / f"{key}.png")
-    previews = _first_previews(ok, results_dir / "runs")
+    previews = _first_previews(ok, results_dir / "runs", on_problem or (lambda message: None))
     if previews:
         paths["samples"] = _samples_figure(previews, results_dir / "samples.png")
     return paths
 
 
-def _curve_figure(records: list[dict[str, Any]], key: str, path: Path) -> Path:
+def _curve_figure(records: list[RunRecord], key: str, path: Path) -> Path:
     """Each entry's curve, averaged point by point over its seeds."""
     figure = Figure(figsize=(5.5, 5))
     axes = figure.subplots()
-    curves: dict[str, list[dict[str, Any]]] = {}
+    curves: dict[str, list[CurveFacts]] = {}
     for record in records:
-        if key in record.get("curves", {}):
-            curves.setdefault(record["entry"], []).append(record["curves"][key])
+        if key in record.curves:
+            curves.setdefault(record.entry, []).append(record.curves[key])
     for entry, group in curves.items():
-        x = np.mean([c["x"] for c in group], axis=0)
-        y = np.mean([c["y"] for c in group], axis=0)
+        x = np.mean([c.x for c in group], axis=0)
+        y = np.mean([c.y for c in group], axis=0)
         axes.plot(x, y, label=f"{entry} ({len(group)} seed{'s' if len(group) > 1 else ''})")
     first = next(iter(curves.values()))[0]
-    axes.set_xlabel(first["x_label"])
-    axes.set_ylabel(first["y_label"])
+    axes.set_xlabel(first.x_label)
+    axes.set_ylabel(first.y_label)
     axes.set_xlim(0, 1.02)
     axes.set_ylim(0, 1.02)
     axes.set_title(key)
     axes.legend(fontsize=7, loc="lower left")
     figure.tight_layout()
-    figure.savefig(path, dpi=120)
+    _save_figure(figure, path, dpi=120)
     return path
 
 
-def _first_previews(records: list[dict[str, Any]], runs_dir: Path) -> dict[str, torch.Tensor]:
-    """Per entry, the saved samples of its first successful seed."""
+def _first_previews(
+    records: list[RunRecord], runs_dir: Path, on_problem: Callable[[str], None]
+) -> dict[str, torch.Tensor]:
+    """Per entry, the saved samples of its first successful seed with a readable preview."""
     previews: dict[str, torch.Tensor] = {}
     for record in records:
-        file = runs_dir / record["run_dir"] / PREVIEW_FILE
-        if record["entry"] not in previews and file.exists():
-            previews[record["entry"]] = load_torch(file)
+        file = runs_dir / record.run_dir / PREVIEW_FILE
+        if record.entry in previews or not file.exists():
+            continue
+        try:
+            loaded = load_torch(file)
+        except DamagedFileError as exc:
+            on_problem(f"{exc}; left out of the samples figure")
+            continue
+        if not isinstance(loaded, torch.Tensor) or loaded.dim() not in (2, 4):
+            on_problem(f"{file}: not a preview tensor; left out of the samples figure")
+            continue
+        previews[record.entry] = loaded
     return previews
 
 
@@ -122,5 +148,5 @@ def _samples_figure(previews: dict[str, torch.Tensor], path: Path) -> Path:
             axes.set_title(name, fontsize=8)
             axes.set_aspect("equal")
     figure.tight_layout()
-    figure.savefig(path, dpi=100)
+    _save_figure(figure, path, dpi=100)
     return path

@@ -4,23 +4,30 @@ files and figures in the results folder."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 
 from genbench.report.figures import write_figures
+from genbench.report.record import RunRecord
 from genbench.report.tables import Summary, print_summary, summarize, write_tables
 
 
 def publish(
-    records: list[dict[str, Any]], results_dir: Path, title: str, console: Console
+    records: list[RunRecord],
+    results_dir: Path,
+    title: str,
+    console: Console,
+    on_problem: Callable[[str], None] | None = None,
 ) -> tuple[Summary, dict[str, Path]]:
     """Summarise `records`, write the tables and figures under `results_dir` (none when
-    there is no record) and print the table; returns the summary and the files by name."""
+    there is no record) and print the table; returns the summary and the files by name.
+    A figure input that cannot be read (a damaged preview) goes to `on_problem`, one line."""
     summary = summarize(records, title)
     files: dict[str, Path] = {}
     if records:
-        files = {**write_tables(summary, results_dir), **write_figures(records, results_dir)}
+        figures = write_figures(records, results_dir, on_problem)
+        files = {**write_tables(summary, results_dir), **figures}
     print_summary(summary, console)
     return summary, files

@@ -22,6 +22,7 @@ from tabulate import tabulate
 from genbench.api.metric import Column
 from genbench.api.storage import write_atomic
 from genbench.report import stats
+from genbench.report.record import RunRecord
 
 TIME_COLUMN = Column("train_seconds", "Train time (s)", None, digits=1)
 STEPS_COLUMN = Column("steps", "Steps", None, digits=0)
@@ -41,26 +42,26 @@ class Summary:
     runs: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def summarize(records: list[dict[str, Any]], title: str) -> Summary:
+def summarize(records: list[RunRecord], title: str) -> Summary:
     """Group records by entry (in spec order) and format mean ± std per column."""
-    records = sorted(records, key=lambda r: (r["entry_index"], r["seed"]))
+    records = sorted(records, key=lambda r: (r.entry_index, r.seed))
     columns = [*_metric_columns(records), TIME_COLUMN, STEPS_COLUMN]
-    entries: dict[str, list[dict[str, Any]]] = {}
+    entries: dict[str, list[RunRecord]] = {}
     for record in records:
-        entries.setdefault(record["entry"], []).append(record)
+        entries.setdefault(record.entry, []).append(record)
     summary = Summary(title, ["Model", *(c.label for c in columns), "Status"], [])
     numeric_rows, seed_values = [], []
     for name, group in entries.items():
         values = {c.key: _seed_values(group, c.key) for c in columns}
-        marked = any(r.get("dataset", {}).get("fallback") for r in group)
+        marked = any(r.dataset.fallback for r in group)
         cells = [name + (f" {FALLBACK_MARK}" if marked else "")]
         numeric: dict[str, Any] = {"model": name, "seeds": len(group)}
         for column in columns:
             estimate = stats.estimate(list(values[column.key].values()))
             cells.append(_format(estimate, column, len(group)))
             numeric.update(_numeric(column.key, estimate))
-        numeric["n_diverged"] = sum(r["status"] == "diverged" for r in group)
-        numeric["n_failed"] = sum(r["status"] == "failed" for r in group)
+        numeric["n_diverged"] = sum(r.status == "diverged" for r in group)
+        numeric["n_failed"] = sum(r.status == "failed" for r in group)
         numeric["status"] = _status(group)
         summary.rows.append([*cells, numeric["status"]])
         numeric_rows.append(numeric)
@@ -72,13 +73,13 @@ def summarize(records: list[dict[str, Any]], title: str) -> Summary:
     return summary
 
 
-def entry_values(records: list[dict[str, Any]]) -> tuple[list[Column], dict[str, Any]]:
+def entry_values(records: list[RunRecord]) -> tuple[list[Column], dict[str, Any]]:
     """The metric columns, and per entry and column key the seed -> value map of its ok runs
     (what `genbench compare` tests)."""
     columns = _metric_columns(records)
-    entries: dict[str, list[dict[str, Any]]] = {}
-    for record in sorted(records, key=lambda r: (r["entry_index"], r["seed"])):
-        entries.setdefault(record["entry"], []).append(record)
+    entries: dict[str, list[RunRecord]] = {}
+    for record in sorted(records, key=lambda r: (r.entry_index, r.seed)):
+        entries.setdefault(record.entry, []).append(record)
     values = {
         name: {c.key: _seed_values(group, c.key) for c in columns}
         for name, group in entries.items()
@@ -86,22 +87,27 @@ def entry_values(records: list[dict[str, Any]]) -> tuple[list[Column], dict[str,
     return columns, values
 
 
-def _seed_values(group: list[dict[str, Any]], key: str) -> dict[int, float]:
-    return {r["seed"]: _value(r, key) for r in group if r["status"] == "ok"}
+def _seed_values(group: list[RunRecord], key: str) -> dict[int, float]:
+    return {r.seed: _value(r, key) for r in group if r.status == "ok"}
 
 
-def _metric_columns(records: list[dict[str, Any]]) -> list[Column]:
+def _metric_columns(records: list[RunRecord]) -> list[Column]:
     seen: dict[str, Column] = {}
     for record in records:
-        for column in record.get("columns", []):
-            seen.setdefault(column["key"], Column(**column))
+        for column in record.columns:
+            seen.setdefault(
+                column.key,
+                Column(column.key, column.label, column.higher_is_better, column.digits),
+            )
     return list(seen.values())
 
 
-def _value(record: dict[str, Any], key: str) -> float:
-    if key in (TIME_COLUMN.key, STEPS_COLUMN.key):
-        return float(record["train"][key.removeprefix("train_")])
-    value = record["metrics"].get(key)
+def _value(record: RunRecord, key: str) -> float:
+    if key == TIME_COLUMN.key:
+        return record.train.seconds
+    if key == STEPS_COLUMN.key:
+        return float(record.train.steps)
+    value = record.metrics.get(key)
     return math.nan if value is None else float(value)
 
 
@@ -128,15 +134,16 @@ def _numeric(key: str, estimate: stats.Estimate) -> dict[str, Any]:
     }
 
 
-def _status(group: list[dict[str, Any]]) -> str:
+def _status(group: list[RunRecord]) -> str:
     parts = []
     for status in ("ok", "diverged", "failed"):
-        runs = [r for r in group if r["status"] == status]
+        runs = [r for r in group if r.status == status]
         if not runs:
             continue
         text = f"{status}" if len(runs) == len(group) else f"{status} {len(runs)}/{len(group)}"
         if status == "diverged":
-            text += " (step " + ", ".join(str(r["diverged"]["step"]) for r in runs) + ")"
+            steps = (str(r.diverged.step) if r.diverged else "?" for r in runs)
+            text += " (step " + ", ".join(steps) + ")"
         parts.append(text)
     return ", ".join(parts)
 
@@ -164,39 +171,37 @@ def _tested(seed_values: list[dict[str, dict[int, float]]], columns: list[Column
     )
 
 
-def _notes(records: list[dict[str, Any]], tested: bool) -> list[str]:
+def _notes(records: list[RunRecord], tested: bool) -> list[str]:
     notes = []
-    fallbacks = {r["dataset"]["fallback"] for r in records if r.get("dataset", {}).get("fallback")}
+    fallbacks = {r.dataset.fallback for r in records if r.dataset.fallback}
     notes.extend(f"{FALLBACK_MARK} {text}" for text in sorted(fallbacks))
     if records:
         latest = records[-1]
-        features = latest.get("features", {})
-        info = features.get("info", {})
-        accuracy = info.get("test_accuracy")
-        extra = f", test accuracy {accuracy:.4f}" if accuracy is not None else ""
+        accuracy = latest.features.info.get("test_accuracy")
+        extra = f", test accuracy {accuracy:.4f}" if isinstance(accuracy, float) else ""
         notes.append(
-            f"Dataset {latest['dataset']['name']} ({latest['dataset']['source']}); "
-            f"features {features.get('name')}{extra}; {latest.get('eval_samples')} samples per "
-            f"evaluation; budget {latest['config']['budget']} per run on {latest.get('device')}."
+            f"Dataset {latest.dataset.name} ({latest.dataset.source}); "
+            f"features {latest.features.name}{extra}; {latest.eval_samples} samples per "
+            f"evaluation; budget {latest.config.get('budget')} per run on {latest.device}."
         )
         notes.append(stats.FOOTNOTE if tested else f"{stats.FOOTNOTE} {stats.ONE_SEED_NOTE}")
     return notes
 
 
-def _flatten(record: dict[str, Any]) -> dict[str, Any]:
+def _flatten(record: RunRecord) -> dict[str, Any]:
     return {
-        "model": record["entry"],
-        "seed": record["seed"],
-        "status": record["status"],
-        **{k: v for k, v in record.get("metrics", {}).items()},
-        "train_seconds": record["train"]["seconds"],
-        "steps": record["train"]["steps"],
-        "samples_per_second": record["train"]["samples_per_second"],
-        "device": record.get("device"),
-        "dataset_source": record.get("dataset", {}).get("source"),
-        "dataset_fallback": record.get("dataset", {}).get("fallback"),
-        "features": record.get("features", {}).get("name"),
-        "config_hash": record["config_hash"],
+        "model": record.entry,
+        "seed": record.seed,
+        "status": record.status,
+        **record.metrics,
+        "train_seconds": record.train.seconds,
+        "steps": record.train.steps,
+        "samples_per_second": record.train.samples_per_second,
+        "device": record.device,
+        "dataset_source": record.dataset.source,
+        "dataset_fallback": record.dataset.fallback,
+        "features": record.features.name,
+        "config_hash": record.config_hash,
     }
 
 

@@ -11,11 +11,13 @@ import re
 import time
 from dataclasses import dataclass
 
-from genbench.errors import UserError
+from genbench.errors import UserError, short_repr
 
 _UNITS = {"s": 1, "sec": 1, "secs": 1, "m": 60, "min": 60, "mins": 60, "h": 3600}
 _TIME = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|secs?|m|mins?|h)$")
 _STEPS = re.compile(r"^(\d+)\s*steps?$")
+MAX_SECONDS = 7 * 24 * 3600
+MAX_STEPS = 10**8
 
 
 class BudgetError(UserError):
@@ -35,14 +37,18 @@ class Budget:
         cleaned = text.strip().lower()
         if match := _STEPS.match(cleaned):
             steps = int(match.group(1))
+            if steps > MAX_STEPS:
+                raise BudgetError(f"budget {short_repr(text)} is over {MAX_STEPS:,} steps per run")
             if steps > 0:
                 return cls(steps=steps)
         elif match := _TIME.match(cleaned):
             seconds = float(match.group(1)) * _UNITS[match.group(2)]
+            if seconds > MAX_SECONDS:
+                raise BudgetError(f"budget {short_repr(text)} is over 7 days per run")
             if seconds > 0:
                 return cls(seconds=seconds)
         raise BudgetError(
-            f"invalid budget {text!r}: use a positive duration like '90s', '5m', '1h' "
+            f"invalid budget {short_repr(text)}: use a positive duration like '90s', '5m', '1h' "
             "or a step count like '2000 steps'"
         )
 

@@ -1,53 +1,85 @@
-"""Run records on disk: one JSON file per run, written atomically."""
+"""Run records on disk: one JSON file per run (a `RunRecord`), written atomically.
+
+A record that cannot be read is damaged, not absent: `find_records` returns it with the
+reason, so a report says which run is left out and a sweep trains it again.
+"""
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from genbench.api.storage import write_atomic
+from genbench.report.record import RecordError, RunRecord
 
 RECORD_FILE = "record.json"
 REUSABLE_STATUSES = ("ok", "diverged")
 
 
-def write_record(run_dir: Path, record: dict[str, Any]) -> None:
-    text = json.dumps(record, indent=2, sort_keys=True, default=str) + "\n"
-    write_atomic(run_dir / RECORD_FILE, text.encode())
+def write_record(run_dir: Path, record: RunRecord) -> None:
+    write_atomic(run_dir / RECORD_FILE, record.to_json().encode())
 
 
-def read_record(run_dir: Path) -> dict[str, Any] | None:
-    """The run's record, or None if it is missing or unreadable (then the run trains again)."""
+def read_record(run_dir: Path) -> RunRecord | None:
+    """The run's record; None if it has none; RecordError naming the file if it is damaged
+    (truncated, not JSON, a field missing or of the wrong type)."""
+    path = run_dir / RECORD_FILE
     try:
-        return json.loads((run_dir / RECORD_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RecordError(f"{path}: damaged record ({exc})") from None
+    try:
+        return RunRecord.from_json(text)
+    except RecordError as exc:
+        raise RecordError(f"{path}: damaged record ({exc})") from None
+
+
+def read_record_or_none(run_dir: Path) -> RunRecord | None:
+    """The record if it is readable, else None (a damaged run trains again)."""
+    try:
+        return read_record(run_dir)
+    except RecordError:
         return None
 
 
-def reusable(record: dict[str, Any] | None, config_hash: str) -> bool:
+def reusable(record: RunRecord | None, config_hash: str) -> bool:
     """Whether a finished record answers this configuration (failed runs are retried)."""
-    return _finished_with(record, "config_hash", config_hash)
-
-
-def trained_already(record: dict[str, Any] | None, training_hash: str) -> bool:
-    """Whether a record's training answers this configuration, whatever its evaluation."""
-    return _finished_with(record, "training_hash", training_hash)
-
-
-def _finished_with(record: dict[str, Any] | None, key: str, value: str) -> bool:
     return (
         record is not None
-        and record.get(key) == value
-        and record.get("status") in REUSABLE_STATUSES
+        and record.config_hash == config_hash
+        and record.status in REUSABLE_STATUSES
     )
 
 
-def find_records(results_dir: Path) -> list[dict[str, Any]]:
-    """Every readable record under a benchmark's results folder."""
-    records = []
+def trained_already(record: RunRecord | None, training_hash: str) -> bool:
+    """Whether a record's training answers this configuration, whatever its evaluation."""
+    return (
+        record is not None
+        and bool(record.training_hash)
+        and record.training_hash == training_hash
+        and record.status in REUSABLE_STATUSES
+    )
+
+
+@dataclass
+class RecordScan:
+    """The readable records of a results folder and, for each damaged one, why."""
+
+    records: list[RunRecord] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)
+
+
+def find_records(results_dir: Path) -> RecordScan:
+    """Every record under a benchmark's results folder, readable or damaged."""
+    scan = RecordScan()
     for path in sorted(results_dir.glob(f"runs/*/*/{RECORD_FILE}")):
-        record = read_record(path.parent)
+        try:
+            record = read_record(path.parent)
+        except RecordError as exc:
+            scan.damaged.append(str(exc))
+            continue
         if record is not None:
-            records.append(record)
-    return records
+            scan.records.append(record)
+    return scan

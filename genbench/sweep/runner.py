@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 import time
 import traceback
 from dataclasses import asdict, dataclass
@@ -30,7 +29,7 @@ from genbench.api.data import DatasetRequest, LoadedData
 from genbench.api.executor import RunInfo
 from genbench.api.features import ExtractorRequest
 from genbench.api.model import BuildContext, InitSource
-from genbench.api.storage import cache_dir, load_torch, save_torch
+from genbench.api.storage import DamagedFileError, cache_dir, load_torch, save_torch, write_atomic
 from genbench.devices import resolve_device
 from genbench.errors import UserError, collected_warnings
 from genbench.eval.evaluator import Evaluator, MetricRequest
@@ -38,20 +37,34 @@ from genbench.eval.reference import ReferenceCache
 from genbench.registry import Registry
 from genbench.report.figures import PREVIEW_FILE, preview, save_samples
 from genbench.report.publish import publish
+from genbench.report.record import (
+    ColumnFacts,
+    CurveFacts,
+    DatasetFacts,
+    Divergence,
+    FeatureFacts,
+    ModelFacts,
+    RecordError,
+    RunError,
+    RunRecord,
+    TrainFacts,
+)
 from genbench.report.tables import Summary
 from genbench.report.values import finite_or_none
 from genbench.sweep.engine import LogCallback, TrainOutcome, train
+from genbench.sweep.lock import results_lock
+from genbench.sweep.plan import CHECKPOINT_FILE, Plan, duration, make_plan
 from genbench.sweep.records import (
     RECORD_FILE,
     find_records,
     read_record,
+    read_record_or_none,
     reusable,
     trained_already,
     write_record,
 )
 from genbench.sweep.spec import BenchmarkSpec, EntrySpec, config_hash, training_hash
 
-CHECKPOINT_FILE = "checkpoint.pt"
 SAMPLES_FILE = "samples.png"
 
 
@@ -71,7 +84,7 @@ class _Prepared:
     device: torch.device
     data: LoadedData
     evaluator: Evaluator
-    record_facts: dict[str, Any]
+    record_facts: dict[str, Any]  # RunRecord fields every run of the sweep shares
 
 
 def plan_runs(spec: BenchmarkSpec, out: Path, loggers: tuple[str, ...] = ()) -> list[RunInfo]:
@@ -117,11 +130,27 @@ class Sweep:
         self._entries = {entry.name: (i, entry) for i, entry in enumerate(spec.entries)}
         self._prepared: _Prepared | None = None
         self._progress: Progress | None = None
+        self.kept = 0  # runs finished and recorded by this invocation
+        self.in_flight: RunInfo | None = None
+        self._run_seconds: list[float] = []
 
     def pending(self) -> list[RunInfo]:
         if self.force:
             return list(self.runs)
-        return [run for run in self.runs if not reusable(read_record(run.run_dir), run.config_hash)]
+        return [
+            run
+            for run in self.runs
+            if not reusable(read_record_or_none(run.run_dir), run.config_hash)
+        ]
+
+    def plan(self) -> Plan:
+        """What `execute` would do, read from the results folder alone (nothing is loaded or
+        written): runs to train, to evaluate again, to reuse, and a time estimate."""
+        return make_plan(self.spec, self.runs, self.pending(), self.force, self.results_dir)
+
+    def damaged(self) -> list[str]:
+        """One line per damaged record of this benchmark: its run is trained again."""
+        return find_records(self.results_dir).damaged if self.results_dir.exists() else []
 
     def prepare(self) -> _Prepared:
         """Device, data, feature extractor and reference features; every metric is tried
@@ -136,7 +165,7 @@ class Sweep:
             data = dataset.load(DatasetRequest(spec.dataset_params, device, spec.data_root))
         messages = dict.fromkeys([*caught, data.fallback or ""])
         for message in filter(None, messages):
-            self.console.print(f"[bold yellow]warning:[/] {escape(message)}")
+            self.console.print(f"[bold yellow]warning:[/] {escape(message)}", soft_wrap=True)
         evaluation = spec.evaluation
         factory = self.registry.get("feature_extractor", evaluation.features)
         with self.console.status(f"Preparing feature extractor {factory.name}..."):
@@ -169,23 +198,24 @@ class Sweep:
         reevaluated = 0
         if todo:
             self._prepared = self.prepare()
-            self.results_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(self.spec.path, self.results_dir / "spec.toml")
-            executor = self.registry.get("executor", self.spec.executor)
-            with self._make_progress() as progress:
-                self._progress = progress
-                sweep_bar = progress.add_task(f"{self.spec.name}", total=len(todo), info="")
-                for record in executor.run(todo, self.work, self.spec.executor_params):
-                    progress.advance(sweep_bar)
-                    reevaluated += record["training_reused"]
-                    self._report(record)
-        records = [r for r in find_records(self.results_dir) if self._planned(r)]
-        title = self.spec.description or self.spec.name
-        summary, files = publish(records, self.results_dir, title, self.console)
+        for message in self.damaged():
+            self._warn(f"{message}; that run is trained again")
+        with results_lock(self.results_dir) as takeover:
+            if takeover:
+                self._warn(takeover)
+            if todo:
+                todo = self.pending()  # another sweep may have finished some meanwhile
+            if todo:
+                write_atomic(self.results_dir / "spec.toml", self.spec.path.read_bytes())
+                reevaluated = self._execute(todo)
+            scan = find_records(self.results_dir)
+            records = [r for r in scan.records if self._planned(r)]
+            title = self.spec.description or self.spec.name
+            summary, files = publish(records, self.results_dir, title, self.console, self._warn)
         failed = [
-            self.results_dir / "runs" / r["run_dir"] / RECORD_FILE
+            self.results_dir / "runs" / r.run_dir / RECORD_FILE
             for r in records
-            if r["status"] == "failed"
+            if r.status == "failed"
         ]
         return SweepResult(
             results_dir=self.results_dir,
@@ -197,43 +227,78 @@ class Sweep:
             failed=failed,
         )
 
-    def _planned(self, record: dict[str, Any]) -> bool:
+    def _execute(self, todo: list[RunInfo]) -> int:
+        """Run `todo` through the executor with a progress bar; returns how many runs were
+        evaluated again rather than trained."""
+        reevaluated = 0
+        executor = self.registry.get("executor", self.spec.executor)
+        done = len(self.runs) - len(todo)
+        with self._make_progress() as progress:
+            self._progress = progress
+            sweep_bar = progress.add_task(
+                f"{self.spec.name}", total=len(self.runs), completed=done, info=""
+            )
+            progress.update(sweep_bar, info=self._eta(todo, 0))
+            for finished, record in enumerate(
+                executor.run(todo, self.work, self.spec.executor_params), start=1
+            ):
+                progress.update(sweep_bar, advance=1, info=self._eta(todo, finished))
+                reevaluated += record.training_reused
+                self._report(record)
+        self._progress = None
+        return reevaluated
+
+    def _eta(self, todo: list[RunInfo], finished: int) -> str:
+        """The time left, from the runs measured so far, else from the budget."""
+        left = len(todo) - finished
+        if left == 0:
+            return ""
+        if self._run_seconds:
+            per_run: float | None = sum(self._run_seconds) / len(self._run_seconds)
+        else:
+            per_run = self.spec.budget.seconds
+        return "ETA ?" if per_run is None else f"ETA ~{duration(left * per_run)}"
+
+    def _warn(self, message: str) -> None:
+        self.console.print(f"[bold yellow]warning:[/] {escape(message)}", soft_wrap=True)
+
+    def _planned(self, record: RunRecord) -> bool:
         return any(
-            r.entry == record.get("entry") and r.config_hash == record.get("config_hash")
-            for r in self.runs
+            r.entry == record.entry and r.config_hash == record.config_hash for r in self.runs
         )
 
     def _make_progress(self) -> Progress:
         return Progress(
             TextColumn("{task.description}"),
             BarColumn(),
-            TextColumn("{task.percentage:>3.0f}%"),
+            TextColumn("{task.completed:.0f}/{task.total:.0f}"),
             TimeElapsedColumn(),
             TextColumn("{task.fields[info]}"),
             console=self.console,
         )
 
-    def _report(self, record: dict[str, Any]) -> None:
-        status = record["status"]
+    def _report(self, record: RunRecord) -> None:
+        status = record.status
         style = {"ok": "green", "diverged": "yellow"}.get(status, "red")
         detail = ""
-        if status == "diverged":
-            detail = f": {record['diverged']['reason']}"
-        elif status == "failed":
-            detail = f": {record['error']['message']}"
-        if record["training_reused"]:
+        if record.diverged is not None:
+            detail = f": {record.diverged.reason}"
+        elif record.error is not None:
+            detail = f": {record.error.message}"
+        if record.training_reused:
             detail += ", evaluated again from its checkpoint"
-        train = record["train"]
-        text = f"{record['entry']} seed {record['seed']} ({train['steps']} steps, "
-        self.console.print(
-            f"[{style}]{status}[/] " + escape(f"{text}{train['seconds']:.1f}s){detail}")
-        )
+        train = record.train
+        text = f"{record.entry} seed {record.seed} ({train.steps} steps, "
+        line = escape(f"{text}{train.seconds:.1f}s){detail}")
+        self.console.print(f"[{style}]{status}[/] {line}")
 
-    def work(self, run: RunInfo) -> dict[str, Any]:
+    def work(self, run: RunInfo) -> RunRecord:
         """Train, checkpoint, evaluate and record one run; never raises for a run's failure."""
         if self._prepared is None:
             self._prepared = self.prepare()
         prepared = self._prepared
+        self.in_flight = run
+        started = time.perf_counter()
         self.registry.hook.genbench_run_started(run=run)
         record = self._new_record(run, prepared)
         progress = self._progress
@@ -242,53 +307,69 @@ class Sweep:
             if progress
             else None
         )
-        previous = None if self.force else read_record(run.run_dir)
+        previous = None if self.force else read_record_or_none(run.run_dir)
         try:
+            reused = False
             if trained_already(previous, run.training_hash) and self._checkpoint(run).exists():
-                self._reuse_training(run, prepared, record, previous)
-            else:
+                reused = self._reuse_training(run, prepared, record, previous)
+            if not reused:
                 self._train_and_evaluate(run, prepared, record, self._logger(run, bar))
         except Exception as exc:  # a failing run is a row in the table, not the end of the sweep
-            record["status"] = "failed"
-            record["error"] = {
-                "type": type(exc).__name__,
-                "message": str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
-                "traceback": traceback.format_exc(),
-            }
+            record.status = "failed"
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            record.error = RunError(
+                type=type(exc).__name__, message=message, traceback=traceback.format_exc()
+            )
         finally:
             if progress is not None and bar is not None:
                 progress.remove_task(bar)
-        record["finished_at"] = _now()
+        record.finished_at = _now()
         write_record(run.run_dir, record)
+        self.kept += 1
+        self.in_flight = None
+        self._run_seconds.append(time.perf_counter() - started)
         self.registry.hook.genbench_run_finished(run=run, record=record)
         return record
 
     def _train_and_evaluate(
-        self, run: RunInfo, prepared: _Prepared, record: dict[str, Any], on_log: LogCallback
+        self, run: RunInfo, prepared: _Prepared, record: RunRecord, on_log: LogCallback
     ) -> None:
+        record.training_reused = False
+        record.diverged = None
         _seed_everything(run.seed)
         model = self._build(run, prepared)
         outcome = train(model, prepared.data.train, self.spec.budget, on_log)
-        record["train"] = _train_facts(outcome, model)
-        record["status"] = outcome.status
+        record.train = _train_facts(outcome, model)
+        record.status = outcome.status
         _save_checkpoint(model, self._checkpoint(run), run, outcome)
         if outcome.status == "diverged":
-            record["diverged"] = {"step": outcome.diverged_at, "reason": outcome.reason}
+            record.diverged = Divergence(step=outcome.diverged_at or 0, reason=outcome.reason or "")
             return
         self._evaluate(run, model, prepared, record)
 
     def _reuse_training(
-        self, run: RunInfo, prepared: _Prepared, record: dict[str, Any], previous: dict[str, Any]
-    ) -> None:
-        """Only the evaluation settings changed: evaluate the saved generator again."""
-        for key in ("status", "train", "diverged"):
-            record[key] = previous[key]
-        record["training_reused"] = True
-        if record["status"] == "ok":
-            model = self._build(run, prepared)
-            path = self._checkpoint(run)
-            model.load_checkpoint(load_torch(path, map_location=prepared.device))
-            self._evaluate(run, model, prepared, record)
+        self, run: RunInfo, prepared: _Prepared, record: RunRecord, previous: RunRecord
+    ) -> bool:
+        """Only the evaluation settings changed: evaluate the saved generator again. False
+        (said on one line) when the checkpoint is damaged: then the run trains again."""
+        record.status, record.train, record.diverged = (
+            previous.status,
+            previous.train,
+            previous.diverged,
+        )
+        record.training_reused = True
+        if record.status != "ok":
+            return True
+        model = self._build(run, prepared)
+        try:
+            state = load_torch(self._checkpoint(run), map_location=prepared.device)
+            model.load_checkpoint(state)
+        except (DamagedFileError, KeyError, RuntimeError, TypeError, ValueError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self._warn(f"{run.entry} seed {run.seed}: damaged checkpoint ({reason}); trains again")
+            return False
+        self._evaluate(run, model, prepared, record)
+        return True
 
     def _build(self, run: RunInfo, prepared: _Prepared) -> AdversarialModel:
         _, entry = self._entries[run.entry]
@@ -311,33 +392,45 @@ class Sweep:
     def _load_trained(self, run: RunInfo, prepared: _Prepared) -> AdversarialModel:
         """The trained model of `run`, rebuilt from its checkpoint, for an entry that starts
         from it; a run that did not finish training is this run's failure, said plainly."""
-        record = read_record(run.run_dir)
+        try:
+            record = read_record(run.run_dir)
+        except RecordError:
+            record = None
         path = self._checkpoint(run)
         source = f"{run.entry!r} seed {run.seed}"
-        if not trained_already(record, run.training_hash) or not path.exists():
+        if record is None or not trained_already(record, run.training_hash) or not path.exists():
             raise UserError(f"{source} has no trained checkpoint to start from")
-        if record["status"] != "ok":
-            raise UserError(f"{source} {record['status']}; cannot start from it")
+        if record.status != "ok":
+            raise UserError(f"{source} {record.status}; cannot start from it")
         model = self._build(run, prepared)
-        model.load_checkpoint(load_torch(path, map_location=prepared.device))
+        try:
+            model.load_checkpoint(load_torch(path, map_location=prepared.device))
+        except DamagedFileError as exc:
+            raise UserError(f"{exc}; retrain {source} with `genbench run --force`") from None
         return model
 
     def _checkpoint(self, run: RunInfo) -> Path:
         return run.run_dir / CHECKPOINT_FILE
 
     def _evaluate(
-        self, run: RunInfo, model: AdversarialModel, prepared: _Prepared, record: dict[str, Any]
+        self, run: RunInfo, model: AdversarialModel, prepared: _Prepared, record: RunRecord
     ) -> None:
         # Seeded here, so that evaluating a checkpoint again draws the same samples.
         _seed_everything(run.seed)
         started = time.perf_counter()
-        record["model"]["ema"] = model.ema_decay  # None: the raw generator was evaluated
+        if record.model is not None:  # ema None: the raw generator was evaluated
+            record.model.ema = model.ema_decay
         fake = model.sample(prepared.evaluator.samples, self.spec.evaluation.batch_size)
         # An undefined value (e.g. reverse KL with no high-quality sample) is stored as null.
         scores = prepared.evaluator.score(fake)
-        record["metrics"] = {k: finite_or_none(v) for k, v in scores.values.items()}
-        record["curves"] = {key: asdict(curve) for key, curve in scores.curves.items()}
-        record["eval_seconds"] = time.perf_counter() - started
+        record.metrics = {k: finite_or_none(v) for k, v in scores.values.items()}
+        record.curves = {
+            key: CurveFacts(
+                x=list(curve.x), y=list(curve.y), x_label=curve.x_label, y_label=curve.y_label
+            )
+            for key, curve in scores.curves.items()
+        }
+        record.eval_seconds = time.perf_counter() - started
         save_samples(fake, prepared.evaluator.real_samples, run.run_dir / SAMPLES_FILE, run.entry)
         save_torch(preview(fake), run.run_dir / PREVIEW_FILE)
 
@@ -355,48 +448,41 @@ class Sweep:
 
         return on_log
 
-    def _new_record(self, run: RunInfo, prepared: _Prepared) -> dict[str, Any]:
+    def _new_record(self, run: RunInfo, prepared: _Prepared) -> RunRecord:
         index, entry = self._entries[run.entry]
-        return {
-            "benchmark": run.benchmark,
-            "entry": run.entry,
-            "entry_index": index,
-            "run_dir": str(run.run_dir.relative_to(self.results_dir / "runs")),
-            "seed": run.seed,
-            "status": "failed",
-            "config": run.config,
-            "config_hash": run.config_hash,
-            "training_hash": run.training_hash,
-            "training_reused": False,
-            "model": {
-                "name": entry.model,
-                "plugin": self.registry.entry("model", entry.model).plugin,
-            },
+        return RunRecord(
+            benchmark=run.benchmark,
+            entry=run.entry,
+            entry_index=index,
+            run_dir=run.run_dir.relative_to(self.results_dir / "runs").as_posix(),
+            seed=run.seed,
+            status="failed",
+            config=run.config,
+            config_hash=run.config_hash,
+            training_hash=run.training_hash,
+            model=ModelFacts(
+                name=entry.model, plugin=self.registry.entry("model", entry.model).plugin
+            ),
+            started_at=_now(),
             **prepared.record_facts,
-            "train": {"seconds": 0.0, "steps": 0, "critic_steps": 0, "samples_per_second": 0.0},
-            "metrics": {},
-            "curves": {},
-            "diverged": None,
-            "error": None,
-            "started_at": _now(),
-        }
+        )
 
     def _record_facts(
         self, device: torch.device, data: LoadedData, evaluator: Evaluator, features: dict[str, Any]
     ) -> dict[str, Any]:
         """What every record of this sweep shares, computed once (hashing the data is not free)."""
         return {
-            "dataset": {
-                "name": self.spec.dataset,
-                "source": data.source,
-                "fallback": data.fallback,
-                "fingerprint": data.fingerprint(),
-                "train_size": len(data.train),
-            },
-            "features": features,
+            "dataset": DatasetFacts(
+                name=self.spec.dataset,
+                source=data.source,
+                fallback=data.fallback,
+                fingerprint=data.fingerprint(),
+                train_size=len(data.train),
+            ),
+            "features": FeatureFacts(**features),
             "eval_samples": evaluator.samples,
             "columns": [
-                asdict(column)
+                ColumnFacts(**asdict(column))
                 for name in self.spec.evaluation.metrics
                 for column in self.registry.get("metric", name).columns
             ],
@@ -411,17 +497,17 @@ class Sweep:
         }
 
 
-def _train_facts(outcome: TrainOutcome, model: AdversarialModel) -> dict[str, Any]:
+def _train_facts(outcome: TrainOutcome, model: AdversarialModel) -> TrainFacts:
     seconds = max(outcome.seconds, 1e-9)
-    return {
-        "seconds": outcome.seconds,
-        "steps": outcome.steps,
-        "critic_steps": outcome.critic_steps,
-        "batch_size": model.batch_size,
-        "steps_per_second": outcome.steps / seconds,
-        "samples_per_second": outcome.critic_steps * model.batch_size / seconds,
-        "final_losses": outcome.last_losses,
-    }
+    return TrainFacts(
+        seconds=outcome.seconds,
+        steps=outcome.steps,
+        critic_steps=outcome.critic_steps,
+        batch_size=model.batch_size,
+        steps_per_second=outcome.steps / seconds,
+        samples_per_second=outcome.critic_steps * model.batch_size / seconds,
+        final_losses=outcome.last_losses,
+    )
 
 
 def _save_checkpoint(

@@ -20,7 +20,14 @@ from typing import Any
 from genbench.api.kinds import KIND_BY_NAME
 from genbench.api.params import Param, resolve_params
 from genbench.devices import check_device_name
-from genbench.errors import ParamError, SpecError, UnknownNameError, UserError, did_you_mean
+from genbench.errors import (
+    ParamError,
+    SpecError,
+    UnknownNameError,
+    UserError,
+    did_you_mean,
+    short_repr,
+)
 from genbench.registry import Registry
 from genbench.sweep.budget import Budget
 
@@ -55,8 +62,11 @@ EVALUATION_KEYS = (
 )
 ENTRY_KEYS = ("name", "model")
 INIT_FROM = "init_from"
-_NAME = re.compile(r"^(?!\.+$)[A-Za-z0-9_.-]+$")
+_NAME = re.compile(r"^(?!\.+$)[A-Za-z0-9_.-]{1,100}$")
+MAX_ENTRY_NAME = 100
 TABLES = ("benchmark", "dataset", "evaluation", "executor", "entry")
+MAX_SPEC_BYTES = 1 << 20
+MAX_SEEDS = 10_000
 
 
 @dataclass(frozen=True)
@@ -160,19 +170,45 @@ def load_spec(
     """Read and validate a spec file; raises SpecError naming the file and key path."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SpecError(path, "", "no such file") from None
-    except IsADirectoryError:
-        raise SpecError(path, "", "is a directory, not a spec file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(path, "", f"cannot read: {exc}") from None
+        raw = tomllib.loads(_read_text(path))
     except tomllib.TOMLDecodeError as exc:
-        raise SpecError(path, "", f"invalid TOML: {exc}") from None
+        raise SpecError(path, "", f"invalid TOML: {_first_line(exc)}") from None
+    if not raw:
+        message = "holds no settings; a spec needs [benchmark] and [[entry]] (see examples/)"
+        raise SpecError(path, "", message)
     try:
         return _Validator(path, registry).validate(raw, overrides or Overrides())
     except ParamError as exc:
         raise SpecError(path, exc.key, exc.reason) from None
+
+
+def _read_text(path: Path) -> str:
+    """The spec's text, or a SpecError saying why it cannot be a spec (a size check comes
+    first, so a huge file is neither read whole nor echoed into a message)."""
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise SpecError(path, "", "is a directory, not a spec file; name a .toml file")
+        if size > MAX_SPEC_BYTES:
+            size_text = f"{size / 2**20:.1f} MiB"
+            message = f"is {size_text}; a spec is a few KB of TOML: is it the right file?"
+            raise SpecError(path, "", message)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError(path, "", "no such file") from None
+    except OSError as exc:
+        raise SpecError(path, "", f"cannot read it ({exc.strerror or exc})") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = f"byte {data[exc.start]:#04x} at offset {exc.start}"
+        message = f"is not UTF-8 text ({where}); save it as UTF-8"
+        raise SpecError(path, "", message) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class _Validator:
@@ -195,7 +231,8 @@ class _Validator:
         executor = self.lookup("executor", bench["executor"], "benchmark.executor")
         name = bench["name"] or self.path.stem
         if not _NAME.match(name):
-            message = f"{name!r} cannot name a results folder; use letters, digits, '.', '_', '-'"
+            message = f"{short_repr(name)} cannot name a results folder; "
+            message += "use up to 100 letters, digits, '.', '_', '-'"
             raise self.error("benchmark.name", message)
         return BenchmarkSpec(
             path=self.path,
@@ -253,15 +290,19 @@ class _Validator:
     def _seeds(self, seeds: list[Any]) -> tuple[int, ...]:
         valid = (isinstance(s, int) and not isinstance(s, bool) and 0 <= s < 2**32 for s in seeds)
         if not seeds or not all(valid):
-            message = f"expected a non-empty list of integers in [0, 2**32), got {seeds!r}"
+            given = short_repr(seeds)
+            message = f"expected a non-empty list of integers in [0, 2**32), got {given}"
             raise self.error("benchmark.seeds", message)
         if len(set(seeds)) != len(seeds):
-            raise self.error("benchmark.seeds", f"repeated seed in {seeds!r}")
+            raise self.error("benchmark.seeds", f"repeated seed in {short_repr(seeds)}")
+        if len(seeds) > MAX_SEEDS:
+            message = f"{len(seeds)} seeds; at most {MAX_SEEDS} (each seed trains every entry)"
+            raise self.error("benchmark.seeds", message)
         return tuple(seeds)
 
     def lookup(self, kind: str, name: Any, key: str) -> Any:
         if not isinstance(name, str):
-            raise self.error(key, f"expected a name (string), got {name!r}")
+            raise self.error(key, f"expected a name (string), got {short_repr(name)}")
         try:
             return self.registry.describe(kind, name)
         except UnknownNameError as exc:
@@ -358,8 +399,11 @@ class _Validator:
             name = entry["name"]
             if not isinstance(name, str) or not name.strip():
                 raise self.error(f"{key}.name", "expected a non-empty string")
+            if len(name) > MAX_ENTRY_NAME:
+                message = f"{len(name)} characters; name entries in at most {MAX_ENTRY_NAME}"
+                raise self.error(f"{key}.name", message)
             if any(s.name == name for s in specs):
-                raise self.error(f"{key}.name", f"duplicate entry name {name!r}")
+                raise self.error(f"{key}.name", f"duplicate entry name {short_repr(name)}")
             model = self.lookup("model", entry["model"], f"{key}.model")
             given = {k: v for k, v in entry.items() if k not in (*ENTRY_KEYS, INIT_FROM)}
             params = self.item_params("model", model, given, key)
@@ -380,11 +424,12 @@ class _Validator:
         if family.init_from == "never":
             raise self.error(key, f"model {entry.model!r} trains from scratch; remove this key")
         if not isinstance(entry.init_from, str):
-            raise self.error(key, f"expected an entry name (string), got {entry.init_from!r}")
+            message = f"expected an entry name (string), got {short_repr(entry.init_from)}"
+            raise self.error(key, message)
         names = {other.name: other for other in entries}
         if entry.init_from not in names:
             hint = did_you_mean(entry.init_from, [n for n in names if n != entry.name])
-            raise self.error(key, f"no entry {entry.init_from!r}; {hint}")
+            raise self.error(key, f"no entry {short_repr(entry.init_from)}; {hint}")
         chain = [entry.name]
         current: EntrySpec | None = names[entry.init_from]
         while current is not None:
@@ -403,13 +448,25 @@ def resolve_data_root(given: str | Path | None) -> Path:
 
 
 def _parse_seeds(text: str) -> list[int]:
-    """'0,1,2', '0-4' or '3' from the command line."""
+    """'0,1,2', '0-4' or '3' from the command line; a range is checked before it is expanded,
+    so '0-100000000' is refused instead of filling the memory."""
     seeds: list[int] = []
     try:
         for part in text.split(","):
             low, _, high = part.strip().partition("-")
-            seeds.extend(range(int(low), int(high) + 1) if high else [int(low)])
+            if not high:
+                seeds.append(int(low))
+                continue
+            first, last = int(low), int(high)
+            if last < first:
+                raise UserError(f"--seeds: empty range {part.strip()!r}; write it low-high")
+            if last - first + 1 + len(seeds) > MAX_SEEDS:
+                message = f"--seeds: {short_repr(text)} names more than {MAX_SEEDS} seeds"
+                raise UserError(message + "; each seed trains every entry, ask for fewer")
+            seeds.extend(range(first, last + 1))
     except ValueError:
-        message = f"--seeds: invalid {text!r}; use a list like '0,1,2' or a range like '0-4'"
+        message = (
+            f"--seeds: invalid {short_repr(text)}; use a list like '0,1,2' or a range like '0-4'"
+        )
         raise UserError(message) from None
     return seeds

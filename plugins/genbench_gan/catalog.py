@@ -57,7 +57,14 @@ def common_params(
         Param("optimizer", optimizer, "optimiser of both networks", choices=OPTIMIZERS),
         Param("lr_g", lr_g, "generator learning rate", minimum=0.0),
         Param("lr_d", lr_d, "critic learning rate", minimum=0.0),
-        Param("betas", betas, "Adam betas (ignored by rmsprop)"),
+        Param(
+            "betas",
+            betas,
+            "Adam betas (ignored by rmsprop)",
+            minimum=0.0,
+            maximum=1.0,
+            maximum_excluded=True,
+        ),
         Param("weight_decay", 0.0, "L2 weight decay on the critic", minimum=0.0),
     )
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import genbench
+from genbench.api import RunRecord
 
 from .base import RunLogger
 from .mlflow_logger import MLflowLogger
@@ -61,7 +61,7 @@ def genbench_train_log(run: genbench.RunInfo, step: int, scalars: dict[str, floa
 
 
 @genbench.hookimpl
-def genbench_run_finished(run: genbench.RunInfo, record: dict[str, Any]) -> None:
+def genbench_run_finished(run: genbench.RunInfo, record: RunRecord) -> None:
     for session in _SESSIONS.pop(run.run_dir, ()):
         _safely(session, lambda s: s.finish(record))
         _safely(session, lambda s: s.close())

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from typing import Any
 
 import genbench
+from genbench.api import RunRecord
 
 LOG_DIR_ENV = "GENBENCH_LOG_DIR"
 SAMPLES_FILE = "samples.png"
@@ -22,7 +22,7 @@ class RunLogger:
     def log(self, step: int, scalars: dict[str, float]) -> None:
         raise NotImplementedError
 
-    def finish(self, record: dict[str, Any]) -> None:
+    def finish(self, record: RunRecord) -> None:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -38,14 +38,13 @@ def log_dir(run: genbench.RunInfo, name: str) -> Path:
     return Path(root) / run.benchmark / run.run_dir.parent.name / run.run_dir.name / name
 
 
-def final_metrics(record: dict[str, Any]) -> dict[str, float]:
+def final_metrics(record: RunRecord) -> dict[str, float]:
     """The record's finite metrics (undefined ones are stored as null)."""
-    metrics = record.get("metrics") or {}
-    return {k: float(v) for k, v in metrics.items() if v is not None and math.isfinite(v)}
+    return {k: v for k, v in record.metrics.items() if v is not None and math.isfinite(v)}
 
 
-def final_step(record: dict[str, Any]) -> int:
-    return int((record.get("train") or {}).get("steps", 0))
+def final_step(record: RunRecord) -> int:
+    return record.train.steps
 
 
 def samples_path(run: genbench.RunInfo) -> Path | None:

@@ -7,9 +7,9 @@ The tracking store is MLflow's own setting (MLFLOW_TRACKING_URI: a server, `sqli
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import genbench
+from genbench.api import RunRecord
 
 from .base import RunLogger, final_metrics, final_step, missing, run_name, samples_path
 
@@ -47,12 +47,12 @@ class MLflowLogger(RunLogger):
         for key, value in scalars.items():
             self.client.log_metric(self.run_id, f"train/{key}", value, step=step)
 
-    def finish(self, record: dict[str, Any]) -> None:
+    def finish(self, record: RunRecord) -> None:
         step = final_step(record)
         for key, value in final_metrics(record).items():
             self.client.log_metric(self.run_id, f"metrics/{key}", value, step=step)
-        self.client.set_tag(self.run_id, "status", str(record.get("status")))
+        self.client.set_tag(self.run_id, "status", str(record.status))
         path = samples_path(self.run)
         if path is not None:
             self.client.log_artifact(self.run_id, str(path))
-        self.client.set_terminated(self.run_id, STATUSES.get(record.get("status"), "FAILED"))
+        self.client.set_terminated(self.run_id, STATUSES.get(record.status, "FAILED"))

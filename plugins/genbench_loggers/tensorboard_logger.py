@@ -3,9 +3,8 @@ by torch's SummaryWriter to `<run_dir>/tb/` (see `base.log_dir`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import genbench
+from genbench.api import RunRecord
 
 from .base import RunLogger, final_metrics, final_step, log_dir, missing, samples_path
 
@@ -24,11 +23,11 @@ class TensorBoardLogger(RunLogger):
         for key, value in scalars.items():
             self.writer.add_scalar(f"train/{key}", value, step)
 
-    def finish(self, record: dict[str, Any]) -> None:
+    def finish(self, record: RunRecord) -> None:
         step = final_step(record)
         for key, value in final_metrics(record).items():
             self.writer.add_scalar(f"metrics/{key}", value, step)
-        self.writer.add_text("status", str(record.get("status")), step)
+        self.writer.add_text("status", str(record.status), step)
         path = samples_path(self.run)
         if path is not None:
             import numpy as np

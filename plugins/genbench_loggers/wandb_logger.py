@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 import genbench
+from genbench.api import RunRecord
 
 from .base import RunLogger, final_metrics, final_step, log_dir, missing, run_name, samples_path
 
@@ -38,14 +39,14 @@ class WandbLogger(RunLogger):
     def log(self, step: int, scalars: dict[str, float]) -> None:
         self.session.log({f"train/{key}": value for key, value in scalars.items()}, step=step)
 
-    def finish(self, record: dict[str, Any]) -> None:
+    def finish(self, record: RunRecord) -> None:
         values: dict[str, Any] = {f"metrics/{k}": v for k, v in final_metrics(record).items()}
         path = samples_path(self.run)
         if path is not None:
             values["samples"] = self.wandb.Image(str(path))
         if values:
             self.session.log(values, step=max(final_step(record), self._last_step()))
-        self.session.summary["status"] = record.get("status")
+        self.session.summary["status"] = record.status
         self.session.summary.update(final_metrics(record))
 
     def _last_step(self) -> int:

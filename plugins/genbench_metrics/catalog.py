@@ -10,7 +10,7 @@ from genbench.api import Column, FeatureExtractor, Metric, Param, lazy
 LENET_PARAMS = (
     Param("epochs", 2, "Training epochs over the training split.", minimum=1),
     Param("batch_size", 128, "Training batch size.", minimum=1),
-    Param("lr", 1e-3, "Adam learning rate."),
+    Param("lr", 1e-3, "Adam learning rate.", minimum=0.0),
     Param("seed", 0, "Seed for initialisation and batch order."),
 )
 

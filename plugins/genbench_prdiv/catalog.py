@@ -38,7 +38,7 @@ PR_OPTIMIZER_PARAMS = (
     Param("n_critic", 1, "critic updates per generator update", minimum=1),
     Param("lr_g", 1e-6, "generator learning rate (Adam)", minimum=0.0),
     Param("lr_d", 1e-5, "critic learning rate (Adam)", minimum=0.0),
-    Param("betas", (0.5, 0.999), "Adam betas"),
+    Param("betas", (0.5, 0.999), "Adam betas", minimum=0.0, maximum=1.0, maximum_excluded=True),
 )
 
 PR = Deferred(

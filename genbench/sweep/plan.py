@@ -1,0 +1,83 @@
+"""What a sweep will do, read from its results folder before anything loads: the runs to
+train, to evaluate again from their checkpoints and to reuse, and how long it should take.
+`genbench run --dry-run` prints it; the sweep's progress bar starts from it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from genbench.api.executor import RunInfo
+from genbench.sweep.records import find_records, read_record_or_none, trained_already
+from genbench.sweep.spec import BenchmarkSpec
+
+CHECKPOINT_FILE = "checkpoint.pt"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Runs by what happens to them; `seconds` is the training time, None when a step budget
+    has no earlier run of the entry to measure its speed by."""
+
+    train: list[RunInfo]
+    reevaluate: list[RunInfo]
+    reuse: list[RunInfo]
+    seconds: float | None
+
+    def describe(self) -> str:
+        estimate = "unknown" if self.seconds is None else f"~{duration(self.seconds)}"
+        return (
+            f"{len(self.train)} run(s) to train, {len(self.reevaluate)} to evaluate again from "
+            f"their checkpoints, {len(self.reuse)} to reuse; estimated training time {estimate} "
+            f"(evaluation extra)"
+        )
+
+
+def make_plan(
+    spec: BenchmarkSpec,
+    runs: Sequence[RunInfo],
+    pending: Sequence[RunInfo],
+    force: bool,
+    results_dir: Path,
+) -> Plan:
+    todo = {(run.entry, run.seed) for run in pending}
+    train, reevaluate, reuse = [], [], []
+    for run in runs:
+        if (run.entry, run.seed) not in todo:
+            reuse.append(run)
+            continue
+        record = None if force else read_record_or_none(run.run_dir)
+        has_checkpoint = (run.run_dir / CHECKPOINT_FILE).exists()
+        if trained_already(record, run.training_hash) and has_checkpoint:
+            reevaluate.append(run)
+        else:
+            train.append(run)
+    return Plan(train, reevaluate, reuse, _training_seconds(spec, train, results_dir))
+
+
+def _training_seconds(
+    spec: BenchmarkSpec, train: Sequence[RunInfo], results_dir: Path
+) -> float | None:
+    budget = spec.budget
+    if budget.seconds is not None:
+        return budget.seconds * len(train)
+    if not train:
+        return 0.0
+    speeds: dict[str, float] = {}
+    if results_dir.exists():
+        for record in find_records(results_dir).records:
+            if record.train.steps_per_second > 0:
+                speeds.setdefault(record.entry, record.train.steps_per_second)
+    if any(run.entry not in speeds for run in train):
+        return None
+    return sum((budget.steps or 0) / speeds[run.entry] for run in train)
+
+
+def duration(seconds: float) -> str:
+    """A duration as a person reads it: '45s', '12m', '3.5h'."""
+    if seconds < 90:
+        return f"{seconds:.0f}s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f}m"
+    return f"{seconds / 3600:.1f}h"

@@ -1,0 +1,246 @@
+"""Sweeps as processes: Ctrl-C, a second sweep on the same folder, and SIGKILL at any moment.
+These run `genbench` in real subprocesses, because signals and locks are about processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from genbench.cli import cli
+from genbench.report.record import RunRecord
+
+REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+SPEC = """
+[benchmark]
+name = "toy"
+dataset = "ring-8"
+budget = "{budget}"
+seeds = {seeds}
+device = "cpu"
+
+[dataset]
+samples = 1000
+
+[evaluation]
+samples = 200
+metrics = ["precision-recall"]
+
+[[entry]]
+name = "GAN"
+model = "gan"
+
+[[entry]]
+name = "GAN minimax"
+model = "gan"
+generator_loss = "minimax"
+"""
+
+
+def environment() -> dict[str, str]:
+    paths = [str(REPO), str(REPO / "plugins"), os.environ.get("PYTHONPATH", "")]
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, paths)),
+        "OMP_NUM_THREADS": "1",
+    }
+
+
+def start(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "genbench", *args],
+        env=environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(condition, timeout: float, process: subprocess.Popen[str] | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if process is not None and process.poll() is not None:
+            pytest.fail(f"the process ended early:\n{process.communicate()[1]}")
+        if time.monotonic() > deadline:
+            pytest.fail("timed out")
+        time.sleep(0.05)
+
+
+def holds(out: Path, process: subprocess.Popen[str]) -> bool:
+    """Whether `process` holds the results folder (it has started its sweep's writing)."""
+    try:
+        holder = json.loads((out / "toy" / ".genbench.lock.holder").read_text())
+    except (OSError, ValueError):
+        return False
+    return holder.get("pid") == process.pid
+
+
+def records(out: Path) -> list[Path]:
+    return sorted(out.glob("toy/runs/*/*/record.json"))
+
+
+def temporary_files(out: Path) -> list[Path]:
+    return [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_ctrl_c_keeps_finished_runs_and_prints_the_command_that_resumes(tmp_path):
+    spec = tmp_path / "toy.toml"
+    spec.write_text(SPEC.format(budget="3s", seeds="[0]"))
+    out = tmp_path / "out"
+    process = start("run", str(spec), "--out", str(out))
+    wait_for(lambda: len(records(out)) == 1, 240, process)
+    time.sleep(1.0)  # into the second run, which trains for 3 s
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr + stdout
+    (line,) = stderr.strip().splitlines()
+    assert line.startswith("interrupted: 1 run(s) finished and kept; the run in flight (")
+    assert "was dropped; resume with: genbench run " in line
+    assert not temporary_files(out) and len(records(out)) == 1
+    command = shlex.split(line.split("resume with: ")[1])
+    assert command == ["genbench", "run", str(spec), "--out", str(out)]
+    resumed = subprocess.run(
+        [sys.executable, "-m", *command], env=environment(), capture_output=True, text=True
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert "1 run(s) trained, 0 evaluated again from their checkpoints, 1 reused" in resumed.stdout
+
+
+SLOW_CLEANUP = """
+import time
+from genbench.sweep.interrupt import two_stage_interrupts
+
+with two_stage_interrupts():
+    try:
+        print("ready", flush=True)
+        time.sleep(120)
+    except KeyboardInterrupt:
+        print("cleaning up", flush=True)
+        time.sleep(120)
+"""
+
+
+def test_a_second_ctrl_c_stops_at_once():
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_CLEANUP],
+        env=environment(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout.readline().strip() == "ready"
+    process.send_signal(signal.SIGINT)
+    assert process.stdout.readline().strip() == "cleaning up"
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 130
+    assert time.monotonic() - started < 10
+
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from genbench.sweep.lock import results_lock
+
+with results_lock(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(120)
+"""
+
+
+def test_one_sweep_per_results_folder_and_a_dead_holder_is_taken_over(tmp_path):
+    spec = tmp_path / "toy.toml"
+    single = SPEC.format(budget="5 steps", seeds="[0]").split('[[entry]]\nname = "GAN minimax"')[0]
+    spec.write_text(single)
+    out = tmp_path / "out"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(out / "toy")],
+        env=environment(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        busy = CliRunner().invoke(cli, ["run", str(spec), "--out", str(out)])
+        assert busy.exit_code == 2, busy.output
+        assert busy.output.count("\n") == 1 and "Traceback" not in busy.output
+        assert f"{out / 'toy'} is in use by process {holder.pid} on " in busy.output
+        assert not records(out)
+    finally:
+        holder.kill()
+        holder.wait()
+    resumed = CliRunner().invoke(cli, ["run", str(spec), "--out", str(out)])
+    assert resumed.exit_code == 0, resumed.output
+    assert f"took over the lock of process {holder.pid}" in resumed.output
+    assert len(records(out)) == 1
+    assert not (out / "toy" / ".genbench.lock.holder").exists()
+
+
+def test_a_sweep_killed_at_random_moments_resumes_to_exactly_the_uninterrupted_runs(tmp_path):
+    spec = tmp_path / "toy.toml"
+    spec.write_text(SPEC.format(budget="20 steps", seeds="[0, 1]"))
+    out = tmp_path / "out"
+    rng = random.Random()
+    moments = []
+    for _ in range(3):
+        process = start("run", str(spec), "--out", str(out))
+        # Once the sweep holds its folder it is training, evaluating or writing: kill it then.
+        wait_for(lambda p=process: holds(out, p) or p.poll() is not None, 240)
+        moments.append(round(rng.uniform(0.0, 2.0), 2))
+        time.sleep(moments[-1])
+        process.kill()
+        process.communicate()
+    final = subprocess.run(
+        [sys.executable, "-m", "genbench", "run", str(spec), "--out", str(out)],
+        env=environment(),
+        capture_output=True,
+        text=True,
+    )
+    assert final.returncode == 0, (moments, final.stderr)
+    assert "Traceback" not in final.stdout + final.stderr
+    expected = {(entry, seed) for entry in ("GAN", "GAN minimax") for seed in (0, 1)}
+    found = [json.loads(path.read_text()) for path in records(out)]
+    assert sorted((r["entry"], r["seed"]) for r in found) == sorted(expected), moments
+    assert all(r["status"] == "ok" for r in found)
+    runs = pd.read_csv(out / "toy" / "runs.csv")
+    assert sorted(zip(runs["model"], runs["seed"], strict=True)) == sorted(expected)
+    assert not temporary_files(out), moments
+
+
+def test_report_refuses_a_folder_a_sweep_is_writing(tmp_path):
+    folder = tmp_path / "out" / "toy"
+    record = folder / "runs" / "gan" / "seed-0" / "record.json"
+    record.parent.mkdir(parents=True)
+    facts = {"config": {}, "config_hash": "0" * 16, "dataset": {"name": "ring-8"}}
+    record.write_text(
+        RunRecord.from_dict(
+            {"benchmark": "toy", "entry": "GAN", "seed": 0, "status": "ok", **facts}
+            | {"features": {"name": "identity"}, "run_dir": "gan/seed-0"}
+        ).to_json()
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(folder)],
+        env=environment(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = CliRunner().invoke(cli, ["report", str(folder)])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 2, result.output
+    assert f"is in use by process {holder.pid}" in result.output
