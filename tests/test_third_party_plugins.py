@@ -92,6 +92,25 @@ def build(context):
     )
 
 
+class Flat(torch.nn.Module):
+    def __init__(self, fan_in, fan_out):
+        super().__init__()
+        self.layer = torch.nn.Linear(fan_in, fan_out)
+
+    def forward(self, x):
+        return self.layer(x.flatten(1)).squeeze(-1)
+
+
+def build_line_net(request):
+    generator = Flat(request.latent_dim, request.sample_shape[0])
+    return genbench.NetworkPair(generator, Flat(request.critic_shape[0], 1))
+
+
+@genbench.hookimpl
+def genbench_register_networks(register):
+    register(genbench.Network("line-net", "One linear layer each.", build_line_net, latent_dim=2))
+
+
 @genbench.hookimpl
 def genbench_register_datasets(register):
     register(genbench.Dataset("line-2d", "Points on a segment.", load_line,
