@@ -1,5 +1,6 @@
 """The plugin author's page's second example (examples/genbench-extras): its metric against
-scipy, its dataset against its geometry, and both working when pip-installed."""
+scipy, its network against a hand count, its dataset against its geometry, and all three
+working when pip-installed."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ EXAMPLE = REPO / "examples" / "genbench-extras"
 sys.path.insert(0, str(EXAMPLE))
 from genbench_extras.energy import energy_distance  # noqa: E402
 from genbench_extras.moons import moons  # noqa: E402
+from genbench_extras.network import build  # noqa: E402
+
+import genbench  # noqa: E402
 
 
 def test_energy_distance_matches_scipy_in_one_dimension():
@@ -45,6 +49,16 @@ def test_noiseless_moons_lie_on_their_two_half_circles():
     assert torch.allclose(centred.norm(dim=1), torch.ones(len(lower), dtype=torch.float64))
     assert (centred[:, 1] <= 1e-6).all()
     assert math.isclose(float(points[:, 0].mean()), 0.5, abs_tol=0.1)
+
+
+def test_two_layer_network_has_the_parameters_counted_by_hand():
+    request = genbench.NetworkRequest((2,), (4,), latent_dim=3, params={"width": 10})
+    pair = build(request)
+    count = sum(p.numel() for p in pair.generator.parameters())
+    assert count == (3 * 10 + 10) + (10 * 2 + 2)
+    assert sum(p.numel() for p in pair.critic.parameters()) == (4 * 10 + 10) + (10 * 1 + 1)
+    assert pair.generator(torch.zeros(5, 3)).shape == (5, 2)
+    assert pair.critic(torch.zeros(5, 4)).shape == (5,)
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +94,11 @@ def test_installed_extras_are_listed_and_train_in_a_run(installed, tmp_path):
         "[dataset]\nsamples = 500\n"
         '[evaluation]\nsamples = 200\nmetrics = ["energy-distance"]\n'
         '[[entry]]\nname = "GAN"\nmodel = "gan"\n'
+        '[[entry]]\nname = "PacGAN2 two-layer"\nmodel = "gan"\nnetwork = "two-layer"\n'
+        "packing = 2\nnetwork_params = { width = 16 }\n"
     )
     run = genbench_cli(installed, tmp_path, "run", str(spec), "--out", str(tmp_path / "out"))
     assert run.returncode == 0, run.stdout + run.stderr
     table = (tmp_path / "out" / "moons" / "table.md").read_text()
     assert "Energy distance" in table and "| GAN " in table
+    assert "| PacGAN2 two-layer " in table and "failed" not in table

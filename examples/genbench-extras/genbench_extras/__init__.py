@@ -1,5 +1,5 @@
 """genbench-extras: what it registers, described without importing torch; the computations
-live in `energy.py` and `moons.py` and load on first use."""
+live in `energy.py`, `network.py` and `moons.py` and load on first use."""
 
 from __future__ import annotations
 
@@ -19,6 +19,14 @@ ENERGY_DISTANCE = genbench.Metric(
     ),
 )
 
+TWO_LAYER = genbench.Network(
+    name="two-layer",
+    description="One hidden layer of ReLU units in the generator and in the critic.",
+    build=genbench.lazy("genbench_extras.network:build"),
+    params=(genbench.Param("width", 64, "hidden units of each network", minimum=1),),
+    latent_dim=4,
+)
+
 TWO_MOONS = genbench.Dataset(
     name="two-moons",
     description="Two interleaved half circles in 2-D with Gaussian noise.",
@@ -34,6 +42,11 @@ TWO_MOONS = genbench.Dataset(
 @genbench.hookimpl
 def genbench_register_metrics(register: Callable[[genbench.Metric], None]) -> None:
     register(ENERGY_DISTANCE)
+
+
+@genbench.hookimpl
+def genbench_register_networks(register: Callable[[genbench.Network], None]) -> None:
+    register(TWO_LAYER)
 
 
 @genbench.hookimpl
