@@ -78,7 +78,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("spec_file", type=click.Path(path_type=Path))
-@click.option("--budget", help="Training budget per run: '90s', '5m' or '2000 steps'.")
+@click.option("--budget", help="Training budget per run: '90s', '5m', '2000 steps' or '20 TFLOP'.")
 @click.option("--seeds", help="Seeds to run: '0,1,2' or '0-4'.")
 @click.option(
     "--out",
@@ -90,6 +90,12 @@ def cli() -> None:
 @click.option("--executor", help="Where runs execute (see `genbench list executors`).")
 @click.option("--device", help="auto, cpu, cuda, cuda:N or mps.")
 @click.option("--force", is_flag=True, help="Retrain runs that already have a matching record.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Runs at once in worker processes, the cores divided between them "
+    "(default: one per core for 2-D point sets on a CPU, else 1).",
+)
 def run(
     spec_file: Path,
     budget: str | None,
@@ -98,13 +104,15 @@ def run(
     executor: str | None,
     device: str | None,
     force: bool,
+    jobs: int | None,
 ) -> None:
     """Train and evaluate every entry x seed of SPEC_FILE; print the comparison table."""
     registry = _registry()
     overrides = Overrides(budget=budget, seeds=seeds, device=device, executor=executor)
     spec = load_spec(spec_file, registry, overrides)
     console = _console()
-    result = Sweep(spec, registry, out, force=force, console=console).execute()
+    sweep = Sweep(spec, registry, out, force=force, console=console, jobs=jobs, overrides=overrides)
+    result = sweep.execute()
     console.print(
         f"{result.trained} run(s) trained, {result.reevaluated} evaluated again from their "
         f"checkpoints, {result.skipped} reused from earlier records."

@@ -4,6 +4,11 @@ Alternates `critic_steps` critic updates with one generator update until the bud
 Batches are drawn by index from one tensor on the device. Losses stay on the device and are
 read back once per logging window, which keeps GPU runs asynchronous while still finding the
 exact step of a non-finite loss.
+
+The training FLOPs (matrix products, as torch's FlopCounterMode counts them) are counted once
+per step shape (each distinct number of critic updates) on the first such step, so every run
+records the FLOPs it spent and a FLOP budget costs no per-step counting. On the CPU the loop
+runs on the threads it is given and watches the CPU time it gets (`CpuShare`).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import torch
 
 from genbench.api.model import AdversarialModel
 from genbench.sweep.budget import Budget, TrainingClock
+from genbench.sweep.threads import CpuShare, thread_limit
 
 LOSS_NAMES = ("d_loss", "g_loss")
 
@@ -30,6 +36,12 @@ class TrainOutcome:
     last_losses: dict[str, float] = field(default_factory=dict)
     diverged_at: int | None = None
     reason: str | None = None
+    cpu_seconds: float = 0.0
+    threads: int = 1
+    cpu_share: float = 1.0
+    contended: bool = False
+    flops: float = 0.0
+    flops_per_step: dict[int, float] = field(default_factory=dict)
 
 
 LogCallback = Callable[[int, float, dict[str, float]], None]
@@ -41,19 +53,33 @@ def train(
     budget: Budget,
     on_log: LogCallback | None = None,
     log_every: int = 25,
+    threads: int | None = None,
 ) -> TrainOutcome:
     """Train `model` on `data` (N, ...) until `budget` is used; `on_log(step, seconds, losses)`
-    is called once per window of `log_every` generator steps, off the training clock."""
+    is called once per window of `log_every` generator steps, off the training clock.
+
+    `threads`: torch's intra-op threads for a CPU run, restored afterwards; the run falls back
+    to one thread if a neighbour takes its cores. None keeps the process's setting as it is."""
     model.train()
+    cpu = data.device.type == "cpu"
     # Adam's moment estimates of weights whose gradient stays zero (a saturated loss, a clipped
     # critic) decay into subnormal floats, which the CPU handles up to 50x slower; flushing
     # them to zero changes no result that matters and keeps the step time flat.
-    flushing = data.device.type == "cpu" and torch.set_flush_denormal(True)
+    flushing = cpu and torch.set_flush_denormal(True)
+    planned = threads if threads is not None else torch.get_num_threads()
+    # On a GPU the host runs one thread that mostly waits, so its CPU share says nothing.
+    share = CpuShare(planned if cpu else 1, adapt=cpu and threads is not None)
     try:
-        return _train(model, data, budget, on_log, log_every)
+        with thread_limit(planned):
+            outcome = _train(model, data, budget, on_log, log_every, share)
     finally:
         if flushing:
             torch.set_flush_denormal(False)
+    outcome.cpu_seconds = share.cpu_seconds
+    outcome.threads = share.planned
+    outcome.cpu_share = share.share
+    outcome.contended = cpu and share.contended
+    return outcome
 
 
 def _train(
@@ -62,22 +88,32 @@ def _train(
     budget: Budget,
     on_log: LogCallback | None,
     log_every: int,
+    share: CpuShare,
 ) -> TrainOutcome:
     clock = TrainingClock()
     window: list[torch.Tensor] = []
     outcome = TrainOutcome(status="ok", steps=0, critic_steps=0, seconds=0.0)
+    counted = outcome.flops_per_step
     clock.start()
-    while not budget.exhausted(outcome.steps, clock.seconds):
+    share.start()
+    while not budget.exhausted(outcome.steps, clock.seconds, outcome.flops):
         model.begin_step(outcome.steps)
         n_critic = model.critic_steps(outcome.steps)
-        d_loss = _update_critic(model, data, n_critic)
-        g_loss = _update_generator(model)
+        if n_critic in counted:
+            d_loss, g_loss = _step(model, data, n_critic)
+        else:
+            d_loss, g_loss, counted[n_critic] = _counted_step(model, data, n_critic)
         window.append(torch.stack((d_loss.detach(), g_loss.detach())))
         outcome.steps += 1
         outcome.critic_steps += n_critic
-        if len(window) >= log_every or budget.exhausted(outcome.steps, clock.seconds):
+        outcome.flops += counted[n_critic]
+        share.check()
+        if len(window) >= log_every or budget.exhausted(
+            outcome.steps, clock.seconds, outcome.flops
+        ):
             _synchronize(data.device)
             clock.pause()
+            share.pause()
             finite = _read_window(window, outcome)
             window.clear()
             if not finite:
@@ -85,12 +121,31 @@ def _train(
             if on_log is not None:
                 on_log(outcome.steps, clock.seconds, outcome.last_losses)
             clock.start()
+            share.start()
     _synchronize(data.device)
     clock.pause()
+    share.pause()
     if window:
         _read_window(window, outcome)
     outcome.seconds = clock.seconds
     return outcome
+
+
+def _step(
+    model: AdversarialModel, data: torch.Tensor, n_critic: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    return _update_critic(model, data, n_critic), _update_generator(model)
+
+
+def _counted_step(
+    model: AdversarialModel, data: torch.Tensor, n_critic: int
+) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """One step under torch's FLOP counter: its losses and its training FLOPs."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with FlopCounterMode(display=False) as counter:
+        d_loss, g_loss = _step(model, data, n_critic)
+    return d_loss, g_loss, float(counter.get_total_flops())
 
 
 def _update_critic(model: AdversarialModel, data: torch.Tensor, n_critic: int) -> torch.Tensor:

@@ -29,7 +29,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 
 from genbench import environment
 from genbench.api.data import DatasetRequest, LoadedData
-from genbench.api.executor import RunInfo
+from genbench.api.executor import RunInfo, RunTask
 from genbench.api.features import ExtractorRequest
 from genbench.api.model import AdversarialModel, BuildContext, InitSource
 from genbench.devices import resolve_device
@@ -49,9 +49,12 @@ from genbench.sweep.records import (
     write_atomic,
     write_record,
 )
-from genbench.sweep.spec import BenchmarkSpec, EntrySpec, config_hash, training_hash
+from genbench.sweep.spec import BenchmarkSpec, EntrySpec, Overrides, config_hash, training_hash
+from genbench.sweep.threads import available_cpus, plan_threads, work_macs
 
 CHECKPOINT_FILE = "checkpoint.pt"
+# Samples of at most this many values (2-D points) train networks that take one thread.
+SMALL_SAMPLE = 16
 SAMPLES_FILE = "samples.png"
 
 
@@ -84,7 +87,9 @@ def plan_runs(spec: BenchmarkSpec, out: Path) -> list[RunInfo]:
             config = spec.run_config(entry, seed)
             run_dir = out / spec.name / "runs" / folders[entry.name] / f"seed-{seed}"
             hashes = config_hash(config), training_hash(config)
-            runs.append(RunInfo(spec.name, entry.name, seed, run_dir, config, *hashes))
+            runs.append(
+                RunInfo(spec.name, entry.name, seed, run_dir, config, *hashes, entry.init_from)
+            )
     return runs
 
 
@@ -106,9 +111,17 @@ class Sweep:
         out: Path,
         force: bool = False,
         console: Console | None = None,
+        jobs: int | None = None,
+        overrides: Overrides | None = None,
     ) -> None:
+        """`jobs`: runs at once (None: what fits the machine, see `resolve_jobs`);
+        `overrides`: the command line's, handed on to worker processes with the spec's path."""
         self.spec = spec
         self.registry = registry
+        self.out = out
+        self.overrides = overrides or Overrides()
+        self.requested_jobs = jobs if jobs is not None else spec.executor_params.get("jobs")
+        self.jobs = self.requested_jobs or 1
         self.results_dir = out / spec.name
         self.runs = plan_runs(spec, out)
         self.force = force
@@ -168,10 +181,15 @@ class Sweep:
             self.results_dir.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(self.spec.path, self.results_dir / "spec.toml")
             executor = self.registry.get("executor", self.spec.executor)
+            params = dict(self.spec.executor_params)
+            if any(param.name == "jobs" for param in executor.params):
+                self.jobs = params["jobs"] = self.resolve_jobs(todo, self._prepared)
+            elif self.requested_jobs not in (None, 1):
+                raise UserError(f"--jobs: executor {executor.name!r} takes no jobs; leave it out")
             with self._make_progress() as progress:
                 self._progress = progress
                 sweep_bar = progress.add_task(f"{self.spec.name}", total=len(todo), info="")
-                for record in executor.run(todo, self.work, self.spec.executor_params):
+                for record in executor.run(todo, _SweepWork(self), params):
                     progress.advance(sweep_bar)
                     reevaluated += record["training_reused"]
                     self._report(record)
@@ -195,6 +213,30 @@ class Sweep:
             summary=summary,
             files=files,
             failed=failed,
+        )
+
+    def resolve_jobs(self, todo: list[RunInfo], prepared: _Prepared) -> int:
+        """The runs to train at once: as asked, else what surely fits: on a CPU, one per core
+        for point sets (whose networks take one thread each, so running them side by side
+        changes neither their speed nor their numerics), one otherwise."""
+        if self.requested_jobs is not None:
+            return max(1, min(self.requested_jobs, len(todo)))
+        small = math.prod(prepared.data.sample_shape) <= SMALL_SAMPLE
+        if prepared.device.type != "cpu" or not small:
+            return 1
+        return max(1, min(len(todo), math.floor(available_cpus())))
+
+    def task(self, run: RunInfo) -> RunTask:
+        """`run` as a picklable task for a worker process (see `genbench.sweep.worker`)."""
+        return RunTask(
+            spec_path=self.spec.path.resolve(),
+            overrides=asdict(self.overrides),
+            out=self.out.resolve(),
+            force=self.force,
+            entry=run.entry,
+            seed=run.seed,
+            config_hash=run.config_hash,
+            jobs=self.jobs,
         )
 
     def _planned(self, record: dict[str, Any]) -> bool:
@@ -268,8 +310,10 @@ class Sweep:
     ) -> None:
         _seed_everything(run.seed)
         model = self._build(run, prepared)
-        outcome = train(model, prepared.data.train, self.spec.budget, on_log)
+        threads = plan_threads(available_cpus(), self.jobs, work_macs(model, model.batch_size))
+        outcome = train(model, prepared.data.train, self.spec.budget, on_log, threads=threads)
         record["train"] = _train_facts(outcome, model)
+        record["train"]["jobs"] = self.jobs
         record["status"] = outcome.status
         _save_checkpoint(model, self._checkpoint(run), run, outcome)
         if outcome.status == "diverged":
@@ -410,10 +454,29 @@ class Sweep:
         }
 
 
+class _SweepWork:
+    """The sweep's `Work`: a run here, or a run described for a worker."""
+
+    def __init__(self, sweep: Sweep) -> None:
+        self.sweep = sweep
+
+    def __call__(self, run: RunInfo) -> dict[str, Any]:
+        return self.sweep.work(run)
+
+    def task(self, run: RunInfo) -> RunTask:
+        return self.sweep.task(run)
+
+
 def _train_facts(outcome: TrainOutcome, model: AdversarialModel) -> dict[str, Any]:
     seconds = max(outcome.seconds, 1e-9)
     return {
         "seconds": outcome.seconds,
+        "cpu_seconds": outcome.cpu_seconds,
+        "threads": outcome.threads,
+        "cpu_share": outcome.cpu_share,
+        "contended": outcome.contended,
+        "flops": outcome.flops,
+        "flops_per_step": {str(k): v for k, v in outcome.flops_per_step.items()},
         "steps": outcome.steps,
         "critic_steps": outcome.critic_steps,
         "batch_size": model.batch_size,

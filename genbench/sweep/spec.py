@@ -29,7 +29,9 @@ BENCHMARK_KEYS = (
     Param("name", "", "benchmark name (default: the file's stem); results go to <out>/<name>"),
     Param("description", "", "one line shown above the table"),
     Param("dataset", "", "dataset name (see `genbench list datasets`)"),
-    Param("budget", "60s", "training budget per run: '90s', '5m', '1h' or '2000 steps'"),
+    Param(
+        "budget", "60s", "training budget per run: '90s', '5m', '1h', '2000 steps' or '20 TFLOP'"
+    ),
     Param("seeds", [0], "seeds to run every entry with"),
     Param("device", "auto", "auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps"),
     Param("executor", "local", "where runs execute (see `genbench list executors`)"),
