@@ -23,6 +23,7 @@ from genbench.sweep.records import write_atomic
 TIME_COLUMN = Column("train_seconds", "Train time (s)", None, digits=1)
 STEPS_COLUMN = Column("steps", "Steps", None, digits=0)
 FALLBACK_MARK = "†"
+CONTENDED_MARK = "‡"
 
 
 @dataclass
@@ -50,7 +51,9 @@ def summarize(records: list[dict[str, Any]], title: str) -> Summary:
     for name, group in entries.items():
         values = {c.key: [_value(r, c.key) for r in group if r["status"] == "ok"] for c in columns}
         marked = any(r.get("dataset", {}).get("fallback") for r in group)
+        contended = any(_contended(r) for r in group)
         cells = [name + (f" {FALLBACK_MARK}" if marked else "")]
+        cells[0] += f" {CONTENDED_MARK}" if contended else ""
         numeric = {"model": name, "seeds": len(group)}
         for column in columns:
             mean, std = _mean_std(values[column.key])
@@ -128,6 +131,14 @@ def _notes(records: list[dict[str, Any]]) -> list[str]:
     notes = []
     fallbacks = {r["dataset"]["fallback"] for r in records if r.get("dataset", {}).get("fallback")}
     notes.extend(f"{FALLBACK_MARK} {text}" for text in sorted(fallbacks))
+    starved = [r for r in records if _contended(r)]
+    if starved:
+        runs = ", ".join(f"{r['entry']} seed {r['seed']}" for r in starved)
+        notes.append(
+            f"{CONTENDED_MARK} contended: {runs} got less CPU time than their threads were "
+            "given (other processes held the cores), so their training budget was not fully "
+            "granted; compare them with care or run them again on an idle machine."
+        )
     if records:
         latest = records[-1]
         features = latest.get("features", {})
@@ -143,6 +154,10 @@ def _notes(records: list[dict[str, Any]]) -> list[str]:
     return notes
 
 
+def _contended(record: dict[str, Any]) -> bool:
+    return bool(record.get("train", {}).get("contended"))
+
+
 def _flatten(record: dict[str, Any]) -> dict[str, Any]:
     return {
         "model": record["entry"],
@@ -152,6 +167,9 @@ def _flatten(record: dict[str, Any]) -> dict[str, Any]:
         "train_seconds": record["train"]["seconds"],
         "steps": record["train"]["steps"],
         "samples_per_second": record["train"]["samples_per_second"],
+        "cpu_seconds": record["train"].get("cpu_seconds"),
+        "contended": _contended(record),
+        "flops": record["train"].get("flops"),
         "device": record.get("device"),
         "dataset_source": record.get("dataset", {}).get("source"),
         "dataset_fallback": record.get("dataset", {}).get("fallback"),
