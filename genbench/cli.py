@@ -93,8 +93,9 @@ def cli() -> None:
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    help="Runs at once in worker processes, the cores divided between them "
-    "(default: one per core for 2-D point sets on a CPU, else 1).",
+    envvar="GENBENCH_JOBS",
+    help="Runs at once in worker processes, the cores divided between them (default: "
+    "$GENBENCH_JOBS, else one per core for 2-D point sets on a CPU, else 1).",
 )
 def run(
     spec_file: Path,
@@ -111,7 +112,9 @@ def run(
     overrides = Overrides(budget=budget, seeds=seeds, device=device, executor=executor)
     spec = load_spec(spec_file, registry, overrides)
     console = _console()
-    sweep = Sweep(spec, registry, out, force=force, console=console, jobs=jobs, overrides=overrides)
+    sweep = Sweep(
+        spec, registry, out, force=force, console=console, jobs=jobs or "auto", overrides=overrides
+    )
     result = sweep.execute()
     console.print(
         f"{result.trained} run(s) trained, {result.reevaluated} evaluated again from their "

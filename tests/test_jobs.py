@@ -6,6 +6,7 @@ import json
 import pickle
 from pathlib import Path
 
+import torch
 from click.testing import CliRunner
 
 from genbench.api.executor import RunInfo, RunTask
@@ -88,3 +89,27 @@ def test_a_run_waits_only_for_the_run_it_starts_from_in_this_sweep(tmp_path):
     assert not _ready(child, busy={("GAN", 0), ("PR", 0)}, keys=keys)
     assert _ready(child, busy={("PR", 0)}, keys=keys)
     assert _ready(child, busy={("PR", 0)}, keys={("PR", 0)})
+
+
+def test_auto_jobs_fill_the_cores_for_point_sets_only_and_the_api_default_is_one(
+    registry, write_spec, tmp_path, monkeypatch
+):
+    from genbench.sweep import runner
+    from genbench.sweep.runner import Sweep
+    from genbench.sweep.spec import load_spec
+
+    monkeypatch.setattr(runner, "available_cpus", lambda: 4.0)
+    spec = load_spec(write_spec(SPEC), registry)
+    todo = [None] * 3
+
+    class Prepared:
+        def __init__(self, shape, device="cpu"):
+            self.data = type("Data", (), {"sample_shape": shape})()
+            self.device = torch.device(device)
+
+    auto = Sweep(spec, registry, tmp_path, jobs="auto")
+    assert auto.resolve_jobs(todo, Prepared((2,))) == 3
+    assert auto.resolve_jobs(todo * 2, Prepared((2,))) == 4
+    assert auto.resolve_jobs(todo, Prepared((1, 28, 28))) == 1
+    assert Sweep(spec, registry, tmp_path).resolve_jobs(todo, Prepared((2,))) == 1
+    assert Sweep(spec, registry, tmp_path, jobs=2).resolve_jobs(todo, Prepared((2,))) == 2

@@ -11,6 +11,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from genbench.api.model import BuildContext
 from genbench.api.params import resolve_params
+from genbench.sweep.acceleration import EngineOptions
 from genbench.sweep.budget import Budget
 from genbench.sweep.engine import train
 
@@ -142,3 +143,44 @@ def test_outcome_keeps_cpu_seconds_and_threads_beside_wall_seconds(registry):
     assert outcome.cpu_seconds > 0
     granted = outcome.seconds * outcome.threads
     assert outcome.cpu_share == pytest.approx(outcome.cpu_seconds / granted, rel=0.05)
+
+
+def test_compilation_that_fails_leaves_training_eager_and_says_why(registry, monkeypatch):
+    def no_toolchain(function, mode=None):
+        def broken(*args):
+            raise RuntimeError("InductorError: no C++ compiler found\nmore detail")
+
+        return broken
+
+    monkeypatch.setattr(torch, "compile", no_toolchain)
+    model = build_gan(registry, batch_size=16)
+    outcome = train(model, DATA, Budget(steps=10), options=EngineOptions(compile=True))
+    assert outcome.status == "ok" and outcome.steps == 10
+    assert not outcome.compiled
+    assert outcome.compile_error == "RuntimeError: InductorError: no C++ compiler found"
+
+
+def test_compilation_probe_leaves_the_losses_of_an_eager_run_unchanged(registry, monkeypatch):
+    monkeypatch.setattr(torch, "compile", lambda function, mode=None: function)
+    runs = []
+    for options in (None, EngineOptions(compile=True)):
+        model = build_gan(registry, batch_size=16)
+        torch.manual_seed(3)
+        outcome = train(model, DATA, Budget(steps=15), options=options)
+        runs.append((outcome.compiled, outcome.last_losses))
+    assert runs[0] == (False, runs[1][1]) and runs[1][0]
+
+
+def test_bf16_runs_the_forward_passes_in_bfloat16_and_keeps_float32_weights(registry):
+    model = build_gan(registry, batch_size=16)
+    dtypes = []
+    critic_loss = model.critic_loss
+
+    def recording(real, fake):
+        dtypes.append(model.critic.net[0](real.flatten(1)).dtype)
+        return critic_loss(real, fake)
+
+    model.critic_loss = recording
+    outcome = train(model, DATA, Budget(steps=5), options=EngineOptions(precision="bf16"))
+    assert outcome.status == "ok" and set(dtypes) == {torch.bfloat16}
+    assert all(p.dtype == torch.float32 for p in model.parameters())

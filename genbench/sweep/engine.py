@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import torch
 
 from genbench.api.model import AdversarialModel
+from genbench.sweep.acceleration import EngineOptions, Functions, StepFunctions
 from genbench.sweep.budget import Budget, TrainingClock
 from genbench.sweep.threads import CpuShare, thread_limit
 
@@ -42,6 +43,8 @@ class TrainOutcome:
     contended: bool = False
     flops: float = 0.0
     flops_per_step: dict[int, float] = field(default_factory=dict)
+    compiled: bool = False
+    compile_error: str | None = None
 
 
 LogCallback = Callable[[int, float, dict[str, float]], None]
@@ -54,12 +57,14 @@ def train(
     on_log: LogCallback | None = None,
     log_every: int = 25,
     threads: int | None = None,
+    options: EngineOptions | None = None,
 ) -> TrainOutcome:
     """Train `model` on `data` (N, ...) until `budget` is used; `on_log(step, seconds, losses)`
     is called once per window of `log_every` generator steps, off the training clock.
 
     `threads`: torch's intra-op threads for a CPU run, restored afterwards; the run falls back
-    to one thread if a neighbour takes its cores. None keeps the process's setting as it is."""
+    to one thread if a neighbour takes its cores. None keeps the process's setting as it is.
+    `options`: compilation and bfloat16 (see `genbench.sweep.acceleration`); off by default."""
     model.train()
     cpu = data.device.type == "cpu"
     # Adam's moment estimates of weights whose gradient stays zero (a saturated loss, a clipped
@@ -71,7 +76,9 @@ def train(
     share = CpuShare(planned if cpu else 1, adapt=cpu and threads is not None)
     try:
         with thread_limit(planned):
-            outcome = _train(model, data, budget, on_log, log_every, share)
+            functions = StepFunctions(model, options)
+            functions.compile(data)
+            outcome = _train(model, data, budget, on_log, log_every, share, functions)
     finally:
         if flushing:
             torch.set_flush_denormal(False)
@@ -79,6 +86,7 @@ def train(
     outcome.threads = share.planned
     outcome.cpu_share = share.share
     outcome.contended = cpu and share.contended
+    outcome.compiled, outcome.compile_error = functions.compiled, functions.compile_error
     return outcome
 
 
@@ -89,6 +97,7 @@ def _train(
     on_log: LogCallback | None,
     log_every: int,
     share: CpuShare,
+    functions: StepFunctions,
 ) -> TrainOutcome:
     clock = TrainingClock()
     window: list[torch.Tensor] = []
@@ -100,10 +109,12 @@ def _train(
         model.begin_step(outcome.steps)
         n_critic = model.critic_steps(outcome.steps)
         if n_critic in counted:
-            d_loss, g_loss = _step(model, data, n_critic)
+            functions.begin_step()
+            d_loss, g_loss = _step(model, functions.current, data, n_critic)
         else:
-            d_loss, g_loss, counted[n_critic] = _counted_step(model, data, n_critic)
-        window.append(torch.stack((d_loss.detach(), g_loss.detach())))
+            eager = functions.eager
+            d_loss, g_loss, counted[n_critic] = _counted_step(model, eager, data, n_critic)
+        window.append(torch.stack((d_loss.detach().float(), g_loss.detach().float())))
         outcome.steps += 1
         outcome.critic_steps += n_critic
         outcome.flops += counted[n_critic]
@@ -132,29 +143,31 @@ def _train(
 
 
 def _step(
-    model: AdversarialModel, data: torch.Tensor, n_critic: int
+    model: AdversarialModel, f: Functions, data: torch.Tensor, n_critic: int
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    return _update_critic(model, data, n_critic), _update_generator(model)
+    return _update_critic(model, f, data, n_critic), _update_generator(model, f)
 
 
 def _counted_step(
-    model: AdversarialModel, data: torch.Tensor, n_critic: int
+    model: AdversarialModel, f: Functions, data: torch.Tensor, n_critic: int
 ) -> tuple[torch.Tensor, torch.Tensor, float]:
     """One step under torch's FLOP counter: its losses and its training FLOPs."""
     from torch.utils.flop_counter import FlopCounterMode
 
     with FlopCounterMode(display=False) as counter:
-        d_loss, g_loss = _step(model, data, n_critic)
+        d_loss, g_loss = _step(model, f, data, n_critic)
     return d_loss, g_loss, float(counter.get_total_flops())
 
 
-def _update_critic(model: AdversarialModel, data: torch.Tensor, n_critic: int) -> torch.Tensor:
+def _update_critic(
+    model: AdversarialModel, f: Functions, data: torch.Tensor, n_critic: int
+) -> torch.Tensor:
     batch_size = model.batch_size
     for _ in range(n_critic):
         index = torch.randint(0, data.shape[0], (batch_size,), device=data.device)
         with torch.no_grad():
-            fake = model.generate(batch_size)
-        loss = model.critic_loss(data[index], fake)
+            fake = f.generate(batch_size)
+        loss = f.critic_loss(data[index], fake)
         model.d_optimizer.zero_grad(set_to_none=True)
         loss.backward()
         model.before_critic_step()
@@ -163,11 +176,11 @@ def _update_critic(model: AdversarialModel, data: torch.Tensor, n_critic: int) -
     return loss
 
 
-def _update_generator(model: AdversarialModel) -> torch.Tensor:
+def _update_generator(model: AdversarialModel, f: Functions) -> torch.Tensor:
     # The critic's weights need no gradient here; skipping them saves a third of the backward.
     model.critic.requires_grad_(False)
     try:
-        loss = model.generator_loss(model.generate(model.batch_size))
+        loss = f.generator_loss(f.generate(model.batch_size))
         model.g_optimizer.zero_grad(set_to_none=True)
         loss.backward()
         model.before_generator_step()

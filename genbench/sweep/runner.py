@@ -39,6 +39,7 @@ from genbench.eval.reference import ReferenceCache
 from genbench.registry import Registry
 from genbench.report.figures import PREVIEW_FILE, preview, save_samples, write_figures
 from genbench.report.tables import Summary, print_summary, summarize, write_tables
+from genbench.sweep.acceleration import EngineOptions
 from genbench.sweep.engine import LogCallback, TrainOutcome, train
 from genbench.sweep.records import (
     RECORD_FILE,
@@ -111,16 +112,20 @@ class Sweep:
         out: Path,
         force: bool = False,
         console: Console | None = None,
-        jobs: int | None = None,
+        jobs: int | str | None = None,
         overrides: Overrides | None = None,
     ) -> None:
-        """`jobs`: runs at once (None: what fits the machine, see `resolve_jobs`);
+        """`jobs`: runs at once; None: the spec's `[executor] jobs`, else 1; "auto" (the
+        command line's default): the spec's, else what fits the machine (`resolve_jobs`). Worker
+        processes load the plugins anew, so only "auto" or a number may start them.
         `overrides`: the command line's, handed on to worker processes with the spec's path."""
         self.spec = spec
         self.registry = registry
         self.out = out
         self.overrides = overrides or Overrides()
-        self.requested_jobs = jobs if jobs is not None else spec.executor_params.get("jobs")
+        given = spec.executor_params.get("jobs")
+        self.auto_jobs = jobs == "auto" and given is None
+        self.requested_jobs = jobs if isinstance(jobs, int) else given
         self.jobs = self.requested_jobs or 1
         self.results_dir = out / spec.name
         self.runs = plan_runs(spec, out)
@@ -216,11 +221,11 @@ class Sweep:
         )
 
     def resolve_jobs(self, todo: list[RunInfo], prepared: _Prepared) -> int:
-        """The runs to train at once: as asked, else what surely fits: on a CPU, one per core
+        """The runs to train at once: as asked, else (auto) what surely fits: on a CPU, one per core
         for point sets (whose networks take one thread each, so running them side by side
         changes neither their speed nor their numerics), one otherwise."""
-        if self.requested_jobs is not None:
-            return max(1, min(self.requested_jobs, len(todo)))
+        if self.requested_jobs is not None or not self.auto_jobs:
+            return max(1, min(self.jobs, len(todo)))
         small = math.prod(prepared.data.sample_shape) <= SMALL_SAMPLE
         if prepared.device.type != "cpu" or not small:
             return 1
@@ -311,7 +316,9 @@ class Sweep:
         _seed_everything(run.seed)
         model = self._build(run, prepared)
         threads = plan_threads(available_cpus(), self.jobs, work_macs(model, model.batch_size))
-        outcome = train(model, prepared.data.train, self.spec.budget, on_log, threads=threads)
+        options = EngineOptions(self.spec.compile, self.spec.precision)
+        data = prepared.data.train
+        outcome = train(model, data, self.spec.budget, on_log, threads=threads, options=options)
         record["train"] = _train_facts(outcome, model)
         record["train"]["jobs"] = self.jobs
         record["status"] = outcome.status
@@ -477,6 +484,8 @@ def _train_facts(outcome: TrainOutcome, model: AdversarialModel) -> dict[str, An
         "contended": outcome.contended,
         "flops": outcome.flops,
         "flops_per_step": {str(k): v for k, v in outcome.flops_per_step.items()},
+        "compiled": outcome.compiled,
+        "compile_error": outcome.compile_error,
         "steps": outcome.steps,
         "critic_steps": outcome.critic_steps,
         "batch_size": model.batch_size,
