@@ -81,12 +81,12 @@ def test_a_starved_run_falls_back_to_one_thread_and_is_flagged(monkeypatch):
         clocks.advance(0.6, 0.6)  # two threads, one core's worth of time
         share.check()
         assert share.threads == 1 and torch.get_num_threads() == 1
-        clocks.advance(1.0, 1.0)
+        clocks.advance(2.0, 2.0)
         share.pause()
     finally:
         torch.set_num_threads(previous)
     assert share.fell_back and share.contended
-    assert share.cpu_seconds == pytest.approx(1.6) and share.wall_seconds == pytest.approx(1.6)
+    assert share.cpu_seconds == pytest.approx(2.6) and share.wall_seconds == pytest.approx(2.6)
 
 
 def test_a_single_thread_run_sharing_its_core_is_flagged_without_adapting(monkeypatch):
@@ -98,6 +98,15 @@ def test_a_single_thread_run_sharing_its_core_is_flagged_without_adapting(monkey
     share.pause()
     assert share.threads == 1 and not share.fell_back
     assert share.contended and share.share == pytest.approx(0.25)
+
+
+def test_a_run_too_short_to_judge_is_not_flagged(monkeypatch):
+    clocks = FakeClocks(monkeypatch)
+    share = CpuShare(1)
+    share.start()
+    clocks.advance(0.3, 0.05)
+    share.pause()
+    assert share.share == pytest.approx(1 / 6) and not share.contended
 
 
 def record(entry, seed, contended):

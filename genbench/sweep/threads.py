@@ -31,6 +31,10 @@ SMALL_WORK_MACS = 2e7
 CONTENDED_SHARE = 0.7
 # How often (seconds of wall time) the share is checked during training.
 CHECK_EVERY = 0.5
+# Runs shorter than this (seconds of training) are never flagged: over a few scheduler slices
+# the share says more about start-up (first-call allocations, lazy initialisation) than about
+# neighbours, and so short a run's budget is not a time budget worth protecting.
+MIN_FLAGGED_SECONDS = 2.0
 
 
 def cgroup_cpu_limit(root: Path = CGROUP_ROOT) -> float | None:
@@ -141,6 +145,8 @@ class CpuShare:
 
     @property
     def contended(self) -> bool:
+        if self.wall_seconds < MIN_FLAGGED_SECONDS:
+            return False
         return self.fell_back or self.share < CONTENDED_SHARE
 
     def _elapsed(self) -> tuple[float, float]:
