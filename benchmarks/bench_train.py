@@ -252,7 +252,7 @@ def median_ratios(
     for repeat in range(repeats):
         a, b = ours(), reference()
         ratios.append(a / b)
-        print(f"  {label} repeat {repeat}: {a:8.1f} vs {b:8.1f}  ratio {a / b:.2f}", flush=True)
+        print(f"  {label} repeat {repeat}: {a:8.4g} vs {b:8.4g}  ratio {a / b:.2f}", flush=True)
     ratio = statistics.median(ratios)
     print(f"{label}: median ratio {ratio:.2f}", flush=True)
     return ratio

@@ -30,13 +30,17 @@ def run_task(task: RunTask) -> dict[str, Any]:
     return sweep.work(run)
 
 
-def start_worker(jobs: int) -> None:
+def start_worker(jobs: int, settings: dict[str, str] | None = None) -> None:
     """Initialise a worker process that shares the machine with `jobs - 1` others: torch's
-    threads (for evaluation too, not only training) are its share of the cores."""
+    threads (for evaluation too, not only training) are its share of the cores; `settings`
+    are the parent's GENBENCH_* environment variables."""
+    import os
+
     import torch
 
     from genbench.sweep.threads import available_cpus
 
+    os.environ.update(settings or {})
     torch.set_num_threads(max(1, math.floor(available_cpus() / max(1, jobs))))
 
 
