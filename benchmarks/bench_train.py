@@ -497,7 +497,7 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--repeats", default=3, type=int, help="interleaved repeats (default 3)")
     parser.add_argument(
-        "--budget", default="1000 steps", help="per-run budget of the jobs mode sweep"
+        "--budget", default="3000 steps", help="per-run budget of the jobs mode sweep"
     )
     parser.add_argument("--device", default="cpu", help="torch device (default: cpu)")
     parser.add_argument(
