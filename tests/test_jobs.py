@@ -6,12 +6,16 @@ import json
 import pickle
 from pathlib import Path
 
+import pytest
 import torch
 from click.testing import CliRunner
 
+from genbench import registry as registry_module
 from genbench.api.executor import RunInfo, RunTask
 from genbench.cli import cli
 from genbench.default_plugins.local import _ready
+from genbench.errors import UserError
+from genbench.sweep import worker
 
 SPEC = """
 [benchmark]
@@ -113,3 +117,15 @@ def test_auto_jobs_fill_the_cores_for_point_sets_only_and_the_api_default_is_one
     assert auto.resolve_jobs(todo, Prepared((1, 28, 28))) == 1
     assert Sweep(spec, registry, tmp_path).resolve_jobs(todo, Prepared((2,))) == 1
     assert Sweep(spec, registry, tmp_path, jobs=2).resolve_jobs(todo, Prepared((2,))) == 2
+
+
+def test_a_task_for_a_spec_edited_since_it_was_planned_is_refused(write_spec, tmp_path):
+    spec = write_spec(SPEC)
+    task = RunTask(spec, {}, tmp_path / "out", False, "GAN", 0, "stale-hash", 1)
+    try:
+        with pytest.raises(UserError, match="changed since the sweep was planned"):
+            task.run()
+    finally:  # what a worker process keeps for its next task
+        worker._SWEEPS.clear()
+        registry_module.activate(None)
+    assert not (tmp_path / "out").exists()
