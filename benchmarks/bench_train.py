@@ -287,7 +287,7 @@ def seed_loop_rate(
     g_opt = torch.optim.Adam(generator.parameters(), lr=2e-4, betas=(0.5, 0.999))
     d_opt = torch.optim.Adam(critic.parameters(), lr=2e-4, betas=(0.5, 0.999))
     bce = nn.BCELoss()
-    steps, started, elapsed = 0, time.perf_counter(), 0.0
+    steps, started, elapsed, warm = 0, time.perf_counter(), 0.0, False
     while elapsed < seconds:
         for real in batches():
             real = real.view(len(real), -1)
@@ -305,8 +305,8 @@ def seed_loop_rate(
             g_opt.step()
             steps += 1
             elapsed = time.perf_counter() - started
-            if steps == WARMUP_STEPS:
-                steps, started = 0, time.perf_counter()
+            if steps == WARMUP_STEPS and not warm:
+                steps, started, warm = 0, time.perf_counter(), True
             if elapsed >= seconds and steps > 0:
                 break
     return steps / (time.perf_counter() - started)
