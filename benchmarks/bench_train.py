@@ -24,22 +24,45 @@ How to read the output:
   bound on the hardware's use; small batches are expected to sit far below the peak.
 
 Usage: python benchmarks/bench_train.py [--device cpu|cuda] [--batches 64,256] [--seconds 5]
+
+Other modes (`--mode`) print ratios measured in one process run, the two sides interleaved
+and repeated (`--repeats`), so they hold on a busy machine (the load average is printed):
+- `seed`: the `genbench run` training path (the registry's dataset in memory, the model as
+  the runner builds it, `engine.train` on the threads the runner plans) against a seed-style
+  loop written here (torchvision MNIST + DataLoader + the same networks + Adam, sigmoid + BCE),
+  both at batch 64 for `--seconds` of training clock; then the toy MLP on ring-8 against a
+  bare eager loop, at torch's default threads and at one thread. Needs the full MNIST:
+  GENBENCH_DATA_ROOT=DIR with DIR/MNIST/raw (see ../shared/data/unpack-mnist.sh). Targets:
+  >= 2x the seed loop, >= 1.5x the bare loop.
+- `jobs`: wall time of `genbench run --jobs 2` against `--jobs 1` on a sweep of eight small
+  2-D runs (subprocesses, start-up included). Target: <= 0.65x.
+- `neighbours`: two `genbench run` on ring-8 started at once, each one's it/s (from its
+  record) against a solo run's. Target: each >= 40 % of solo; `contended` says whether the
+  run noticed its neighbour.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
 import genbench
+from genbench.api.data import DatasetRequest
 from genbench.api.params import resolve_params
 from genbench.registry import Registry, activate, current
 from genbench.sweep.budget import Budget
@@ -221,8 +244,266 @@ def print_row(m: Measurement, peak: float) -> None:
     )
 
 
+def median_ratios(
+    label: str, ours: Callable[[], float], reference: Callable[[], float], repeats: int
+) -> float:
+    """Interleaved measurements of two rates; prints each pair and the median ratio."""
+    ratios = []
+    for repeat in range(repeats):
+        a, b = ours(), reference()
+        ratios.append(a / b)
+        print(f"  {label} repeat {repeat}: {a:8.4g} vs {b:8.4g}  ratio {a / b:.2f}", flush=True)
+    ratio = statistics.median(ratios)
+    print(f"{label}: median ratio {ratio:.2f}", flush=True)
+    return ratio
+
+
+def genbench_rate(registry: Registry, dataset: str, seconds: float) -> float:
+    """it/s of training clock on the `genbench run` path: the registry's dataset, the model as
+    the runner builds it, the threads the runner plans."""
+    from genbench.sweep.spec import resolve_data_root
+    from genbench.sweep.threads import available_cpus, plan_threads, work_macs
+
+    item = registry.get("dataset", dataset)
+    params = resolve_params(item.params, {}, dataset)
+    data = item.load(DatasetRequest(params, torch.device("cpu"), resolve_data_root(None))).train
+    family = registry.get("model", MODEL)
+    torch.manual_seed(0)
+    model = family.build(
+        genbench.BuildContext(
+            resolve_params(family.params, {}, MODEL),
+            tuple(data.shape[1:]),
+            torch.device("cpu"),
+            registry,
+        )
+    )
+    threads = plan_threads(available_cpus(), 1, work_macs(model, model.batch_size))
+    train(model, data, Budget(steps=WARMUP_STEPS), threads=threads)
+    outcome = train(model, data, Budget(seconds=seconds), threads=threads)
+    return outcome.steps / outcome.seconds
+
+
+def seed_loop_rate(
+    generator: nn.Module, critic: nn.Module, batches: Any, latent: int, seconds: float
+) -> float:
+    """it/s of a seed-style loop: batches from an iterable, sigmoid + BCE, default Adam."""
+    g_opt = torch.optim.Adam(generator.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    d_opt = torch.optim.Adam(critic.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    bce = nn.BCELoss()
+    steps, started, elapsed, warm = 0, time.perf_counter(), 0.0, False
+    while elapsed < seconds:
+        for real in batches():
+            real = real.view(len(real), -1)
+            ones, zeros = torch.ones(len(real), 1), torch.zeros(len(real), 1)
+            fake = generator(torch.randn(len(real), latent)).view(len(real), -1)
+            d_loss = bce(torch.sigmoid(critic(real)).view(-1, 1), ones) + bce(
+                torch.sigmoid(critic(fake.detach())).view(-1, 1), zeros
+            )
+            d_opt.zero_grad()
+            d_loss.backward()
+            d_opt.step()
+            g_loss = bce(torch.sigmoid(critic(fake)).view(-1, 1), ones)
+            g_opt.zero_grad()
+            g_loss.backward()
+            g_opt.step()
+            steps += 1
+            elapsed = time.perf_counter() - started
+            if steps == WARMUP_STEPS and not warm:
+                steps, started, warm = 0, time.perf_counter(), True
+            if elapsed >= seconds and steps > 0:
+                break
+    return steps / (time.perf_counter() - started)
+
+
+def seed_networks(sample_shape: tuple[int, ...]) -> tuple[nn.Module, nn.Module, int]:
+    from genbench_gan.networks import build_networks
+
+    torch.manual_seed(0)
+    return build_networks("auto", sample_shape, None)
+
+
+def run_seed_mode(args: argparse.Namespace, registry: Registry) -> None:
+    import torchvision
+    from torch.utils.data import DataLoader
+
+    from genbench.sweep.spec import resolve_data_root
+
+    transform = torchvision.transforms.Compose(
+        [torchvision.transforms.ToTensor(), torchvision.transforms.Normalize((0.5,), (0.5,))]
+    )
+    mnist = torchvision.datasets.MNIST(
+        str(resolve_data_root(None)), train=True, transform=transform
+    )
+    loader = DataLoader(mnist, batch_size=64, shuffle=True, drop_last=True)
+
+    def seed_mnist() -> float:
+        generator, critic, latent = seed_networks(SAMPLE_SHAPE)
+        return seed_loop_rate(
+            generator, critic, lambda: (x for x, _ in loader), latent, args.seconds
+        )
+
+    print(
+        f"MNIST, batch 64, {args.seconds:g} s of training clock per side, torch default "
+        f"threads {torch.get_num_threads()} for the seed loop"
+    )
+    median_ratios(
+        "genbench run path / seed-style loop (it/s)",
+        lambda: genbench_rate(registry, "mnist", args.seconds),
+        seed_mnist,
+        args.repeats,
+    )
+    ring = registry.get("dataset", "ring-8")
+    request = DatasetRequest(resolve_params(ring.params, {}, "ring-8"), torch.device("cpu"), Path())
+    points = ring.load(request).train
+    default_threads = torch.get_num_threads()
+
+    def bare(threads: int) -> Callable[[], float]:
+        def rate() -> float:
+            previous = torch.get_num_threads()
+            torch.set_num_threads(threads)
+            try:
+                generator, critic, latent = seed_networks((2,))
+                indices = lambda: (  # noqa: E731
+                    points[torch.randint(0, len(points), (64,))] for _ in range(10**9)
+                )
+                return seed_loop_rate(generator, critic, indices, latent, args.seconds)
+            finally:
+                torch.set_num_threads(previous)
+
+        return rate
+
+    for threads in sorted({default_threads, 1}, reverse=True):
+        median_ratios(
+            f"toy MLP on ring-8: genbench / bare eager loop at {threads} thread(s) (it/s)",
+            lambda: genbench_rate(registry, "ring-8", args.seconds),
+            bare(threads),
+            args.repeats,
+        )
+
+
+EIGHT_RUNS = """
+[benchmark]
+name = "jobs"
+dataset = "ring-8"
+budget = "{budget}"
+seeds = [0, 1, 2, 3]
+device = "cpu"
+
+[evaluation]
+samples = 1000
+metrics = ["mode-coverage"]
+
+[[entry]]
+name = "GAN"
+model = "gan"
+
+[[entry]]
+name = "GAN minimax"
+model = "gan"
+generator_loss = "minimax"
+"""
+
+
+def genbench_cli(*args: str) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "genbench", "run", *args, "--force"]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def finish(process: subprocess.Popen[bytes]) -> None:
+    _, err = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"genbench run failed: {err.decode()[-2000:]}")
+
+
+def run_jobs_mode(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        spec = Path(folder) / "jobs.toml"
+        spec.write_text(EIGHT_RUNS.format(budget=args.budget))
+
+        def seconds_with(jobs: int) -> Callable[[], float]:
+            def rate() -> float:
+                started = time.perf_counter()
+                finish(genbench_cli(str(spec), "--out", folder, "--jobs", str(jobs)))
+                return 1.0 / (time.perf_counter() - started)  # sweeps per second
+
+            return rate
+
+        print(f"eight ring-8 runs of {args.budget}, wall time of the whole `genbench run`")
+        ratio = median_ratios(
+            "--jobs 2 / --jobs 1 (sweeps per second)",
+            seconds_with(2),
+            seconds_with(1),
+            args.repeats,
+        )
+        print(f"--jobs 2 takes {1 / ratio:.2f}x the time of --jobs 1 (target <= 0.65x)")
+
+
+NEIGHBOUR_SPEC = """
+[benchmark]
+name = "{name}"
+dataset = "ring-8"
+budget = "{seconds}s"
+seeds = [0]
+device = "cpu"
+
+[evaluation]
+samples = 500
+metrics = ["mode-coverage"]
+
+[[entry]]
+name = "GAN"
+model = "gan"
+"""
+
+
+def run_neighbours_mode(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        specs = []
+        for name in ("first", "second"):
+            spec = Path(folder) / f"{name}.toml"
+            spec.write_text(NEIGHBOUR_SPEC.format(name=name, seconds=args.seconds))
+            specs.append(spec)
+
+        def train_facts(name: str) -> dict[str, Any]:
+            record = Path(folder) / name / "runs" / "gan" / "seed-0" / "record.json"
+            return json.loads(record.read_text())["train"]
+
+        print(f"ring-8, {args.seconds:g} s budget per run; it/s from each run's record")
+        shares = []
+        for repeat in range(args.repeats):
+            finish(genbench_cli(str(specs[0]), "--out", folder))
+            solo = train_facts("first")["steps_per_second"]
+            pair = [genbench_cli(str(spec), "--out", folder) for spec in specs]
+            for process in pair:
+                finish(process)
+            for name in ("first", "second"):
+                facts = train_facts(name)
+                share = facts["steps_per_second"] / solo
+                shares.append(share)
+                print(
+                    f"  repeat {repeat} {name}: {facts['steps_per_second']:.0f} it/s against "
+                    f"{solo:.0f} solo ({share:.0%}), threads {facts['threads']}, CPU share "
+                    f"{facts['cpu_share']:.2f}, contended {facts['contended']}",
+                    flush=True,
+                )
+        print(
+            f"neighbours: median {statistics.median(shares):.0%} of solo it/s, worst "
+            f"{min(shares):.0%} (target >= 40 %)"
+        )
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--mode",
+        default="peak",
+        choices=("peak", "seed", "jobs", "neighbours"),
+        help="what to measure (default: peak; see the module docstring)",
+    )
+    parser.add_argument("--repeats", default=3, type=int, help="interleaved repeats (default 3)")
+    parser.add_argument(
+        "--budget", default="3000 steps", help="per-run budget of the jobs mode sweep"
+    )
     parser.add_argument("--device", default="cpu", help="torch device (default: cpu)")
     parser.add_argument(
         "--batches",
@@ -245,6 +526,18 @@ def main() -> None:
     device = torch.device(args.device)
     registry = Registry.load()
     activate(registry)
+    if args.mode != "peak":
+        print(
+            f"torch {torch.__version__}, {device_name(torch.device('cpu'))}, load average "
+            f"{load:.2f} on {os.cpu_count()} CPUs (above 0: numbers taken under load)"
+        )
+        modes = {
+            "seed": lambda: run_seed_mode(args, registry),
+            "jobs": lambda: run_jobs_mode(args),
+            "neighbours": lambda: run_neighbours_mode(args),
+        }
+        modes[args.mode]()
+        return
     torch.manual_seed(0)
     peaks = matmul_peaks(device)
     print_header(device, load, peaks)

@@ -76,7 +76,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("spec_file", type=click.Path(path_type=Path))
-@click.option("--budget", help="Training budget per run: '90s', '5m' or '2000 steps'.")
+@click.option("--budget", help="Training budget per run: '90s', '5m', '2000 steps' or '20 TFLOP'.")
 @click.option("--seeds", help="Seeds to run: '0,1,2' or '0-4'.")
 @click.option(
     "--out",
@@ -97,6 +97,13 @@ def cli() -> None:
 @click.option(
     "--dry-run", is_flag=True, help="Print the plan (runs to train, reuse; time) and write nothing."
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    envvar="GENBENCH_JOBS",
+    help="Runs at once in worker processes, the cores divided between them (default: "
+    "$GENBENCH_JOBS, else one per core for 2-D point sets on a CPU, else 1).",
+)
 def run(
     spec_file: Path,
     budget: str | None,
@@ -107,6 +114,7 @@ def run(
     force: bool,
     loggers: tuple[str, ...],
     dry_run: bool,
+    jobs: int | None,
 ) -> None:
     """Train and evaluate every entry x seed of SPEC_FILE; print the comparison table.
 
@@ -121,7 +129,16 @@ def run(
     check_writable_folder(out / spec.name, "--out")
     console = _console()
     names = _logger_names(registry, loggers)
-    sweep = Sweep(spec, registry, out, force=force, console=console, loggers=names)
+    sweep = Sweep(
+        spec,
+        registry,
+        out,
+        force=force,
+        console=console,
+        loggers=names,
+        jobs=jobs or "auto",
+        overrides=overrides,
+    )
     if dry_run:
         for message in sweep.damaged():
             click.echo(f"warning: {message}; that run would be trained again", err=True)
@@ -142,6 +159,7 @@ def run(
             ("--seeds", seeds),
             ("--executor", executor),
             ("--device", device),
+            ("--jobs", None if jobs is None else str(jobs)),
         ):
             command += [option, value] if value is not None else []
         for name in loggers:

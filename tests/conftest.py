@@ -28,6 +28,9 @@ def isolated_folders(
     base = tmp_path_factory.getbasetemp()
     monkeypatch.setenv(CACHE_ENV, str(base / "genbench-cache"))
     monkeypatch.setenv(DATA_ROOT_ENV, str(base / "genbench-data"))
+    # Worker processes would not see what a test patches in this one; tests/test_jobs.py
+    # asks for them explicitly.
+    monkeypatch.setenv("GENBENCH_JOBS", "1")
 
 
 @pytest.fixture

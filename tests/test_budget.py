@@ -53,3 +53,27 @@ def test_paused_clock_does_not_count_time(monkeypatch):
     clock.start()
     now[0] += 1
     assert clock.seconds == pytest.approx(3)
+
+
+@pytest.mark.parametrize(
+    ("text", "flops"),
+    [("20 TFLOP", 20e12), ("1.5 gflop", 1.5e9), ("2PFLOP", 2e15), ("300 GFLOPs", 300e9)],
+)
+def test_flop_budgets_parse_to_training_flops(text, flops):
+    budget = Budget.parse(text)
+    assert (budget.flops, budget.steps, budget.seconds) == (flops, None, None)
+
+
+@pytest.mark.parametrize("text", ["0 TFLOP", "20 FLOP", "5 kflop", "1e3 gflop"])
+def test_bad_flop_budgets_are_user_errors(text):
+    with pytest.raises(BudgetError, match="FLOP count"):
+        Budget.parse(text)
+
+
+def test_flop_budget_round_trips_and_is_exhausted_at_its_count():
+    assert str(Budget.parse("20 TFLOP")) == "20 TFLOP"
+    assert str(Budget.parse("500 GFLOP")) == "500 GFLOP"
+    budget = Budget(flops=1e9)
+    assert not budget.exhausted(10**6, 1e9, 0.9e9)
+    assert budget.exhausted(1, 0.0, 1e9)
+    assert budget.fraction(0, 0.0, 0.25e9) == 0.25

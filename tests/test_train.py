@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 import time
 
+import pytest
 import torch
+from torch.utils.flop_counter import FlopCounterMode
 
 from genbench.api.model import BuildContext
 from genbench.api.params import resolve_params
 from genbench.registry import current
+from genbench.sweep.acceleration import EngineOptions
 from genbench.sweep.budget import Budget
 from genbench.sweep.engine import train
 
@@ -84,3 +87,101 @@ def test_time_budget_clock_excludes_logging(registry):
     assert outcome.seconds >= 0.5
     assert len(pauses) >= 2
     assert outcome.seconds < wall - 0.9 * sum(pauses)
+
+
+def reference_losses(model, data, steps):
+    """The engine's loop written out plainly: index-drawn real batch, no-grad fake, critic
+    step(s), then a generator step through a frozen critic."""
+    losses = []
+    batch = model.batch_size
+    for step in range(steps):
+        for _ in range(model.critic_steps(step)):
+            index = torch.randint(0, data.shape[0], (batch,))
+            with torch.no_grad():
+                fake = model.generate(batch)
+            d_loss = model.critic_loss(data[index], fake)
+            model.d_optimizer.zero_grad()
+            d_loss.backward()
+            model.d_optimizer.step()
+        model.critic.requires_grad_(False)
+        g_loss = model.generator_loss(model.generate(batch))
+        model.g_optimizer.zero_grad()
+        g_loss.backward()
+        model.g_optimizer.step()
+        model.critic.requires_grad_(True)
+        losses.append((d_loss.item(), g_loss.item()))
+    return losses
+
+
+def test_engine_losses_match_a_plain_reference_loop_for_a_fixed_seed(registry):
+    model = build_gan(registry, n_critic=2, batch_size=16)
+    logged = []
+    torch.manual_seed(1)
+    train(model, DATA, Budget(steps=30), lambda s, t, losses: logged.append(losses), log_every=1)
+    engine = [(losses["d_loss"], losses["g_loss"]) for losses in logged]
+    reference_model = build_gan(registry, n_critic=2, batch_size=16)
+    torch.manual_seed(1)
+    expected = reference_losses(reference_model, DATA, 30)
+    torch.testing.assert_close(torch.tensor(engine), torch.tensor(expected))
+
+
+def test_flops_are_counted_per_step_shape_and_a_flop_budget_stops_training(registry):
+    model = build_gan(registry, batch_size=16)
+    with FlopCounterMode(display=False) as counter:
+        train(build_gan(registry, batch_size=16), DATA, Budget(steps=1))
+    per_step = counter.get_total_flops()
+    assert per_step > 0
+    outcome = train(model, DATA, Budget(flops=10.5 * per_step))
+    assert outcome.flops_per_step == {1: per_step}
+    assert outcome.steps == 11 and outcome.flops == 11 * per_step
+
+
+def test_outcome_keeps_cpu_seconds_and_threads_beside_wall_seconds(registry):
+    model = build_gan(registry, batch_size=16)
+    previous = torch.get_num_threads()
+    outcome = train(model, DATA, Budget(steps=20), threads=previous + 1)
+    assert outcome.threads == previous + 1 and torch.get_num_threads() == previous
+    assert outcome.cpu_seconds > 0
+    granted = outcome.seconds * outcome.threads
+    assert outcome.cpu_share == pytest.approx(outcome.cpu_seconds / granted, rel=0.05)
+
+
+def test_compilation_that_fails_leaves_training_eager_and_says_why(registry, monkeypatch):
+    def no_toolchain(function, mode=None):
+        def broken(*args):
+            raise RuntimeError("InductorError: no C++ compiler found\nmore detail")
+
+        return broken
+
+    monkeypatch.setattr(torch, "compile", no_toolchain)
+    model = build_gan(registry, batch_size=16)
+    outcome = train(model, DATA, Budget(steps=10), options=EngineOptions(compile=True))
+    assert outcome.status == "ok" and outcome.steps == 10
+    assert not outcome.compiled
+    assert outcome.compile_error == "RuntimeError: InductorError: no C++ compiler found"
+
+
+def test_compilation_probe_leaves_the_losses_of_an_eager_run_unchanged(registry, monkeypatch):
+    monkeypatch.setattr(torch, "compile", lambda function, mode=None: function)
+    runs = []
+    for options in (None, EngineOptions(compile=True)):
+        model = build_gan(registry, batch_size=16)
+        torch.manual_seed(3)
+        outcome = train(model, DATA, Budget(steps=15), options=options)
+        runs.append((outcome.compiled, outcome.last_losses))
+    assert runs[0] == (False, runs[1][1]) and runs[1][0]
+
+
+def test_bf16_runs_the_forward_passes_in_bfloat16_and_keeps_float32_weights(registry):
+    model = build_gan(registry, batch_size=16)
+    dtypes = []
+    critic_loss = model.critic_loss
+
+    def recording(real, fake):
+        dtypes.append(model.critic.net[0](real.flatten(1)).dtype)
+        return critic_loss(real, fake)
+
+    model.critic_loss = recording
+    outcome = train(model, DATA, Budget(steps=5), options=EngineOptions(precision="bf16"))
+    assert outcome.status == "ok" and set(dtypes) == {torch.bfloat16}
+    assert all(p.dtype == torch.float32 for p in model.parameters())

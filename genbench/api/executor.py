@@ -1,7 +1,11 @@
 """The executor contract: where a sweep's runs execute.
 
 An executor receives the runs in dependency order and a `work` function that trains,
-evaluates and records one run; it yields each run's record as it finishes.
+evaluates and records one run in this process; it yields each run's record as it finishes.
+An executor that runs elsewhere (worker processes, Ray, Slurm) ships `work.task(run)` instead:
+a picklable `RunTask` that a fresh process turns into the run's record with `RunTask.run()`,
+rebuilding the registry, the spec and the data there. A run with `init_from` must wait for the
+run it starts from (same seed) to finish.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from genbench.api.params import Param
 
@@ -31,14 +35,44 @@ class RunInfo:
     config_hash: str
     training_hash: str
     loggers: tuple[str, ...] = ()
+    init_from: str | None = None
 
 
-Work = Callable[[RunInfo], "RunRecord"]
+@dataclass(frozen=True)
+class RunTask:
+    """One run as plain, picklable data: the spec file with its command-line overrides, the
+    results folder and the run's key. `jobs` is how many runs share the machine, so the worker
+    divides the cores; `config_hash` guards against a spec file edited since it was planned."""
+
+    spec_path: Path
+    overrides: dict[str, Any]
+    out: Path
+    force: bool
+    entry: str
+    seed: int
+    config_hash: str
+    jobs: int = 1
+    loggers: tuple[str, ...] = ()
+
+    def run(self) -> RunRecord:
+        """Train, evaluate and record the run in this process; returns its record."""
+        from genbench.sweep.worker import run_task
+
+        return run_task(self)
+
+
+class Work(Protocol):
+    """Does one run here (`work(run)`), or describes it for a worker (`work.task(run)`)."""
+
+    def __call__(self, run: RunInfo) -> RunRecord: ...
+
+    def task(self, run: RunInfo) -> RunTask: ...
 
 
 @dataclass(frozen=True)
 class Executor:
-    """A registered executor: `run(runs, work, params)` yields one record per run."""
+    """A registered executor: `run(runs, work, params)` yields one record per run. An executor
+    that declares a `jobs` parameter is given the sweep's `--jobs` (resolved to a number)."""
 
     name: str
     description: str

@@ -34,7 +34,11 @@ class RecordError(UserError):
 
 @dataclass(kw_only=True)
 class TrainFacts:
-    """How training went: wall seconds on the training clock, generator and critic steps."""
+    """How training went: wall seconds on the training clock, generator and critic steps; the
+    process CPU seconds beside them, the intra-op threads it was given and the share of them it
+    got (`contended` when well below: the budget was not really granted); the training FLOPs
+    (counted once per step shape); whether the step was compiled; how many runs shared the
+    machine (`jobs`). Fields added after schema 2 default to None, so older records still read."""
 
     seconds: float = 0.0
     steps: int = 0
@@ -43,6 +47,15 @@ class TrainFacts:
     steps_per_second: float = 0.0
     samples_per_second: float = 0.0
     final_losses: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: float | None = None
+    threads: int | None = None
+    cpu_share: float | None = None
+    contended: bool = False
+    flops: float | None = None
+    flops_per_step: dict[str, float] = field(default_factory=dict)
+    compiled: bool = False
+    compile_error: str | None = None
+    jobs: int | None = None
 
 
 @dataclass(kw_only=True)

@@ -27,6 +27,7 @@ from genbench.report.record import RunRecord
 TIME_COLUMN = Column("train_seconds", "Train time (s)", None, digits=1)
 STEPS_COLUMN = Column("steps", "Steps", None, digits=0)
 FALLBACK_MARK = "†"
+CONTENDED_MARK = "‡"
 
 
 @dataclass
@@ -54,7 +55,9 @@ def summarize(records: list[RunRecord], title: str) -> Summary:
     for name, group in entries.items():
         values = {c.key: _seed_values(group, c.key) for c in columns}
         marked = any(r.dataset.fallback for r in group)
+        contended = any(r.train.contended for r in group)
         cells = [name + (f" {FALLBACK_MARK}" if marked else "")]
+        cells[0] += f" {CONTENDED_MARK}" if contended else ""
         numeric: dict[str, Any] = {"model": name, "seeds": len(group)}
         for column in columns:
             estimate = stats.estimate(list(values[column.key].values()))
@@ -175,6 +178,14 @@ def _notes(records: list[RunRecord], tested: bool) -> list[str]:
     notes = []
     fallbacks = {r.dataset.fallback for r in records if r.dataset.fallback}
     notes.extend(f"{FALLBACK_MARK} {text}" for text in sorted(fallbacks))
+    starved = [r for r in records if r.train.contended]
+    if starved:
+        runs = ", ".join(f"{r.entry} seed {r.seed}" for r in starved)
+        notes.append(
+            f"{CONTENDED_MARK} contended: {runs} got less CPU time than their threads were "
+            "given (other processes held the cores), so their training budget was not fully "
+            "granted; compare them with care or run them again on an idle machine."
+        )
     if records:
         latest = records[-1]
         accuracy = latest.features.info.get("test_accuracy")
@@ -197,6 +208,9 @@ def _flatten(record: RunRecord) -> dict[str, Any]:
         "train_seconds": record.train.seconds,
         "steps": record.train.steps,
         "samples_per_second": record.train.samples_per_second,
+        "cpu_seconds": record.train.cpu_seconds,
+        "contended": record.train.contended,
+        "flops": record.train.flops,
         "device": record.device,
         "dataset_source": record.dataset.source,
         "dataset_fallback": record.dataset.fallback,

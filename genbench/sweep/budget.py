@@ -1,8 +1,10 @@
 """Training budgets and the clock they are measured on.
 
-A budget is wall-clock seconds or generator steps. The clock runs only while training steps
-run: evaluation, checkpoint I/O, logging and start-up are outside it, so that every entry gets
-the same training time whatever its evaluation costs.
+A budget is wall-clock seconds, generator steps or training FLOPs. Seconds depend on the
+machine; FLOPs (matrix-product FLOPs as torch's FlopCounterMode counts them, see the engine)
+do not, so a table made on a laptop and one made on a cluster node compare. The clock runs
+only while training steps run: evaluation, checkpoint I/O, logging and start-up are outside
+it, so that every entry gets the same training time whatever its evaluation costs.
 """
 
 from __future__ import annotations
@@ -19,21 +21,25 @@ _STEPS = re.compile(r"^(\d+)\s*steps?$")
 MAX_SECONDS = 7 * 24 * 3600
 MAX_STEPS = 10**8
 
+_FLOP_UNITS = {"g": 1e9, "t": 1e12, "p": 1e15}
+_FLOPS = re.compile(r"^(\d+(?:\.\d+)?)\s*([gtp])flops?$")
+
 
 class BudgetError(UserError):
-    """A budget string that is neither a duration nor a step count."""
+    """A budget string that is neither a duration, a step count nor a FLOP count."""
 
 
 @dataclass(frozen=True)
 class Budget:
-    """Either `seconds` of training time or `steps` generator updates."""
+    """One of `seconds` of training time, `steps` generator updates or training `flops`."""
 
     seconds: float | None = None
     steps: int | None = None
+    flops: float | None = None
 
     @classmethod
     def parse(cls, text: str) -> Budget:
-        """'90s', '5m', '1.5h' or '2000 steps'."""
+        """'90s', '5m', '1.5h', '2000 steps' or '20 TFLOP' (also GFLOP, PFLOP)."""
         cleaned = text.strip().lower()
         if match := _STEPS.match(cleaned):
             steps = int(match.group(1))
@@ -41,6 +47,10 @@ class Budget:
                 raise BudgetError(f"budget {short_repr(text)} is over {MAX_STEPS:,} steps per run")
             if steps > 0:
                 return cls(steps=steps)
+        elif match := _FLOPS.match(cleaned):
+            flops = float(match.group(1)) * _FLOP_UNITS[match.group(2)]
+            if flops > 0:
+                return cls(flops=flops)
         elif match := _TIME.match(cleaned):
             seconds = float(match.group(1)) * _UNITS[match.group(2)]
             if seconds > MAX_SECONDS:
@@ -52,19 +62,32 @@ class Budget:
             "or a step count like '2000 steps'"
         )
 
-    def exhausted(self, steps: int, seconds: float) -> bool:
+    def exhausted(self, steps: int, seconds: float, flops: float = 0.0) -> bool:
         if self.steps is not None:
             return steps >= self.steps
+        if self.flops is not None:
+            return flops >= self.flops
         return seconds >= self.seconds
 
-    def fraction(self, steps: int, seconds: float) -> float:
+    def fraction(self, steps: int, seconds: float, flops: float = 0.0) -> float:
         """How much of the budget is used, in [0, 1]."""
-        used = steps / self.steps if self.steps is not None else seconds / self.seconds
+        if self.steps is not None:
+            used = steps / self.steps
+        elif self.flops is not None:
+            used = flops / self.flops
+        else:
+            used = seconds / self.seconds
         return min(1.0, used)
 
     def __str__(self) -> str:
         if self.steps is not None:
             return f"{self.steps} steps"
+        if self.flops is not None:
+            for unit in ("P", "T", "G"):
+                scale = _FLOP_UNITS[unit.lower()]
+                if self.flops >= scale:
+                    return f"{self.flops / scale:g} {unit}FLOP"
+            return f"{self.flops / 1e9:g} GFLOP"
         seconds = self.seconds
         if seconds % 3600 == 0:
             return f"{seconds / 3600:g}h"

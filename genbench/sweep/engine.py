@@ -4,6 +4,11 @@ Alternates `critic_steps` critic updates with one generator update until the bud
 Batches are drawn by index from one tensor on the device. Losses stay on the device and are
 read back once per logging window, which keeps GPU runs asynchronous while still finding the
 exact step of a non-finite loss.
+
+The training FLOPs (matrix products, as torch's FlopCounterMode counts them) are counted once
+per step shape (each distinct number of critic updates) on the first such step, so every run
+records the FLOPs it spent and a FLOP budget costs no per-step counting. On the CPU the loop
+runs on the threads it is given and watches the CPU time it gets (`CpuShare`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ from dataclasses import dataclass, field
 import torch
 
 from genbench.api.adversarial import AdversarialModel
+from genbench.sweep.acceleration import EngineOptions, Functions, StepFunctions
 from genbench.sweep.budget import Budget, TrainingClock
+from genbench.sweep.threads import CpuShare, thread_limit
 
 LOSS_NAMES = ("d_loss", "g_loss")
 
@@ -30,6 +37,14 @@ class TrainOutcome:
     last_losses: dict[str, float] = field(default_factory=dict)
     diverged_at: int | None = None
     reason: str | None = None
+    cpu_seconds: float = 0.0
+    threads: int = 1
+    cpu_share: float = 1.0
+    contended: bool = False
+    flops: float = 0.0
+    flops_per_step: dict[int, float] = field(default_factory=dict)
+    compiled: bool = False
+    compile_error: str | None = None
 
 
 LogCallback = Callable[[int, float, dict[str, float]], None]
@@ -41,19 +56,38 @@ def train(
     budget: Budget,
     on_log: LogCallback | None = None,
     log_every: int = 25,
+    threads: int | None = None,
+    options: EngineOptions | None = None,
 ) -> TrainOutcome:
     """Train `model` on `data` (N, ...) until `budget` is used; `on_log(step, seconds, losses)`
-    is called once per window of `log_every` generator steps, off the training clock."""
+    is called once per window of `log_every` generator steps, off the training clock.
+
+    `threads`: torch's intra-op threads for a CPU run, restored afterwards; the run falls back
+    to one thread if a neighbour takes its cores. None keeps the process's setting as it is.
+    `options`: compilation and bfloat16 (see `genbench.sweep.acceleration`); off by default."""
     model.train()
+    cpu = data.device.type == "cpu"
     # Adam's moment estimates of weights whose gradient stays zero (a saturated loss, a clipped
     # critic) decay into subnormal floats, which the CPU handles up to 50x slower; flushing
     # them to zero changes no result that matters and keeps the step time flat.
-    flushing = data.device.type == "cpu" and torch.set_flush_denormal(True)
+    flushing = cpu and torch.set_flush_denormal(True)
+    planned = threads if threads is not None else torch.get_num_threads()
+    # On a GPU the host runs one thread that mostly waits, so its CPU share says nothing.
+    share = CpuShare(planned if cpu else 1, adapt=cpu and threads is not None)
     try:
-        return _train(model, data, budget, on_log, log_every)
+        with thread_limit(planned):
+            functions = StepFunctions(model, options)
+            functions.compile(data)
+            outcome = _train(model, data, budget, on_log, log_every, share, functions)
     finally:
         if flushing:
             torch.set_flush_denormal(False)
+    outcome.cpu_seconds = share.cpu_seconds
+    outcome.threads = share.planned
+    outcome.cpu_share = share.share
+    outcome.contended = cpu and share.contended
+    outcome.compiled, outcome.compile_error = functions.compiled, functions.compile_error
+    return outcome
 
 
 def _train(
@@ -62,22 +96,35 @@ def _train(
     budget: Budget,
     on_log: LogCallback | None,
     log_every: int,
+    share: CpuShare,
+    functions: StepFunctions,
 ) -> TrainOutcome:
     clock = TrainingClock()
     window: list[torch.Tensor] = []
     outcome = TrainOutcome(status="ok", steps=0, critic_steps=0, seconds=0.0)
+    counted = outcome.flops_per_step
     clock.start()
-    while not budget.exhausted(outcome.steps, clock.seconds):
+    share.start()
+    while not budget.exhausted(outcome.steps, clock.seconds, outcome.flops):
         model.begin_step(outcome.steps)
         n_critic = model.critic_steps(outcome.steps)
-        d_loss = _update_critic(model, data, n_critic)
-        g_loss = _update_generator(model)
-        window.append(torch.stack((d_loss.detach(), g_loss.detach())))
+        if n_critic in counted:
+            functions.begin_step()
+            d_loss, g_loss = _step(model, functions.current, data, n_critic)
+        else:
+            eager = functions.eager
+            d_loss, g_loss, counted[n_critic] = _counted_step(model, eager, data, n_critic)
+        window.append(torch.stack((d_loss.detach().float(), g_loss.detach().float())))
         outcome.steps += 1
         outcome.critic_steps += n_critic
-        if len(window) >= log_every or budget.exhausted(outcome.steps, clock.seconds):
+        outcome.flops += counted[n_critic]
+        share.check()
+        if len(window) >= log_every or budget.exhausted(
+            outcome.steps, clock.seconds, outcome.flops
+        ):
             _synchronize(data.device)
             clock.pause()
+            share.pause()
             finite = _read_window(window, outcome)
             window.clear()
             if not finite:
@@ -85,21 +132,42 @@ def _train(
             if on_log is not None:
                 on_log(outcome.steps, clock.seconds, outcome.last_losses)
             clock.start()
+            share.start()
     _synchronize(data.device)
     clock.pause()
+    share.pause()
     if window:
         _read_window(window, outcome)
     outcome.seconds = clock.seconds
     return outcome
 
 
-def _update_critic(model: AdversarialModel, data: torch.Tensor, n_critic: int) -> torch.Tensor:
+def _step(
+    model: AdversarialModel, f: Functions, data: torch.Tensor, n_critic: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    return _update_critic(model, f, data, n_critic), _update_generator(model, f)
+
+
+def _counted_step(
+    model: AdversarialModel, f: Functions, data: torch.Tensor, n_critic: int
+) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """One step under torch's FLOP counter: its losses and its training FLOPs."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with FlopCounterMode(display=False) as counter:
+        d_loss, g_loss = _step(model, f, data, n_critic)
+    return d_loss, g_loss, float(counter.get_total_flops())
+
+
+def _update_critic(
+    model: AdversarialModel, f: Functions, data: torch.Tensor, n_critic: int
+) -> torch.Tensor:
     batch_size = model.batch_size
     for _ in range(n_critic):
         index = torch.randint(0, data.shape[0], (batch_size,), device=data.device)
         with torch.no_grad():
-            fake = model.generate(batch_size)
-        loss = model.critic_loss(data[index], fake)
+            fake = f.generate(batch_size)
+        loss = f.critic_loss(data[index], fake)
         model.d_optimizer.zero_grad(set_to_none=True)
         loss.backward()
         model.before_critic_step()
@@ -108,11 +176,11 @@ def _update_critic(model: AdversarialModel, data: torch.Tensor, n_critic: int) -
     return loss
 
 
-def _update_generator(model: AdversarialModel) -> torch.Tensor:
+def _update_generator(model: AdversarialModel, f: Functions) -> torch.Tensor:
     # The critic's weights need no gradient here; skipping them saves a third of the backward.
     model.critic.requires_grad_(False)
     try:
-        loss = model.generator_loss(model.generate(model.batch_size))
+        loss = f.generator_loss(f.generate(model.batch_size))
         model.g_optimizer.zero_grad(set_to_none=True)
         loss.backward()
         model.before_generator_step()

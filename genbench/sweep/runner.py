@@ -8,6 +8,7 @@ when something must train. A run that diverges or fails becomes a row; the sweep
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import time
@@ -26,7 +27,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from genbench import environment
 from genbench.api.adversarial import AdversarialModel
 from genbench.api.data import DatasetRequest, LoadedData
-from genbench.api.executor import RunInfo
+from genbench.api.executor import RunInfo, RunTask
 from genbench.api.features import ExtractorRequest
 from genbench.api.model import BuildContext, InitSource
 from genbench.api.storage import DamagedFileError, cache_dir, load_torch, save_torch, write_atomic
@@ -51,6 +52,7 @@ from genbench.report.record import (
 )
 from genbench.report.tables import Summary
 from genbench.report.values import finite_or_none
+from genbench.sweep.acceleration import EngineOptions
 from genbench.sweep.engine import LogCallback, TrainOutcome, train
 from genbench.sweep.lock import results_lock
 from genbench.sweep.plan import CHECKPOINT_FILE, Plan, duration, make_plan
@@ -63,8 +65,11 @@ from genbench.sweep.records import (
     trained_already,
     write_record,
 )
-from genbench.sweep.spec import BenchmarkSpec, EntrySpec, config_hash, training_hash
+from genbench.sweep.spec import BenchmarkSpec, EntrySpec, Overrides, config_hash, training_hash
+from genbench.sweep.threads import available_cpus, plan_threads, work_macs
 
+# Samples of at most this many values (2-D points) train networks that take one thread.
+SMALL_SAMPLE = 16
 SAMPLES_FILE = "samples.png"
 
 
@@ -97,7 +102,11 @@ def plan_runs(spec: BenchmarkSpec, out: Path, loggers: tuple[str, ...] = ()) -> 
             config = spec.run_config(entry, seed)
             run_dir = out / spec.name / "runs" / folders[entry.name] / f"seed-{seed}"
             hashes = config_hash(config), training_hash(config)
-            runs.append(RunInfo(spec.name, entry.name, seed, run_dir, config, *hashes, loggers))
+            runs.append(
+                RunInfo(
+                    spec.name, entry.name, seed, run_dir, config, *hashes, loggers, entry.init_from
+                )
+            )
     return runs
 
 
@@ -120,9 +129,21 @@ class Sweep:
         force: bool = False,
         console: Console | None = None,
         loggers: tuple[str, ...] = (),
+        jobs: int | str | None = None,
+        overrides: Overrides | None = None,
     ) -> None:
+        """`jobs`: runs at once; None: the spec's `[executor] jobs`, else 1; "auto" (the
+        command line's default): the spec's, else what fits the machine (`resolve_jobs`). Worker
+        processes load the plugins anew, so only "auto" or a number may start them.
+        `overrides`: the command line's, handed on to worker processes with the spec's path."""
         self.spec = spec
         self.registry = registry
+        self.out = out
+        self.overrides = overrides or Overrides()
+        given = spec.executor_params.get("jobs")
+        self.auto_jobs = jobs == "auto" and given is None
+        self.requested_jobs = jobs if isinstance(jobs, int) else given
+        self.jobs = self.requested_jobs or 1
         self.results_dir = out / spec.name
         self.runs = plan_runs(spec, out, loggers)
         self.force = force
@@ -227,11 +248,42 @@ class Sweep:
             failed=failed,
         )
 
+    def resolve_jobs(self, todo: list[RunInfo], prepared: _Prepared) -> int:
+        """The runs to train at once: as asked, else (auto) what surely fits: on a CPU, one per core
+        for point sets (whose networks take one thread each, so running them side by side
+        changes neither their speed nor their numerics), one otherwise."""
+        if self.requested_jobs is not None or not self.auto_jobs:
+            return max(1, min(self.jobs, len(todo)))
+        small = math.prod(prepared.data.sample_shape) <= SMALL_SAMPLE
+        if prepared.device.type != "cpu" or not small:
+            return 1
+        return max(1, min(len(todo), math.floor(available_cpus())))
+
+    def task(self, run: RunInfo) -> RunTask:
+        """`run` as a picklable task for a worker process (see `genbench.sweep.worker`)."""
+        return RunTask(
+            spec_path=self.spec.path.resolve(),
+            overrides=asdict(self.overrides),
+            out=self.out.resolve(),
+            force=self.force,
+            entry=run.entry,
+            seed=run.seed,
+            config_hash=run.config_hash,
+            jobs=self.jobs,
+            loggers=run.loggers,
+        )
+
     def _execute(self, todo: list[RunInfo]) -> int:
         """Run `todo` through the executor with a progress bar; returns how many runs were
         evaluated again rather than trained."""
         reevaluated = 0
         executor = self.registry.get("executor", self.spec.executor)
+        params = dict(self.spec.executor_params)
+        if any(param.name == "jobs" for param in executor.params):
+            assert self._prepared is not None
+            self.jobs = params["jobs"] = self.resolve_jobs(todo, self._prepared)
+        elif self.requested_jobs not in (None, 1):
+            raise UserError(f"--jobs: executor {executor.name!r} takes no jobs; leave it out")
         done = len(self.runs) - len(todo)
         with self._make_progress() as progress:
             self._progress = progress
@@ -240,7 +292,7 @@ class Sweep:
             )
             progress.update(sweep_bar, info=self._eta(todo, 0))
             for finished, record in enumerate(
-                executor.run(todo, self.work, self.spec.executor_params), start=1
+                executor.run(todo, _SweepWork(self), params), start=1
             ):
                 progress.update(sweep_bar, advance=1, info=self._eta(todo, finished))
                 reevaluated += record.training_reused
@@ -338,8 +390,11 @@ class Sweep:
         record.diverged = None
         _seed_everything(run.seed)
         model = self._build(run, prepared)
-        outcome = train(model, prepared.data.train, self.spec.budget, on_log)
-        record.train = _train_facts(outcome, model)
+        threads = plan_threads(available_cpus(), self.jobs, work_macs(model, model.batch_size))
+        options = EngineOptions(self.spec.compile, self.spec.precision)
+        data = prepared.data.train
+        outcome = train(model, data, self.spec.budget, on_log, threads=threads, options=options)
+        record.train = _train_facts(outcome, model, self.jobs)
         record.status = outcome.status
         _save_checkpoint(model, self._checkpoint(run), run, outcome)
         if outcome.status == "diverged":
@@ -497,7 +552,20 @@ class Sweep:
         }
 
 
-def _train_facts(outcome: TrainOutcome, model: AdversarialModel) -> TrainFacts:
+class _SweepWork:
+    """The sweep's `Work`: a run here, or a run described for a worker."""
+
+    def __init__(self, sweep: Sweep) -> None:
+        self.sweep = sweep
+
+    def __call__(self, run: RunInfo) -> RunRecord:
+        return self.sweep.work(run)
+
+    def task(self, run: RunInfo) -> RunTask:
+        return self.sweep.task(run)
+
+
+def _train_facts(outcome: TrainOutcome, model: AdversarialModel, jobs: int) -> TrainFacts:
     seconds = max(outcome.seconds, 1e-9)
     return TrainFacts(
         seconds=outcome.seconds,
@@ -507,6 +575,15 @@ def _train_facts(outcome: TrainOutcome, model: AdversarialModel) -> TrainFacts:
         steps_per_second=outcome.steps / seconds,
         samples_per_second=outcome.critic_steps * model.batch_size / seconds,
         final_losses=outcome.last_losses,
+        cpu_seconds=outcome.cpu_seconds,
+        threads=outcome.threads,
+        cpu_share=outcome.cpu_share,
+        contended=outcome.contended,
+        flops=outcome.flops,
+        flops_per_step={str(k): v for k, v in outcome.flops_per_step.items()},
+        compiled=outcome.compiled,
+        compile_error=outcome.compile_error,
+        jobs=jobs,
     )
 
 

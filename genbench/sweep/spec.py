@@ -37,10 +37,23 @@ BENCHMARK_KEYS = (
     Param("name", "", "benchmark name (default: the file's stem); results go to <out>/<name>"),
     Param("description", "", "one line shown above the table"),
     Param("dataset", "", "dataset name (see `genbench list datasets`)"),
-    Param("budget", "60s", "training budget per run: '90s', '5m', '1h' or '2000 steps'"),
+    Param(
+        "budget", "60s", "training budget per run: '90s', '5m', '1h', '2000 steps' or '20 TFLOP'"
+    ),
     Param("seeds", [0], "seeds to run every entry with"),
     Param("device", "auto", "auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps"),
     Param("executor", "local", "where runs execute (see `genbench list executors`)"),
+    Param(
+        "compile",
+        False,
+        "torch.compile the training step (CUDA: as CUDA graphs); falls back to eager, on record",
+    ),
+    Param(
+        "precision",
+        "float32",
+        "forward passes in float32 or under bfloat16 autocast",
+        choices=("float32", "bf16"),
+    ),
     Param(
         "data_root",
         "",
@@ -114,6 +127,8 @@ class BenchmarkSpec:
     data_root: Path
     evaluation: EvaluationSpec
     entries: tuple[EntrySpec, ...] = field(default_factory=tuple)
+    compile: bool = False
+    precision: str = "float32"
 
     def entry(self, name: str) -> EntrySpec:
         return next(entry for entry in self.entries if entry.name == name)
@@ -132,6 +147,10 @@ class BenchmarkSpec:
             "budget": str(self.budget),
             "evaluation": asdict(self.evaluation),
         }
+        # Only when set, so that the records of specs without them keep their hashes.
+        engine = {"compile": self.compile, "precision": self.precision}
+        if engine != {"compile": False, "precision": "float32"}:
+            config["engine"] = engine
         if entry.init_from is not None:
             parent = self.run_config(self.entry(entry.init_from), seed)
             config["init_from"] = {"entry": entry.init_from, "training_hash": training_hash(parent)}
@@ -250,6 +269,8 @@ class _Validator:
             data_root=resolve_data_root(bench["data_root"]),
             evaluation=self._evaluation(raw.get("evaluation", {})),
             entries=self._entries(raw.get("entry")),
+            compile=bench["compile"],
+            precision=bench["precision"],
         )
 
     def _section(self, raw: dict[str, Any], table: str, keys: tuple[Param, ...]) -> dict[str, Any]:

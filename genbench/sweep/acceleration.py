@@ -1,0 +1,107 @@
+"""The model's step functions as the engine calls them: eager, compiled, or in bfloat16.
+
+Both options are off by default and opt-in per benchmark (`[benchmark] compile`, `precision`):
+- `compile`: `torch.compile` (inductor) of `generate`, `critic_loss` and `generator_loss`; on
+  CUDA in "reduce-overhead" mode, which replays the step's kernels as CUDA graphs (at GAN batch
+  sizes a GPU step is bound by kernel launches). Compilation happens in a probe before the
+  training clock starts, on a throw-away step whose gradients are discarded and whose random
+  numbers are restored; where it fails (no C++ toolchain, an unsupported model) training runs
+  eagerly and the record says why.
+- `precision = "bf16"`: the forward passes under `torch.autocast` in bfloat16, the losses and
+  the optimiser states in float32.
+The first step of every step shape runs eagerly anyway, so the FLOP counter sees plain ops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import torch
+
+from genbench.api.adversarial import AdversarialModel
+
+PRECISIONS = ("float32", "bf16")
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """How the engine runs a model's step: compiled or not, float32 or bfloat16 autocast."""
+
+    compile: bool = False
+    precision: str = "float32"
+
+
+class Functions(NamedTuple):
+    generate: Callable[[int], torch.Tensor]
+    critic_loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+    generator_loss: Callable[[torch.Tensor], torch.Tensor]
+
+
+class StepFunctions:
+    """`generate`, `critic_loss` and `generator_loss` of a model, as the options ask.
+
+    The eager functions look the model's methods up at each call, so a model (or a test) that
+    replaces one keeps working."""
+
+    def __init__(self, model: AdversarialModel, options: EngineOptions | None = None) -> None:
+        self.model = model
+        self.options = options or EngineOptions()
+        self.device = next(model.parameters()).device
+        self.compiled = False
+        self.compile_error: str | None = None
+        self.eager = Functions(
+            self._autocast(lambda n: model.generate(n)),
+            self._autocast(lambda real, fake: model.critic_loss(real, fake)),
+            self._autocast(lambda fake: model.generator_loss(fake)),
+        )
+        self.current = self.eager
+
+    def begin_step(self) -> None:
+        """Called before each step; CUDA graphs need to know where a step begins."""
+        if self.compiled and self.device.type == "cuda":
+            torch.compiler.cudagraph_mark_step_begin()
+
+    def compile(self, data: torch.Tensor) -> None:
+        """Compile the functions and run them once on a throw-away step; on failure keep the
+        eager ones and remember why."""
+        if not self.options.compile:
+            return
+        mode = "reduce-overhead" if self.device.type == "cuda" else None
+        self.current = Functions(*(torch.compile(f, mode=mode) for f in self.eager))
+        self.compiled = True
+        try:
+            self._probe(data)
+        except Exception as exc:  # no toolchain, an unsupported op: train eagerly
+            self.current = self.eager
+            self.compiled = False
+            text = str(exc).strip().splitlines()
+            self.compile_error = f"{type(exc).__name__}: {text[0] if text else ''}"[:300]
+
+    def _probe(self, data: torch.Tensor) -> None:
+        model, batch, f = self.model, self.model.batch_size, self.current
+        devices = [self.device] if self.device.type == "cuda" else []
+        with torch.random.fork_rng(devices=devices):
+            for _ in range(2):  # the second call proves the compiled code is reused
+                self.begin_step()
+                with torch.no_grad():
+                    fake = f.generate(batch)
+                f.critic_loss(data[:batch], fake).backward()
+                model.critic.requires_grad_(False)
+                try:
+                    f.generator_loss(f.generate(batch)).backward()
+                finally:
+                    model.critic.requires_grad_(True)
+                model.zero_grad(set_to_none=True)
+
+    def _autocast(self, function: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
+        if self.options.precision != "bf16":
+            return function
+        device_type = self.device.type
+
+        def in_bf16(*args: Any) -> torch.Tensor:
+            with torch.autocast(device_type, dtype=torch.bfloat16):
+                return function(*args)
+
+        return in_bf16
