@@ -6,7 +6,8 @@ from __future__ import annotations
 import torch
 from PIL import Image
 
-from genbench.report.figures import PREVIEW_FILE, preview, write_figures
+from genbench.api.layout import PREVIEW_FILE
+from genbench.report.figures import preview, write_figures
 from genbench.report.record import RunRecord
 
 

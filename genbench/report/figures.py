@@ -16,10 +16,10 @@ import torch
 from matplotlib.figure import Figure
 from torchvision.utils import save_image
 
+from genbench.api.layout import RunFiles, runs_folder
 from genbench.api.storage import DamagedFileError, load_torch, write_atomic
 from genbench.report.record import CurveFacts, RunRecord
 
-PREVIEW_FILE = "preview.pt"
 PREVIEW_IMAGES = 10
 PREVIEW_POINTS = 1000
 GRID_SAMPLES = 64
@@ -72,7 +72,7 @@ def write_figures(
     paths: dict[str, Path] = {}
     for key in sorted({key for r in ok for key in r.curves}):
         paths[key] = _curve_figure(ok, key, results_dir / f"{key}.png")
-    previews = _first_previews(ok, results_dir / "runs", on_problem or (lambda message: None))
+    previews = _first_previews(ok, runs_folder(results_dir), on_problem or (lambda message: None))
     if previews:
         paths["samples"] = _samples_figure(previews, results_dir / "samples.png")
     return paths
@@ -108,7 +108,7 @@ def _first_previews(
     """Per entry, the saved samples of its first successful seed with a readable preview."""
     previews: dict[str, torch.Tensor] = {}
     for record in records:
-        file = runs_dir / record.run_dir / PREVIEW_FILE
+        file = RunFiles(runs_dir / record.run_dir).preview
         if record.entry in previews or not file.exists():
             continue
         try:

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from genbench.api.executor import RunInfo
+from genbench.api.layout import RunFiles
 from genbench.sweep.records import find_records, read_record_or_none, trained_already
 from genbench.sweep.spec import BenchmarkSpec
-
-CHECKPOINT_FILE = "checkpoint.pt"
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ def make_plan(
             reuse.append(run)
             continue
         record = None if force else read_record_or_none(run.run_dir)
-        has_checkpoint = (run.run_dir / CHECKPOINT_FILE).exists()
+        has_checkpoint = RunFiles(run.run_dir).checkpoint.exists()
         if trained_already(record, run.training_hash) and has_checkpoint:
             reevaluate.append(run)
         else:

@@ -9,21 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from genbench.api.layout import RunFiles, record_paths
 from genbench.api.storage import write_atomic
 from genbench.report.record import RecordError, RunRecord
 
-RECORD_FILE = "record.json"
 REUSABLE_STATUSES = ("ok", "diverged")
 
 
 def write_record(run_dir: Path, record: RunRecord) -> None:
-    write_atomic(run_dir / RECORD_FILE, record.to_json().encode())
+    write_atomic(RunFiles(run_dir).record, record.to_json().encode())
 
 
 def read_record(run_dir: Path) -> RunRecord | None:
     """The run's record; None if it has none; RecordError naming the file if it is damaged
     (truncated, not JSON, a field missing or of the wrong type)."""
-    path = run_dir / RECORD_FILE
+    path = RunFiles(run_dir).record
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -74,7 +74,7 @@ class RecordScan:
 def find_records(results_dir: Path) -> RecordScan:
     """Every record under a benchmark's results folder, readable or damaged."""
     scan = RecordScan()
-    for path in sorted(results_dir.glob(f"runs/*/*/{RECORD_FILE}")):
+    for path in record_paths(results_dir):
         try:
             record = read_record(path.parent)
         except RecordError as exc:

@@ -2,75 +2,48 @@
 
 Runs whose record already answers their configuration are skipped, and runs whose evaluation
 settings alone changed are evaluated again from their checkpoints (`force` retrains). Data,
-the feature extractor and the real reference features are prepared once per sweep, and only
-when something must train. A run that diverges or fails becomes a row; the sweep goes on.
+the feature extractor and the real reference features are prepared once per sweep
+(`preparation`), and only when something must train; each run is done by `single_run`, here
+or in a worker process (`RunTask`). A run that diverges or fails becomes a row; the sweep goes
+on. The results folder is locked while a sweep writes to it.
 """
 
 from __future__ import annotations
 
 import math
-import random
-import re
 import time
-import traceback
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-import torch
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from genbench import environment
-from genbench.api.adversarial import AdversarialModel
-from genbench.api.data import DatasetRequest, LoadedData
 from genbench.api.executor import RunInfo, RunTask
-from genbench.api.features import ExtractorRequest
-from genbench.api.model import BuildContext, InitSource
-from genbench.api.storage import DamagedFileError, cache_dir, load_torch, save_torch, write_atomic
-from genbench.devices import resolve_device
-from genbench.errors import UserError, collected_warnings
-from genbench.eval.evaluator import Evaluator, MetricRequest
-from genbench.eval.reference import ReferenceCache
+from genbench.api.layout import SPEC_FILE, RunFiles, entry_folders, run_folder, runs_folder
+from genbench.api.storage import write_atomic
+from genbench.errors import UserError
 from genbench.registry import Registry
-from genbench.report.figures import PREVIEW_FILE, preview, save_samples
 from genbench.report.publish import publish
 from genbench.report.record import (
-    ColumnFacts,
-    CurveFacts,
-    DatasetFacts,
-    Divergence,
-    FeatureFacts,
-    ModelFacts,
-    RecordError,
-    RunError,
     RunRecord,
-    TrainFacts,
 )
 from genbench.report.tables import Summary
-from genbench.report.values import finite_or_none
-from genbench.sweep.acceleration import EngineOptions
-from genbench.sweep.engine import LogCallback, TrainOutcome, train
+from genbench.sweep.engine import LogCallback
 from genbench.sweep.lock import results_lock
-from genbench.sweep.plan import CHECKPOINT_FILE, Plan, duration, make_plan
+from genbench.sweep.plan import Plan, duration, make_plan
+from genbench.sweep.preparation import Prepared, prepare
 from genbench.sweep.records import (
-    RECORD_FILE,
     find_records,
-    read_record,
     read_record_or_none,
     reusable,
-    trained_already,
-    write_record,
 )
-from genbench.sweep.spec import BenchmarkSpec, EntrySpec, Overrides, config_hash, training_hash
-from genbench.sweep.threads import available_cpus, plan_threads, work_macs
+from genbench.sweep.single_run import SingleRun
+from genbench.sweep.spec import BenchmarkSpec, Overrides, config_hash, training_hash
+from genbench.sweep.threads import available_cpus
 
 # Samples of at most this many values (2-D points) train networks that take one thread.
 SMALL_SAMPLE = 16
-SAMPLES_FILE = "samples.png"
 
 
 @dataclass
@@ -84,23 +57,15 @@ class SweepResult:
     failed: list[Path]
 
 
-@dataclass
-class _Prepared:
-    device: torch.device
-    data: LoadedData
-    evaluator: Evaluator
-    record_facts: dict[str, Any]  # RunRecord fields every run of the sweep shares
-
-
 def plan_runs(spec: BenchmarkSpec, out: Path, loggers: tuple[str, ...] = ()) -> list[RunInfo]:
     """Every (entry, seed) run of the spec, in spec order except that an entry's runs come
     after those of the entry it starts from (`init_from`); `loggers` as `--log` named them."""
-    folders = _entry_folders(spec.entries)
+    folders = entry_folders([entry.name for entry in spec.entries])
     runs = []
     for entry in spec.training_order():
         for seed in spec.seeds:
             config = spec.run_config(entry, seed)
-            run_dir = out / spec.name / "runs" / folders[entry.name] / f"seed-{seed}"
+            run_dir = run_folder(out / spec.name, folders[entry.name], seed)
             hashes = config_hash(config), training_hash(config)
             runs.append(
                 RunInfo(
@@ -108,14 +73,6 @@ def plan_runs(spec: BenchmarkSpec, out: Path, loggers: tuple[str, ...] = ()) -> 
                 )
             )
     return runs
-
-
-def _entry_folders(entries: tuple[EntrySpec, ...]) -> dict[str, str]:
-    folders: dict[str, str] = {}
-    for index, entry in enumerate(entries):
-        slug = re.sub(r"[^a-z0-9]+", "-", entry.name.lower()).strip("-") or "entry"
-        folders[entry.name] = slug if slug not in folders.values() else f"{slug}-{index}"
-    return folders
 
 
 class Sweep:
@@ -148,8 +105,8 @@ class Sweep:
         self.runs = plan_runs(spec, out, loggers)
         self.force = force
         self.console = console or Console()
-        self._entries = {entry.name: (i, entry) for i, entry in enumerate(spec.entries)}
-        self._prepared: _Prepared | None = None
+        self._prepared: Prepared | None = None
+        self._single: SingleRun | None = None
         self._progress: Progress | None = None
         self.kept = 0  # runs finished and recorded by this invocation
         self.in_flight: RunInfo | None = None
@@ -173,46 +130,9 @@ class Sweep:
         """One line per damaged record of this benchmark: its run is trained again."""
         return find_records(self.results_dir).damaged if self.results_dir.exists() else []
 
-    def prepare(self) -> _Prepared:
-        """Device, data, feature extractor and reference features; every metric is tried
-        on real data so an incompatible choice fails before training (and before any write)."""
-        spec = self.spec
-        device = resolve_device(spec.device)
-        dataset = self.registry.get("dataset", spec.dataset)
-        with (
-            self.console.status(f"Loading dataset {spec.dataset}..."),
-            collected_warnings() as caught,
-        ):
-            data = dataset.load(DatasetRequest(spec.dataset_params, device, spec.data_root))
-        messages = dict.fromkeys([*caught, data.fallback or ""])
-        for message in filter(None, messages):
-            self.console.print(f"[bold yellow]warning:[/] {escape(message)}", soft_wrap=True)
-        evaluation = spec.evaluation
-        factory = self.registry.get("feature_extractor", evaluation.features)
-        with self.console.status(f"Preparing feature extractor {factory.name}..."):
-            folder = cache_dir()
-            request = ExtractorRequest(evaluation.feature_params, data, device, folder)
-            extractor = factory.build(request)
-            metrics = [
-                MetricRequest(
-                    self.registry.get("metric", name),
-                    evaluation.metric_params[name],
-                    self.registry.entry("metric", name).plugin,
-                )
-                for name in evaluation.metrics
-            ]
-            cache = ReferenceCache(folder, factory.name, evaluation.feature_params)
-            evaluator = Evaluator(
-                data, extractor, metrics, evaluation.samples, evaluation.batch_size, cache
-            )
-            evaluator.preflight()
-        features = {
-            "name": factory.name,
-            "info": extractor.info,
-            "reference": evaluator.reference_info,
-        }
-        facts = self._record_facts(device, data, evaluator, features)
-        return _Prepared(device, data, evaluator, facts)
+    def prepare(self) -> Prepared:
+        """Device, data, feature extractor and reference features (`preparation.prepare`)."""
+        return prepare(self.spec, self.registry, self.console)
 
     def execute(self) -> SweepResult:
         todo = self.pending()
@@ -227,14 +147,14 @@ class Sweep:
             if todo:
                 todo = self.pending()  # another sweep may have finished some meanwhile
             if todo:
-                write_atomic(self.results_dir / "spec.toml", self.spec.path.read_bytes())
+                write_atomic(self.results_dir / SPEC_FILE, self.spec.path.read_bytes())
                 reevaluated = self._execute(todo)
             scan = find_records(self.results_dir)
             records = [r for r in scan.records if self._planned(r)]
             title = self.spec.description or self.spec.name
             summary, files = publish(records, self.results_dir, title, self.console, self._warn)
         failed = [
-            self.results_dir / "runs" / r.run_dir / RECORD_FILE
+            RunFiles(runs_folder(self.results_dir) / r.run_dir).record
             for r in records
             if r.status == "failed"
         ]
@@ -248,7 +168,7 @@ class Sweep:
             failed=failed,
         )
 
-    def resolve_jobs(self, todo: list[RunInfo], prepared: _Prepared) -> int:
+    def resolve_jobs(self, todo: list[RunInfo], prepared: Prepared) -> int:
         """The runs to train at once: as asked, else (auto) what surely fits: on a CPU, one per core
         for point sets (whose networks take one thread each, so running them side by side
         changes neither their speed nor their numerics), one otherwise."""
@@ -345,149 +265,40 @@ class Sweep:
         self.console.print(f"[{style}]{status}[/] {line}")
 
     def work(self, run: RunInfo) -> RunRecord:
-        """Train, checkpoint, evaluate and record one run; never raises for a run's failure."""
+        """Train, checkpoint, evaluate and record one run (`SingleRun`), with its progress bar
+        and the lifecycle hooks; never raises for a run's failure."""
         if self._prepared is None:
             self._prepared = self.prepare()
-        prepared = self._prepared
+        if self._single is None:
+            self._single = SingleRun(
+                self.spec,
+                self.registry,
+                self.runs,
+                self.results_dir,
+                self._prepared,
+                jobs=self.jobs,
+                force=self.force,
+                warn=self._warn,
+            )
         self.in_flight = run
         started = time.perf_counter()
         self.registry.hook.genbench_run_started(run=run)
-        record = self._new_record(run, prepared)
         progress = self._progress
         bar = (
             progress.add_task(f"  {run.entry} · seed {run.seed}", total=1.0, info="")
             if progress
             else None
         )
-        previous = None if self.force else read_record_or_none(run.run_dir)
         try:
-            reused = False
-            if trained_already(previous, run.training_hash) and self._checkpoint(run).exists():
-                reused = self._reuse_training(run, prepared, record, previous)
-            if not reused:
-                self._train_and_evaluate(run, prepared, record, self._logger(run, bar))
-        except Exception as exc:  # a failing run is a row in the table, not the end of the sweep
-            record.status = "failed"
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            record.error = RunError(
-                type=type(exc).__name__, message=message, traceback=traceback.format_exc()
-            )
+            record = self._single(run, self._logger(run, bar))
         finally:
             if progress is not None and bar is not None:
                 progress.remove_task(bar)
-        record.finished_at = _now()
-        write_record(run.run_dir, record)
         self.kept += 1
         self.in_flight = None
         self._run_seconds.append(time.perf_counter() - started)
         self.registry.hook.genbench_run_finished(run=run, record=record)
         return record
-
-    def _train_and_evaluate(
-        self, run: RunInfo, prepared: _Prepared, record: RunRecord, on_log: LogCallback
-    ) -> None:
-        record.training_reused = False
-        record.diverged = None
-        _seed_everything(run.seed)
-        model = self._build(run, prepared)
-        threads = plan_threads(available_cpus(), self.jobs, work_macs(model, model.batch_size))
-        options = EngineOptions(self.spec.compile, self.spec.precision)
-        data = prepared.data.train
-        outcome = train(model, data, self.spec.budget, on_log, threads=threads, options=options)
-        record.train = _train_facts(outcome, model, self.jobs)
-        record.status = outcome.status
-        _save_checkpoint(model, self._checkpoint(run), run, outcome)
-        if outcome.status == "diverged":
-            record.diverged = Divergence(step=outcome.diverged_at or 0, reason=outcome.reason or "")
-            return
-        self._evaluate(run, model, prepared, record)
-
-    def _reuse_training(
-        self, run: RunInfo, prepared: _Prepared, record: RunRecord, previous: RunRecord
-    ) -> bool:
-        """Only the evaluation settings changed: evaluate the saved generator again. False
-        (said on one line) when the checkpoint is damaged: then the run trains again."""
-        record.status, record.train, record.diverged = (
-            previous.status,
-            previous.train,
-            previous.diverged,
-        )
-        record.training_reused = True
-        if record.status != "ok":
-            return True
-        model = self._build(run, prepared)
-        try:
-            state = load_torch(self._checkpoint(run), map_location=prepared.device)
-            model.load_checkpoint(state)
-        except (DamagedFileError, KeyError, RuntimeError, TypeError, ValueError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            self._warn(f"{run.entry} seed {run.seed}: damaged checkpoint ({reason}); trains again")
-            return False
-        self._evaluate(run, model, prepared, record)
-        return True
-
-    def _build(self, run: RunInfo, prepared: _Prepared) -> AdversarialModel:
-        _, entry = self._entries[run.entry]
-        family = self.registry.get("model", entry.model)
-        init = None
-        if entry.init_from is not None:
-            parent = self._run_of(entry.init_from, run.seed)
-            parent_model = self._entries[parent.entry][1].model
-            init = InitSource(
-                parent.entry, parent_model, lambda: self._load_trained(parent, prepared)
-            )
-        context = BuildContext(
-            entry.params, prepared.data.sample_shape, prepared.device, self.registry, init
-        )
-        return family.build(context)
-
-    def _run_of(self, entry: str, seed: int) -> RunInfo:
-        return next(run for run in self.runs if run.entry == entry and run.seed == seed)
-
-    def _load_trained(self, run: RunInfo, prepared: _Prepared) -> AdversarialModel:
-        """The trained model of `run`, rebuilt from its checkpoint, for an entry that starts
-        from it; a run that did not finish training is this run's failure, said plainly."""
-        try:
-            record = read_record(run.run_dir)
-        except RecordError:
-            record = None
-        path = self._checkpoint(run)
-        source = f"{run.entry!r} seed {run.seed}"
-        if record is None or not trained_already(record, run.training_hash) or not path.exists():
-            raise UserError(f"{source} has no trained checkpoint to start from")
-        if record.status != "ok":
-            raise UserError(f"{source} {record.status}; cannot start from it")
-        model = self._build(run, prepared)
-        try:
-            model.load_checkpoint(load_torch(path, map_location=prepared.device))
-        except DamagedFileError as exc:
-            raise UserError(f"{exc}; retrain {source} with `genbench run --force`") from None
-        return model
-
-    def _checkpoint(self, run: RunInfo) -> Path:
-        return run.run_dir / CHECKPOINT_FILE
-
-    def _evaluate(
-        self, run: RunInfo, model: AdversarialModel, prepared: _Prepared, record: RunRecord
-    ) -> None:
-        # Seeded here, so that evaluating a checkpoint again draws the same samples.
-        _seed_everything(run.seed)
-        started = time.perf_counter()
-        if record.model is not None:  # ema None: the raw generator was evaluated
-            record.model.ema = model.ema_decay
-        fake = model.sample(prepared.evaluator.samples, self.spec.evaluation.batch_size)
-        # An undefined value (e.g. reverse KL with no high-quality sample) is stored as null.
-        scores = prepared.evaluator.score(fake)
-        record.metrics = {k: finite_or_none(v) for k, v in scores.values.items()}
-        record.curves = {
-            key: CurveFacts(
-                x=list(curve.x), y=list(curve.y), x_label=curve.x_label, y_label=curve.y_label
-            )
-            for key, curve in scores.curves.items()
-        }
-        record.eval_seconds = time.perf_counter() - started
-        save_samples(fake, prepared.evaluator.real_samples, run.run_dir / SAMPLES_FILE, run.entry)
-        save_torch(preview(fake), run.run_dir / PREVIEW_FILE)
 
     def _logger(self, run: RunInfo, bar: TaskID | None) -> LogCallback:
         """Training scalars to the lifecycle hook and the run's progress bar."""
@@ -503,54 +314,6 @@ class Sweep:
 
         return on_log
 
-    def _new_record(self, run: RunInfo, prepared: _Prepared) -> RunRecord:
-        index, entry = self._entries[run.entry]
-        return RunRecord(
-            benchmark=run.benchmark,
-            entry=run.entry,
-            entry_index=index,
-            run_dir=run.run_dir.relative_to(self.results_dir / "runs").as_posix(),
-            seed=run.seed,
-            status="failed",
-            config=run.config,
-            config_hash=run.config_hash,
-            training_hash=run.training_hash,
-            model=ModelFacts(
-                name=entry.model, plugin=self.registry.entry("model", entry.model).plugin
-            ),
-            started_at=_now(),
-            **prepared.record_facts,
-        )
-
-    def _record_facts(
-        self, device: torch.device, data: LoadedData, evaluator: Evaluator, features: dict[str, Any]
-    ) -> dict[str, Any]:
-        """What every record of this sweep shares, computed once (hashing the data is not free)."""
-        return {
-            "dataset": DatasetFacts(
-                name=self.spec.dataset,
-                source=data.source,
-                fallback=data.fallback,
-                fingerprint=data.fingerprint(),
-                train_size=len(data.train),
-            ),
-            "features": FeatureFacts(**features),
-            "eval_samples": evaluator.samples,
-            "columns": [
-                ColumnFacts(**asdict(column))
-                for name in self.spec.evaluation.metrics
-                for column in self.registry.get("metric", name).columns
-            ],
-            "device": str(device),
-            "machine": environment.machine(device),
-            "versions": environment.versions(),
-            "plugins": {
-                info.name: f"{info.distribution} {info.version}"
-                for info in self.registry.plugins
-                if info.error is None
-            },
-        }
-
 
 class _SweepWork:
     """The sweep's `Work`: a run here, or a run described for a worker."""
@@ -563,42 +326,3 @@ class _SweepWork:
 
     def task(self, run: RunInfo) -> RunTask:
         return self.sweep.task(run)
-
-
-def _train_facts(outcome: TrainOutcome, model: AdversarialModel, jobs: int) -> TrainFacts:
-    seconds = max(outcome.seconds, 1e-9)
-    return TrainFacts(
-        seconds=outcome.seconds,
-        steps=outcome.steps,
-        critic_steps=outcome.critic_steps,
-        batch_size=model.batch_size,
-        steps_per_second=outcome.steps / seconds,
-        samples_per_second=outcome.critic_steps * model.batch_size / seconds,
-        final_losses=outcome.last_losses,
-        cpu_seconds=outcome.cpu_seconds,
-        threads=outcome.threads,
-        cpu_share=outcome.cpu_share,
-        contended=outcome.contended,
-        flops=outcome.flops,
-        flops_per_step={str(k): v for k, v in outcome.flops_per_step.items()},
-        compiled=outcome.compiled,
-        compile_error=outcome.compile_error,
-        jobs=jobs,
-    )
-
-
-def _save_checkpoint(
-    model: AdversarialModel, path: Path, run: RunInfo, outcome: TrainOutcome
-) -> None:
-    state = {**model.checkpoint(), "steps": outcome.steps, "training_hash": run.training_hash}
-    save_torch(state, path)
-
-
-def _seed_everything(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import genbench
 from genbench.api import RunRecord
+from genbench.api.layout import RunFiles
 
 LOG_DIR_ENV = "GENBENCH_LOG_DIR"
-SAMPLES_FILE = "samples.png"
 
 
 class RunLogger:
@@ -48,7 +48,7 @@ def final_step(record: RunRecord) -> int:
 
 
 def samples_path(run: genbench.RunInfo) -> Path | None:
-    path = run.run_dir / SAMPLES_FILE
+    path = RunFiles(run.run_dir).samples
     return path if path.exists() else None
 
 

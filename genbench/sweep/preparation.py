@@ -1,0 +1,103 @@
+"""What a sweep prepares once, before its first run trains: the device, the data, the feature
+extractor with the real reference features, and the facts every run's record shares.
+
+Every metric is tried on real data here, so an incompatible choice fails before training and
+before anything is written; hashing the data for the records is done once, not per run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import torch
+from rich.console import Console
+from rich.markup import escape
+
+from genbench import environment
+from genbench.api.data import DatasetRequest, LoadedData
+from genbench.api.features import ExtractorRequest
+from genbench.api.storage import cache_dir
+from genbench.devices import resolve_device
+from genbench.errors import collected_warnings
+from genbench.eval.evaluator import Evaluator, MetricRequest
+from genbench.eval.reference import ReferenceCache
+from genbench.registry import Registry
+from genbench.report.record import ColumnFacts, DatasetFacts, FeatureFacts
+from genbench.sweep.spec import BenchmarkSpec
+
+
+@dataclass
+class Prepared:
+    device: torch.device
+    data: LoadedData
+    evaluator: Evaluator
+    record_facts: dict[str, Any]  # RunRecord fields every run of the sweep shares
+
+
+def prepare(spec: BenchmarkSpec, registry: Registry, console: Console) -> Prepared:
+    """Device, data, feature extractor and reference features, with the data's warnings (an
+    offline fallback) printed once."""
+    device = resolve_device(spec.device)
+    dataset = registry.get("dataset", spec.dataset)
+    with console.status(f"Loading dataset {spec.dataset}..."), collected_warnings() as caught:
+        data = dataset.load(DatasetRequest(spec.dataset_params, device, spec.data_root))
+    for message in filter(None, dict.fromkeys([*caught, data.fallback or ""])):
+        console.print(f"[bold yellow]warning:[/] {escape(message)}", soft_wrap=True)
+    evaluation = spec.evaluation
+    factory = registry.get("feature_extractor", evaluation.features)
+    with console.status(f"Preparing feature extractor {factory.name}..."):
+        folder = cache_dir()
+        extractor = factory.build(ExtractorRequest(evaluation.feature_params, data, device, folder))
+        metrics = [
+            MetricRequest(
+                registry.get("metric", name),
+                evaluation.metric_params[name],
+                registry.entry("metric", name).plugin,
+            )
+            for name in evaluation.metrics
+        ]
+        cache = ReferenceCache(folder, factory.name, evaluation.feature_params)
+        evaluator = Evaluator(
+            data, extractor, metrics, evaluation.samples, evaluation.batch_size, cache
+        )
+        evaluator.preflight()
+    features = FeatureFacts(
+        name=factory.name, info=extractor.info, reference=evaluator.reference_info
+    )
+    facts = _record_facts(spec, registry, device, data, evaluator, features)
+    return Prepared(device, data, evaluator, facts)
+
+
+def _record_facts(
+    spec: BenchmarkSpec,
+    registry: Registry,
+    device: torch.device,
+    data: LoadedData,
+    evaluator: Evaluator,
+    features: FeatureFacts,
+) -> dict[str, Any]:
+    return {
+        "dataset": DatasetFacts(
+            name=spec.dataset,
+            source=data.source,
+            fallback=data.fallback,
+            fingerprint=data.fingerprint(),
+            train_size=len(data.train),
+        ),
+        "features": features,
+        "eval_samples": evaluator.samples,
+        "columns": [
+            ColumnFacts(**asdict(column))
+            for name in spec.evaluation.metrics
+            for column in registry.get("metric", name).columns
+        ],
+        "device": str(device),
+        "machine": environment.machine(device),
+        "versions": environment.versions(),
+        "plugins": {
+            info.name: f"{info.distribution} {info.version}"
+            for info in registry.plugins
+            if info.error is None
+        },
+    }

@@ -1,0 +1,247 @@
+"""One run of a sweep: train on the budget, checkpoint, evaluate, and record, or evaluate a
+saved checkpoint again when only the evaluation settings changed.
+
+A run never raises for its own failure: a run that raises is recorded as `failed` with its
+traceback, one that diverges as `diverged` with its step, and the sweep goes on. A run that
+starts from another entry (`init_from`) rebuilds that entry's trained model from its
+checkpoint, prior included.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from genbench.api.adversarial import AdversarialModel
+from genbench.api.executor import RunInfo
+from genbench.api.layout import RunFiles, runs_folder
+from genbench.api.model import BuildContext, InitSource
+from genbench.api.storage import DamagedFileError, load_torch, save_torch
+from genbench.errors import UserError
+from genbench.registry import Registry
+from genbench.report.figures import preview, save_samples
+from genbench.report.record import (
+    CurveFacts,
+    Divergence,
+    ModelFacts,
+    RecordError,
+    RunError,
+    RunRecord,
+    TrainFacts,
+)
+from genbench.report.values import finite_or_none
+from genbench.sweep.acceleration import EngineOptions
+from genbench.sweep.engine import LogCallback, TrainOutcome, train
+from genbench.sweep.preparation import Prepared
+from genbench.sweep.records import read_record, read_record_or_none, trained_already, write_record
+from genbench.sweep.spec import BenchmarkSpec
+from genbench.sweep.threads import available_cpus, plan_threads, work_macs
+
+
+class SingleRun:
+    """Does the runs of one sweep, one at a time, in this process."""
+
+    def __init__(
+        self,
+        spec: BenchmarkSpec,
+        registry: Registry,
+        runs: list[RunInfo],
+        results_dir: Path,
+        prepared: Prepared,
+        *,
+        jobs: int,
+        force: bool,
+        warn: Callable[[str], None],
+    ) -> None:
+        self.spec = spec
+        self.registry = registry
+        self.runs = runs
+        self.results_dir = results_dir
+        self.prepared = prepared
+        self.jobs = jobs
+        self.force = force
+        self.warn = warn
+        self._entries = {entry.name: (i, entry) for i, entry in enumerate(spec.entries)}
+
+    def __call__(self, run: RunInfo, on_log: LogCallback) -> RunRecord:
+        """The run's record, written to its folder; `on_log` sees the training scalars."""
+        record = self._new_record(run)
+        previous = None if self.force else read_record_or_none(run.run_dir)
+        try:
+            reused = False
+            if trained_already(previous, run.training_hash) and _files(run).checkpoint.exists():
+                assert previous is not None
+                reused = self._reuse_training(run, record, previous)
+            if not reused:
+                self._train_and_evaluate(run, record, on_log)
+        except Exception as exc:  # a failing run is a row in the table, not the end of the sweep
+            record.status = "failed"
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            record.error = RunError(
+                type=type(exc).__name__, message=message, traceback=traceback.format_exc()
+            )
+        record.finished_at = _now()
+        write_record(run.run_dir, record)
+        return record
+
+    def _train_and_evaluate(self, run: RunInfo, record: RunRecord, on_log: LogCallback) -> None:
+        record.training_reused = False
+        record.diverged = None
+        _seed_everything(run.seed)
+        model = self._build(run)
+        threads = plan_threads(available_cpus(), self.jobs, work_macs(model, model.batch_size))
+        options = EngineOptions(self.spec.compile, self.spec.precision)
+        data = self.prepared.data.train
+        outcome = train(model, data, self.spec.budget, on_log, threads=threads, options=options)
+        record.train = _train_facts(outcome, model, self.jobs)
+        record.status = outcome.status
+        state = {**model.checkpoint(), "steps": outcome.steps, "training_hash": run.training_hash}
+        save_torch(state, _files(run).checkpoint)
+        if outcome.status == "diverged":
+            record.diverged = Divergence(step=outcome.diverged_at or 0, reason=outcome.reason or "")
+            return
+        self._evaluate(run, model, record)
+
+    def _reuse_training(self, run: RunInfo, record: RunRecord, previous: RunRecord) -> bool:
+        """Only the evaluation settings changed: evaluate the saved generator again. False
+        (said on one line) when the checkpoint is damaged: then the run trains again."""
+        record.status, record.train, record.diverged = (
+            previous.status,
+            previous.train,
+            previous.diverged,
+        )
+        record.training_reused = True
+        if record.status != "ok":
+            return True
+        model = self._build(run)
+        try:
+            state = load_torch(_files(run).checkpoint, map_location=self.prepared.device)
+            model.load_checkpoint(state)
+        except (DamagedFileError, KeyError, RuntimeError, TypeError, ValueError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.warn(f"{run.entry} seed {run.seed}: damaged checkpoint ({reason}); trains again")
+            return False
+        self._evaluate(run, model, record)
+        return True
+
+    def _build(self, run: RunInfo) -> AdversarialModel:
+        _, entry = self._entries[run.entry]
+        family = self.registry.get("model", entry.model)
+        init = None
+        if entry.init_from is not None:
+            parent = self._run_of(entry.init_from, run.seed)
+            parent_model = self._entries[parent.entry][1].model
+            init = InitSource(parent.entry, parent_model, lambda: self._load_trained(parent))
+        prepared = self.prepared
+        context = BuildContext(
+            entry.params, prepared.data.sample_shape, prepared.device, self.registry, init
+        )
+        model: AdversarialModel = family.build(context)
+        return model
+
+    def _run_of(self, entry: str, seed: int) -> RunInfo:
+        return next(run for run in self.runs if run.entry == entry and run.seed == seed)
+
+    def _load_trained(self, run: RunInfo) -> AdversarialModel:
+        """The trained model of `run`, rebuilt from its checkpoint, for an entry that starts
+        from it; a run that did not finish training is this run's failure, said plainly."""
+        try:
+            record = read_record(run.run_dir)
+        except RecordError:
+            record = None
+        path = _files(run).checkpoint
+        source = f"{run.entry!r} seed {run.seed}"
+        if record is None or not trained_already(record, run.training_hash) or not path.exists():
+            raise UserError(f"{source} has no trained checkpoint to start from")
+        if record.status != "ok":
+            raise UserError(f"{source} {record.status}; cannot start from it")
+        model = self._build(run)
+        try:
+            model.load_checkpoint(load_torch(path, map_location=self.prepared.device))
+        except DamagedFileError as exc:
+            raise UserError(f"{exc}; retrain {source} with `genbench run --force`") from None
+        return model
+
+    def _evaluate(self, run: RunInfo, model: AdversarialModel, record: RunRecord) -> None:
+        # Seeded here, so that evaluating a checkpoint again draws the same samples.
+        _seed_everything(run.seed)
+        started = time.perf_counter()
+        evaluator = self.prepared.evaluator
+        if record.model is not None:  # ema None: the raw generator was evaluated
+            record.model.ema = model.ema_decay
+        fake = model.sample(evaluator.samples, self.spec.evaluation.batch_size)
+        # An undefined value (e.g. reverse KL with no high-quality sample) is stored as null.
+        scores = evaluator.score(fake)
+        record.metrics = {k: finite_or_none(v) for k, v in scores.values.items()}
+        record.curves = {
+            key: CurveFacts(
+                x=list(curve.x), y=list(curve.y), x_label=curve.x_label, y_label=curve.y_label
+            )
+            for key, curve in scores.curves.items()
+        }
+        record.eval_seconds = time.perf_counter() - started
+        files = _files(run)
+        save_samples(fake, evaluator.real_samples, files.samples, run.entry)
+        save_torch(preview(fake), files.preview)
+
+    def _new_record(self, run: RunInfo) -> RunRecord:
+        index, entry = self._entries[run.entry]
+        return RunRecord(
+            benchmark=run.benchmark,
+            entry=run.entry,
+            entry_index=index,
+            run_dir=run.run_dir.relative_to(runs_folder(self.results_dir)).as_posix(),
+            seed=run.seed,
+            status="failed",
+            config=run.config,
+            config_hash=run.config_hash,
+            training_hash=run.training_hash,
+            model=ModelFacts(
+                name=entry.model, plugin=self.registry.entry("model", entry.model).plugin
+            ),
+            started_at=_now(),
+            **self.prepared.record_facts,
+        )
+
+
+def _files(run: RunInfo) -> RunFiles:
+    return RunFiles(run.run_dir)
+
+
+def _train_facts(outcome: TrainOutcome, model: AdversarialModel, jobs: int) -> TrainFacts:
+    seconds = max(outcome.seconds, 1e-9)
+    return TrainFacts(
+        seconds=outcome.seconds,
+        steps=outcome.steps,
+        critic_steps=outcome.critic_steps,
+        batch_size=model.batch_size,
+        steps_per_second=outcome.steps / seconds,
+        samples_per_second=outcome.critic_steps * model.batch_size / seconds,
+        final_losses=outcome.last_losses,
+        cpu_seconds=outcome.cpu_seconds,
+        threads=outcome.threads,
+        cpu_share=outcome.cpu_share,
+        contended=outcome.contended,
+        flops=outcome.flops,
+        flops_per_step={str(k): v for k, v in outcome.flops_per_step.items()},
+        compiled=outcome.compiled,
+        compile_error=outcome.compile_error,
+        jobs=jobs,
+    )
+
+
+def _seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
