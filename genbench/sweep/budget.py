@@ -58,8 +58,8 @@ class Budget:
             if seconds > 0:
                 return cls(seconds=seconds)
         raise BudgetError(
-            f"invalid budget {short_repr(text)}: use a positive duration like '90s', '5m', '1h' "
-            "or a step count like '2000 steps'"
+            f"invalid budget {short_repr(text)}: use a positive duration like '90s', '5m', '1h', "
+            "a step count like '2000 steps' or a FLOP count like '20 TFLOP'"
         )
 
     def exhausted(self, steps: int, seconds: float, flops: float = 0.0) -> bool:
