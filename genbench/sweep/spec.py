@@ -458,7 +458,7 @@ class _Validator:
                 cycle = " -> ".join([*chain, current.name])
                 raise self.error(key, f"entries start from each other in a cycle: {cycle}")
             chain.append(current.name)
-            current = names.get(current.init_from)
+            current = names.get(current.init_from) if current.init_from is not None else None
 
 
 def resolve_data_root(given: str | Path | None) -> Path:
