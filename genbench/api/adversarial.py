@@ -80,7 +80,8 @@ class AdversarialModel(nn.Module):
 
     def generate(self, n: int) -> torch.Tensor:
         """n samples with gradients flowing to the generator (and a learnable prior)."""
-        return self.generator(self.prior.sample(n))
+        samples: torch.Tensor = self.generator(self.prior.sample(n))  # Module calls are Any
+        return samples
 
     @torch.no_grad()
     def sample(self, n: int, batch_size: int = 1000) -> torch.Tensor:
@@ -97,7 +98,8 @@ class AdversarialModel(nn.Module):
         # `generate` unless a model keeps another generator for evaluation (a weight average).
         if self.sampler is self.generator:
             return self.generate(n)
-        return self.sampler(self.prior.sample(n))
+        samples: torch.Tensor = self.sampler(self.prior.sample(n))
+        return samples
 
     def checkpoint(self) -> dict[str, Any]:
         """Everything needed to resume or fine-tune: networks, prior and optimiser states."""

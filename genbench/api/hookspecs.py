@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from genbench.api.divergence import Divergence
     from genbench.api.executor import Executor, RunInfo
     from genbench.api.features import FeatureExtractor
+    from genbench.api.lazy import Deferred
     from genbench.api.metric import Metric
     from genbench.api.model import ModelFamily
     from genbench.api.network import Network
@@ -40,10 +41,11 @@ def genbench_register_models(register: Callable[[ModelFamily], None]) -> None:
 
 
 @hookspec
-def genbench_register_divergences(register: Callable[[Divergence], None]) -> None:
+def genbench_register_divergences(register: Callable[[Divergence | Deferred], None]) -> None:
     """Register divergences: objects with `discriminator_loss(v_real, v_fake)` and
     `generator_loss(v_fake)` on the critic's raw output. An f-divergence subclasses
-    `genbench.FDivergence` and supplies only `f`, `f_star` and `activation`."""
+    `genbench.FDivergence` and supplies only `f`, `f_star` and `activation`. A `Deferred`
+    describes a divergence whose module is imported on its first use."""
 
 
 @hookspec
@@ -81,6 +83,7 @@ def genbench_register_executors(register: Callable[[Executor], None]) -> None:
 def genbench_logger_names() -> list[str]:
     """The names this plugin's loggers answer to in `genbench run --log NAME`; a logger acts
     through the lifecycle hooks below on the runs whose `run.loggers` name it."""
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations
 
 
 @hookspec

@@ -13,6 +13,8 @@ from torch import nn
 class LatentPrior(nn.Module):
     """Base class for priors; subclasses implement `sample`."""
 
+    _device_anchor: torch.Tensor
+
     def __init__(self, latent_dim: int) -> None:
         super().__init__()
         self.latent_dim = latent_dim

@@ -6,6 +6,7 @@ them and the spec validator can reject a wrong key or type before anything train
 
 from __future__ import annotations
 
+import builtins
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from typing import Any
 
 from genbench.errors import ParamError, did_you_mean, short_repr
 
-_TYPE_NAMES = {
+_TYPE_NAMES: dict[type, str] = {
     bool: "bool",
     int: "int",
     float: "float",
@@ -54,7 +55,7 @@ class Param:
     fields: tuple[Param, ...] = ()
 
     @property
-    def value_type(self) -> type:
+    def value_type(self) -> builtins.type:
         if self.type is not None:
             return self.type
         if self.default is None:

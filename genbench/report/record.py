@@ -231,7 +231,7 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
             except RecordError:
                 continue
         raise RecordError(f"{where}: unexpected value {short_repr(value)}")
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _build(hint, value, where)
     if origin is dict:
         _, item = get_args(hint)

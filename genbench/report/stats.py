@@ -74,7 +74,11 @@ class Comparison:
         return math.isfinite(self.p_value) and self.p_value < alpha
 
 
-def finite(values: Sequence[float]) -> np.ndarray:
+Samples = Sequence[float] | np.ndarray
+"""Numbers as the statistics take them: a list of floats or a NumPy array."""
+
+
+def finite(values: Samples) -> np.ndarray:
     """The finite values as float64 (NaN stands for a metric a run could not compute)."""
     array = np.asarray(values, dtype=np.float64).reshape(-1)
     return array[np.isfinite(array)]
@@ -91,7 +95,7 @@ def estimate(values: Sequence[float]) -> Estimate:
 
 
 def bootstrap_interval(
-    values: Sequence[float],
+    values: Samples,
     confidence: float = CONFIDENCE,
     resamples: int = RESAMPLES,
     seed: int = BOOTSTRAP_SEED,
@@ -113,12 +117,12 @@ def bootstrap_difference_interval(
     seed: int = BOOTSTRAP_SEED,
 ) -> tuple[float, float]:
     """Interval of mean(b) - mean(a) for independent samples, each resampled on its own."""
-    a, b = finite(a), finite(b)
-    if len(a) < 2 or len(b) < 2:
+    xa, xb = finite(a), finite(b)
+    if len(xa) < 2 or len(xb) < 2:
         return math.nan, math.nan
     rng = np.random.default_rng(seed)
-    mean_a = a[rng.integers(0, len(a), size=(resamples, len(a)))].mean(axis=1)
-    mean_b = b[rng.integers(0, len(b), size=(resamples, len(b)))].mean(axis=1)
+    mean_a = xa[rng.integers(0, len(xa), size=(resamples, len(xa)))].mean(axis=1)
+    mean_b = xb[rng.integers(0, len(xb), size=(resamples, len(xb)))].mean(axis=1)
     return _percentiles(mean_b - mean_a, confidence)
 
 
@@ -145,14 +149,14 @@ def paired_t_test(differences: Sequence[float]) -> float:
 def welch_t_test(a: Sequence[float], b: Sequence[float]) -> float:
     """Two-sided p-value of equal means without assuming equal variances (Welch 1947), with
     the Welch-Satterthwaite degrees of freedom."""
-    a, b = finite(a), finite(b)
-    if len(a) < 2 or len(b) < 2:
+    xa, xb = finite(a), finite(b)
+    if len(xa) < 2 or len(xb) < 2:
         return math.nan
-    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-    gap = float(b.mean() - a.mean())
+    va, vb = xa.var(ddof=1) / len(xa), xb.var(ddof=1) / len(xb)
+    gap = float(xb.mean() - xa.mean())
     if va + vb == 0:
         return 0.0 if gap != 0 else 1.0
-    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    df = (va + vb) ** 2 / (va**2 / (len(xa) - 1) + vb**2 / (len(xb) - 1))
     return _t_two_sided(gap / math.sqrt(va + vb), float(df))
 
 

@@ -175,7 +175,7 @@ def _tested(seed_values: list[dict[str, dict[int, float]]], columns: list[Column
 
 
 def _notes(records: list[RunRecord], tested: bool) -> list[str]:
-    notes = []
+    notes: list[str] = []
     fallbacks = {r.dataset.fallback for r in records if r.dataset.fallback}
     notes.extend(f"{FALLBACK_MARK} {text}" for text in sorted(fallbacks))
     starved = [r for r in records if r.train.contended]

@@ -62,12 +62,19 @@ class Budget:
             "a step count like '2000 steps' or a FLOP count like '20 TFLOP'"
         )
 
+    @property
+    def time_limit(self) -> float:
+        """The seconds of a budget that counts neither steps nor FLOPs."""
+        if self.seconds is None:
+            raise ValueError("a budget counts seconds, steps or FLOPs; this one counts nothing")
+        return self.seconds
+
     def exhausted(self, steps: int, seconds: float, flops: float = 0.0) -> bool:
         if self.steps is not None:
             return steps >= self.steps
         if self.flops is not None:
             return flops >= self.flops
-        return seconds >= self.seconds
+        return seconds >= self.time_limit
 
     def fraction(self, steps: int, seconds: float, flops: float = 0.0) -> float:
         """How much of the budget is used, in [0, 1]."""
@@ -76,7 +83,7 @@ class Budget:
         elif self.flops is not None:
             used = flops / self.flops
         else:
-            used = seconds / self.seconds
+            used = seconds / self.time_limit
         return min(1.0, used)
 
     def __str__(self) -> str:
@@ -88,7 +95,7 @@ class Budget:
                 if self.flops >= scale:
                     return f"{self.flops / scale:g} {unit}FLOP"
             return f"{self.flops / 1e9:g} GFLOP"
-        seconds = self.seconds
+        seconds = self.time_limit
         if seconds % 3600 == 0:
             return f"{seconds / 3600:g}h"
         if seconds % 60 == 0:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeGuard
 
 from genbench.api.layout import RunFiles, record_paths
 from genbench.api.storage import write_atomic
@@ -53,8 +54,9 @@ def reusable(record: RunRecord | None, config_hash: str) -> bool:
     )
 
 
-def trained_already(record: RunRecord | None, training_hash: str) -> bool:
-    """Whether a record's training answers this configuration, whatever its evaluation."""
+def trained_already(record: RunRecord | None, training_hash: str) -> TypeGuard[RunRecord]:
+    """Whether a record's training answers this configuration, whatever its evaluation (a
+    record that does is not None)."""
     return (
         record is not None
         and bool(record.training_hash)

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from genbench.api.executor import RunTask
 from genbench.errors import UserError
 
+if TYPE_CHECKING:
+    from genbench.report.record import RunRecord
+    from genbench.sweep.runner import Sweep
+
 # One prepared sweep per (spec, overrides, results folder, force, jobs) in this process.
-_SWEEPS: dict[tuple[Any, ...], Any] = {}
+_SWEEPS: dict[tuple[Any, ...], Sweep] = {}
 
 
-def run_task(task: RunTask) -> dict[str, Any]:
+def run_task(task: RunTask) -> RunRecord:
     """Train, evaluate and record the task's run; returns its record (also written to disk)."""
     sweep = _sweep(task)
     run = next((r for r in sweep.runs if (r.entry, r.seed) == (task.entry, task.seed)), None)
@@ -44,9 +48,9 @@ def start_worker(jobs: int, settings: dict[str, str] | None = None) -> None:
     torch.set_num_threads(max(1, math.floor(available_cpus() / max(1, jobs))))
 
 
-def _sweep(task: RunTask) -> Any:
-    key = (str(task.spec_path), tuple(sorted(task.overrides.items())), str(task.out))
-    key += (task.force, task.jobs, task.loggers)
+def _sweep(task: RunTask) -> Sweep:
+    key: tuple[Any, ...] = (str(task.spec_path), tuple(sorted(task.overrides.items())))
+    key += (str(task.out), task.force, task.jobs, task.loggers)
     if key not in _SWEEPS:
         from rich.console import Console
 

@@ -9,7 +9,9 @@ from genbench_fgan.catalog import DIVERGENCES, FGAN_FAMILY
 
 
 @genbench.hookimpl
-def genbench_register_divergences(register: Callable[[genbench.Divergence], None]) -> None:
+def genbench_register_divergences(
+    register: Callable[[genbench.Divergence | genbench.Deferred], None],
+) -> None:
     for divergence in DIVERGENCES:
         register(divergence)
 

@@ -206,7 +206,8 @@ class _LogLambertWExp(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx: torch.autograd.function.FunctionCtx, grad: torch.Tensor) -> torch.Tensor:
-        (log_w,) = ctx.saved_tensors
+        # torch's stubs give FunctionCtx no saved_tensors; the ctx autograd passes has them.
+        (log_w,) = ctx.saved_tensors  # type: ignore[attr-defined]
         return grad / (1 + torch.exp(log_w))
 
 

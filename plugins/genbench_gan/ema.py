@@ -28,5 +28,5 @@ class WeightAverage(nn.Module):
     def update(self, module: nn.Module) -> None:
         for averaged, current in zip(self.average.parameters(), module.parameters(), strict=True):
             averaged.lerp_(current, 1.0 - self.decay)
-        for averaged, current in zip(self.average.buffers(), module.buffers(), strict=True):
-            averaged.copy_(current)
+        for average_buffer, buffer in zip(self.average.buffers(), module.buffers(), strict=True):
+            average_buffer.copy_(buffer)

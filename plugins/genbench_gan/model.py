@@ -8,6 +8,8 @@ or -E[log D(G(z))] ("non-saturating", the paper's practical choice and our defau
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 import torch.nn.functional as F
 
@@ -16,7 +18,7 @@ from genbench_gan.common import GANModel, build_model
 
 
 class VanillaGAN(GANModel):
-    def __init__(self, *args: object, generator_objective: str, **kwargs: object) -> None:
+    def __init__(self, *args: Any, generator_objective: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.generator_objective = generator_objective
 

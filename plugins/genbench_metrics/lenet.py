@@ -136,15 +136,13 @@ def _train_and_save(
 ) -> tuple[LeNet, float]:
     model = train_lenet(
         data.train.to(device, torch.float32),
-        data.train_labels.to(device, torch.int64),
+        _train_labels(data).to(device, torch.int64),
         params["epochs"],
         params["batch_size"],
         params["lr"],
         params["seed"],
     )
-    images, labels = (
-        (data.test, data.test_labels) if _has_test(data) else (data.train, data.train_labels)
-    )
+    images, labels = _scored_split(data)
     score = accuracy(model, images.to(device, torch.float32), labels.to(device))
     save_torch({"state_dict": model.state_dict(), "accuracy": score}, path)
     return model, score
@@ -152,6 +150,19 @@ def _train_and_save(
 
 def _has_test(data: genbench.LoadedData) -> bool:
     return data.test is not None and data.test_labels is not None
+
+
+def _train_labels(data: genbench.LoadedData) -> torch.Tensor:
+    if data.train_labels is None:  # check_images turns unlabelled data away before
+        raise ValueError("LeNet trains on labelled images only")
+    return data.train_labels
+
+
+def _scored_split(data: genbench.LoadedData) -> tuple[torch.Tensor, torch.Tensor]:
+    """The images and labels the accuracy is measured on: the test split, if there is one."""
+    if data.test is not None and data.test_labels is not None:
+        return data.test, data.test_labels
+    return data.train, _train_labels(data)
 
 
 def trained_lenet(

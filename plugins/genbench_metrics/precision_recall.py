@@ -45,6 +45,8 @@ def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = 3) -> tupl
 
 
 def _rates(hits: BallHits) -> tuple[float, float]:
+    if hits.centre_inside is None:
+        raise ValueError("recall needs the balls around the generated features")
     precision = int((hits.per_other > 0).sum()) / len(hits.per_other)
     recall = int(hits.centre_inside.sum()) / len(hits.per_centre)
     return precision, recall

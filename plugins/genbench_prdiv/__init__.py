@@ -9,7 +9,9 @@ from genbench_prdiv.catalog import PR, PR_OPTIMIZER
 
 
 @genbench.hookimpl
-def genbench_register_divergences(register: Callable[[genbench.Divergence], None]) -> None:
+def genbench_register_divergences(
+    register: Callable[[genbench.Divergence | genbench.Deferred], None],
+) -> None:
     register(PR)
 
 

@@ -25,6 +25,7 @@ its generator's weights, where it kept one with `ema`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import torch
@@ -86,9 +87,8 @@ def _auxiliary(registry: genbench.api.Registry, name: str) -> genbench.FDivergen
     return auxiliary
 
 
-def _critic_range(value: list[Any] | None) -> tuple[float, float] | None:
-    if value is None:
-        return None
+def _critic_range(value: Sequence[Any]) -> tuple[float, float]:
+    # The parameter's default is the open range (-inf, inf), so it is never None.
     if (
         len(value) != 2
         or not all(isinstance(x, int | float) for x in value)

@@ -9,6 +9,8 @@ relies on it most; `authors_schedule` turns that on.
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 
 import genbench
@@ -21,9 +23,7 @@ SCHEDULE_PERIOD = 500
 
 
 class WeightClippedWGAN(WassersteinGAN):
-    def __init__(
-        self, *args: object, clip: float, authors_schedule: bool, **kwargs: object
-    ) -> None:
+    def __init__(self, *args: Any, clip: float, authors_schedule: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.clip = clip
         self.authors_schedule = authors_schedule

@@ -9,6 +9,7 @@ makes training sensitive to c, is not used.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import torch
 
@@ -37,7 +38,7 @@ def gradient_penalty(
 
 
 class GradientPenaltyWGAN(WassersteinGAN):
-    def __init__(self, *args: object, penalty: float, packing: int, **kwargs: object) -> None:
+    def __init__(self, *args: Any, penalty: float, packing: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.penalty = penalty
         self.packing = packing

@@ -1,0 +1,135 @@
+"""`genbench eval` (two sample sets, outside any benchmark) and `genbench compare` (two
+results folders)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from genbench.cli.common import load_registry, make_console
+from genbench.errors import UserError, collected_warnings
+from genbench.eval import DEFAULT_METRICS
+from genbench.report.values import finite_or_none
+
+
+@click.command(name="eval")
+@click.option(
+    "--real",
+    "real_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Reference set: a folder of PNG/JPEG images, or a .npy/.pt tensor of images "
+    "(N, C, H, W) or features (N, D).",
+)
+@click.option(
+    "--fake", "fake_path", required=True, type=click.Path(path_type=Path), help="Generated set."
+)
+@click.option(
+    "--features",
+    help="Feature extractor for images (see `genbench list features`; default: inception); "
+    "feature tensors are compared as given.",
+)
+@click.option(
+    "--metric",
+    "metrics",
+    multiple=True,
+    help=f"Metric to compute; repeatable (default: {', '.join(DEFAULT_METRICS)}).",
+)
+@click.option("--k", type=click.IntRange(min=1), help="k for every metric that takes one.")
+@click.option("--weights", help="Local weights file for the extractor (inception offline).")
+@click.option(
+    "--dataset",
+    help="Dataset an extractor learns from (default: mnist for lenet-mnist, else none).",
+)
+@click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda[:N] or mps.")
+@click.option(
+    "--batch-size",
+    default=500,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Images per batch.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object of the values.")
+def eval_command(
+    real_path: Path,
+    fake_path: Path,
+    features: str | None,
+    metrics: tuple[str, ...],
+    k: int | None,
+    weights: str | None,
+    dataset: str | None,
+    device: str,
+    batch_size: int,
+    as_json: bool,
+) -> None:
+    """Compare two sample sets with metrics, outside any benchmark.
+
+    Image tensors are read by dtype: uint8 as 0-255; floats as [0, 1] when no value is
+    negative, else as [-1, 1].
+    """
+    from genbench.eval.compare import CompareOptions, compare
+    from genbench.eval.sets import load_set
+
+    registry = load_registry()
+    real, fake = load_set(real_path, "--real"), load_set(fake_path, "--fake")
+    options = CompareOptions(
+        features=features,
+        metrics=metrics or DEFAULT_METRICS,
+        k=k,
+        weights=weights,
+        dataset=dataset,
+        device=device,
+        batch_size=batch_size,
+    )
+    with collected_warnings() as caught:
+        result = compare(real, fake, registry, options)
+    for message in caught:
+        click.echo(f"warning: {message}", err=True)
+    values = {key: finite_or_none(value) for key, value in result.scores.values.items()}
+    if as_json:
+        click.echo(json.dumps(values, indent=2))
+        return
+    console = make_console()
+    console.print(escape(f"real: {real.description} ({real_path})"))
+    console.print(escape(f"fake: {fake.description} ({fake_path})"))
+    console.print(escape(f"features: {result.features['name']}"))
+    console.print(_values_table(values))
+
+
+def _values_table(values: dict[str, float | None]) -> Table:
+    table = Table()
+    table.add_column("Metric")
+    table.add_column("Value", justify="right")
+    for key, value in values.items():
+        table.add_row(key, "undefined" if value is None else f"{value:.6g}")
+    return table
+
+
+@click.command(name="compare")
+@click.argument("results_a", type=click.Path(path_type=Path))
+@click.argument("results_b", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of the rows.")
+def compare_results_command(results_a: Path, results_b: Path, as_json: bool) -> None:
+    """Per-entry differences B - A, with 95 % intervals and p-values, for every metric the
+    results folders RESULTS_A and RESULTS_B (e.g. results/mnist_all) share."""
+    from genbench.report.differences import differences, to_json, to_rich
+    from genbench.sweep.records import find_records
+
+    found = {}
+    for path in (results_a, results_b):
+        scan = find_records(path)
+        found[path] = scan.records
+        if not found[path]:
+            damaged = f" ({len(scan.damaged)} damaged)" if scan.damaged else ""
+            raise UserError(f"{path}: no run records found{damaged}; run `genbench run SPEC` first")
+        for message in scan.damaged:
+            click.echo(f"warning: {message}; left out of the comparison", err=True)
+    result = differences(found[results_a], found[results_b])
+    if as_json:
+        click.echo(json.dumps(to_json(result), indent=2))
+        return
+    make_console().print(to_rich(result, str(results_a), str(results_b)))

@@ -1,0 +1,167 @@
+"""`genbench list`, `show` and `check-plugin`: what is installed, a spec resolved, plugins
+probed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from genbench.api.kinds import KIND_BY_NAME, KINDS
+from genbench.api.params import describe_params
+from genbench.cli.common import load_registry, make_console
+from genbench.errors import UserError, did_you_mean
+from genbench.registry import Registry
+from genbench.sweep.spec import load_spec
+
+LISTABLE: dict[str, str | None] = {"plugins": None, **{kind.listing: kind.name for kind in KINDS}}
+
+
+@click.command(name="list")
+@click.argument("what", type=click.Choice(list(LISTABLE)), default="plugins")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def list_command(what: str, as_json: bool) -> None:
+    """Installed plugins, or the registered items of one kind with their parameters."""
+    registry = load_registry()
+    kind = LISTABLE[what]
+    rows = _plugin_rows(registry) if kind is None else _item_rows(registry, kind)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, default=str))
+        return
+    console = make_console()
+    console.print(_plugins_table(rows) if kind is None else _items_table(rows, kind))
+
+
+def _plugin_rows(registry: Registry) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": info.name,
+            "module": info.module,
+            "distribution": info.distribution,
+            "version": info.version,
+            "builtin": info.builtin,
+            "registers": registry.items_of(info.name),
+            "hooks": registry.lifecycle_hooks_of(info.name),
+            "error": info.error,
+        }
+        for info in registry.plugins
+    ]
+
+
+def _item_rows(registry: Registry, kind: str) -> list[dict[str, Any]]:
+    rows = []
+    plugins = {info.name: info for info in registry.plugins}
+    for registered in registry.entries(kind):
+        item = registered.item
+        info = plugins[registered.plugin]
+        row = {
+            "name": item.name,
+            "plugin": registered.plugin,
+            "distribution": f"{info.distribution or '?'} {info.version or ''}".strip(),
+            "description": item.description,
+            "params": describe_params(item.params),
+        }
+        if kind == "metric":
+            row["columns"] = [asdict(column) for column in item.columns]
+        rows.append(row)
+    return rows
+
+
+def _plugins_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table(title="genbench plugins")
+    for header in ("Plugin", "Distribution", "Kind", "Registers"):
+        table.add_column(header)
+    for row in rows:
+        dist = f"{row['distribution'] or '?'} {row['version'] or ''}".strip()
+        if row["error"]:
+            registers = f"[red]failed to load: {escape(row['error'])}[/]"
+        else:
+            lines = [
+                f"{KIND_BY_NAME[kind].listing}: {', '.join(names)}"
+                for kind, names in row["registers"].items()
+            ]
+            if row["hooks"]:
+                lines.append(f"hooks: {', '.join(row['hooks'])}")
+            registers = "\n".join(lines) or "(nothing)"
+        table.add_row(row["name"], dist, "built-in" if row["builtin"] else "third-party", registers)
+    return table
+
+
+def _items_table(rows: list[dict[str, Any]], kind: str) -> Table:
+    table = Table(title=KIND_BY_NAME[kind].listing)
+    for header in ("Name", "Description", "Parameters (default)", "Plugin"):
+        table.add_column(header)
+    for row in rows:
+        params = "\n".join(_describe_param(p) for p in row["params"])
+        provider = f"{row['plugin']}\n[dim]{escape(row['distribution'])}[/]"
+        table.add_row(row["name"], escape(row["description"]), params or "—", provider)
+    return table
+
+
+def _describe_param(param: dict[str, Any]) -> str:
+    default = repr(param["default"])
+    if param["default"] is None:
+        default = "off" if "fields" in param else "auto"
+    choices = f", one of {', '.join(map(str, param['choices']))}" if "choices" in param else ""
+    text = escape(f"{param['name']} = {default} ({param['type']}{choices})")
+    fields = "".join(
+        "\n  " + _describe_param({**field, "name": f"{param['name']}.{field['name']}"})
+        for field in param.get("fields", ())
+    )
+    return f"{text}\n  [dim]{escape(param['help'])}[/]{fields}"
+
+
+@click.command()
+@click.argument("spec_file", type=click.Path(path_type=Path))
+def show(spec_file: Path) -> None:
+    """Validate SPEC_FILE and print it with every default filled in, as JSON."""
+    spec = load_spec(spec_file, load_registry())
+    resolved = asdict(spec)
+    resolved["budget"] = str(spec.budget)
+    click.echo(json.dumps(resolved, indent=2, default=str))
+
+
+@click.command(name="check-plugin")
+@click.argument("plugin", required=False)
+def check_plugin(plugin: str | None) -> None:
+    """Load every item of PLUGIN (default: all plugins) and probe its divergences on a grid of
+    critic outputs for losses or gradients that are not finite; exit 1 on any problem."""
+    from genbench.plugin_check import divergence_problems
+
+    registry = load_registry()
+    infos = {info.name: info for info in registry.plugins}
+    if plugin is not None and plugin not in infos:
+        raise UserError(f"unknown plugin {plugin!r}; {did_you_mean(plugin, infos)}")
+    problems = 0
+    for info in infos.values():
+        if plugin is not None and info.name != plugin:
+            continue
+        if info.error:
+            click.echo(f"{info.name}: failed to load: {info.error}")
+            problems += 1
+            continue
+        for kind, names in registry.items_of(info.name).items():
+            for name in names:
+                found = _item_problems(registry, kind, name, divergence_problems)
+                for line in found:
+                    click.echo(f"{info.name}: {KIND_BY_NAME[kind].label} {name!r}: {line}")
+                problems += len(found)
+    click.echo(f"{problems} problem(s) found" if problems else "no problems found")
+    if problems:
+        raise SystemExit(1)
+
+
+def _item_problems(
+    registry: Registry, kind: str, name: str, probe: Callable[[Any], list[str]]
+) -> list[str]:
+    try:
+        item = registry.get(kind, name)
+    except Exception as exc:  # a plugin's import or type error is what this command reports
+        return [f"cannot be loaded: {type(exc).__name__}: {exc}"]
+    return probe(item) if kind == "divergence" else []

@@ -1,0 +1,334 @@
+"""The spec validator: a parsed TOML table in, a `BenchmarkSpec` out, or a `SpecError` naming
+the file and key path (with the closest valid names for unknown ones).
+
+It also declares the keys a spec's tables take, with their defaults and help.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from genbench.api.kinds import KIND_BY_NAME
+from genbench.api.params import Param, resolve_params
+from genbench.devices import check_device_name
+from genbench.errors import SpecError, UnknownNameError, UserError, did_you_mean, short_repr
+from genbench.registry import Registry
+from genbench.sweep.budget import Budget
+from genbench.sweep.spec import (
+    DATA_ROOT_ENV,
+    DEFAULT_DATA_ROOT,
+    BenchmarkSpec,
+    EntrySpec,
+    EvaluationSpec,
+    Overrides,
+    resolve_data_root,
+)
+
+BENCHMARK_KEYS = (
+    Param("name", "", "benchmark name (default: the file's stem); results go to <out>/<name>"),
+    Param("description", "", "one line shown above the table"),
+    Param("dataset", "", "dataset name (see `genbench list datasets`)"),
+    Param(
+        "budget", "60s", "training budget per run: '90s', '5m', '1h', '2000 steps' or '20 TFLOP'"
+    ),
+    Param("seeds", [0], "seeds to run every entry with"),
+    Param("device", "auto", "auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps"),
+    Param("executor", "local", "where runs execute (see `genbench list executors`)"),
+    Param(
+        "compile",
+        False,
+        "torch.compile the training step (CUDA: as CUDA graphs); falls back to eager, on record",
+    ),
+    Param(
+        "precision",
+        "float32",
+        "forward passes in float32 or under bfloat16 autocast",
+        choices=("float32", "bf16"),
+    ),
+    Param(
+        "data_root",
+        "",
+        f"where datasets are read or downloaded (default ${DATA_ROOT_ENV} or {DEFAULT_DATA_ROOT})",
+    ),
+)
+EVALUATION_KEYS = (
+    Param("samples", 10000, "generated and real samples per evaluation", minimum=2),
+    Param("batch_size", 500, "batch size for sampling and feature extraction", minimum=1),
+    Param("features", "identity", "feature extractor (see `genbench list features`)"),
+    Param("metrics", ["fid", "precision-recall"], "metrics to compute"),
+    Param("params", {}, "per-metric or per-extractor parameters: [evaluation.params.<name>]"),
+    Param(
+        "weights",
+        "",
+        "local weights file for the feature extractor (e.g. inception offline); "
+        "passed to it as its `weights` parameter",
+    ),
+)
+ENTRY_KEYS = ("name", "model")
+INIT_FROM = "init_from"
+_NAME = re.compile(r"^(?!\.+$)[A-Za-z0-9_.-]{1,100}$")
+MAX_ENTRY_NAME = 100
+TABLES = ("benchmark", "dataset", "evaluation", "executor", "entry")
+MAX_SEEDS = 10_000
+
+
+class SpecValidator:
+    """Checks one spec file's parsed table against the registry."""
+
+    def __init__(self, path: Path, registry: Registry) -> None:
+        self.path = path
+        self.registry = registry
+
+    def error(self, key: str, message: str) -> SpecError:
+        return SpecError(self.path, key, message)
+
+    def validate(self, raw: dict[str, Any], overrides: Overrides) -> BenchmarkSpec:
+        for table in raw:
+            if table not in TABLES:
+                raise self.error(table, f"unknown table; {did_you_mean(table, TABLES)}")
+        bench = self._section(raw, "benchmark", BENCHMARK_KEYS)
+        bench = self._apply_overrides(bench, overrides)
+        if not bench["dataset"]:
+            raise self.error("benchmark.dataset", "missing; name a dataset, e.g. 'mnist'")
+        dataset = self.lookup("dataset", bench["dataset"], "benchmark.dataset")
+        executor = self.lookup("executor", bench["executor"], "benchmark.executor")
+        name = bench["name"] or self.path.stem
+        if not _NAME.match(name):
+            message = f"{short_repr(name)} cannot name a results folder; "
+            message += "use up to 100 letters, digits, '.', '_', '-'"
+            raise self.error("benchmark.name", message)
+        return BenchmarkSpec(
+            path=self.path,
+            name=name,
+            description=bench["description"],
+            dataset=dataset.name,
+            dataset_params=self.item_params("dataset", dataset, raw.get("dataset", {}), "dataset"),
+            budget=self._budget(bench["budget"], "--budget" if overrides.budget else None),
+            seeds=self._seeds(bench["seeds"]),
+            device=self._device(bench["device"], "--device" if overrides.device else None),
+            executor=executor.name,
+            executor_params=self.item_params(
+                "executor", executor, raw.get("executor", {}), "executor"
+            ),
+            data_root=resolve_data_root(bench["data_root"]),
+            evaluation=self._evaluation(raw.get("evaluation", {})),
+            entries=self._entries(raw.get("entry")),
+            compile=bench["compile"],
+            precision=bench["precision"],
+        )
+
+    def _section(self, raw: dict[str, Any], table: str, keys: tuple[Param, ...]) -> dict[str, Any]:
+        given = raw.get(table, {})
+        if not isinstance(given, dict):
+            raise self.error(table, "must be a table")
+        return resolve_params(keys, given, f"[{table}]", prefix=f"{table}.")
+
+    def _apply_overrides(self, bench: dict[str, Any], overrides: Overrides) -> dict[str, Any]:
+        if overrides.seeds is not None:
+            bench["seeds"] = _parse_seeds(overrides.seeds)
+        for key in ("budget", "device", "executor"):
+            value = getattr(overrides, key)
+            if value is not None:
+                bench[key] = value
+        return bench
+
+    def _budget(self, text: str, option: str | None) -> Budget:
+        with self._blame("benchmark.budget", option):
+            return Budget.parse(text)
+
+    def _device(self, name: str, option: str | None) -> str:
+        with self._blame("benchmark.device", option):
+            check_device_name(name)
+        return name
+
+    @contextmanager
+    def _blame(self, key: str, option: str | None) -> Iterator[None]:
+        """Attribute a UserError to the command-line option that gave the value, else to the
+        spec's key."""
+        try:
+            yield
+        except UserError as exc:
+            if option:
+                raise UserError(f"{option}: {exc}") from None
+            raise self.error(key, str(exc)) from None
+
+    def _seeds(self, seeds: list[Any]) -> tuple[int, ...]:
+        valid = (isinstance(s, int) and not isinstance(s, bool) and 0 <= s < 2**32 for s in seeds)
+        if not seeds or not all(valid):
+            given = short_repr(seeds)
+            message = f"expected a non-empty list of integers in [0, 2**32), got {given}"
+            raise self.error("benchmark.seeds", message)
+        if len(set(seeds)) != len(seeds):
+            raise self.error("benchmark.seeds", f"repeated seed in {short_repr(seeds)}")
+        if len(seeds) > MAX_SEEDS:
+            message = f"{len(seeds)} seeds; at most {MAX_SEEDS} (each seed trains every entry)"
+            raise self.error("benchmark.seeds", message)
+        return tuple(seeds)
+
+    def lookup(self, kind: str, name: Any, key: str) -> Any:
+        if not isinstance(name, str):
+            raise self.error(key, f"expected a name (string), got {short_repr(name)}")
+        try:
+            return self.registry.describe(kind, name)
+        except UnknownNameError as exc:
+            raise self.error(key, str(exc)) from None
+
+    def item_params(self, kind: str, item: Any, given: Any, key: str) -> dict[str, Any]:
+        if not isinstance(given, dict):
+            raise self.error(key, "must be a table of parameters")
+        owner = f"{KIND_BY_NAME[kind].label} {item.name!r}"
+        params = resolve_params(item.params, given, owner, prefix=f"{key}.")
+        self._check_references(item.params, params, key)
+        return params
+
+    def _check_references(
+        self, declared: tuple[Param, ...], params: dict[str, Any], key: str
+    ) -> None:
+        """Names of registry items (in tables too) exist; a `<name>_params` companion is
+        resolved against the item it names."""
+        for param in declared:
+            value = params[param.name]
+            if value is None:
+                continue
+            if param.fields:
+                self._check_references(param.fields, value, f"{key}.{param.name}")
+            if param.refers_to:
+                target = self.lookup(param.refers_to, value, f"{key}.{param.name}")
+                companion = f"{param.name}_params"
+                if companion in params:
+                    params[companion] = self.item_params(
+                        param.refers_to, target, params[companion], f"{key}.{companion}"
+                    )
+
+    def _evaluation(self, given: Any) -> EvaluationSpec:
+        values = self._section({"evaluation": given}, "evaluation", EVALUATION_KEYS)
+        features = self.lookup("feature_extractor", values["features"], "evaluation.features")
+        metrics = values["metrics"]
+        if not metrics or not all(isinstance(m, str) for m in metrics):
+            raise self.error("evaluation.metrics", "expected a non-empty list of metric names")
+        metric_items = [
+            self.lookup("metric", name, f"evaluation.metrics[{i}]")
+            for i, name in enumerate(metrics)
+        ]
+        params = values["params"]
+        if not isinstance(params, dict):
+            raise self.error("evaluation.params", "must be a table of tables")
+        owners = {
+            features.name: ("feature_extractor", features),
+            **{m.name: ("metric", m) for m in metric_items},
+        }
+        for name in params:
+            if name not in owners:
+                message = f"not a metric or extractor in use; {did_you_mean(name, owners)}"
+                raise self.error(f"evaluation.params.{name}", message)
+        given = {**params, features.name: self._weights(features, values["weights"], params)}
+        resolved = {
+            name: self.item_params(kind, item, given.get(name, {}), f"evaluation.params.{name}")
+            for name, (kind, item) in owners.items()
+        }
+        return EvaluationSpec(
+            samples=values["samples"],
+            batch_size=values["batch_size"],
+            features=features.name,
+            feature_params=resolved[features.name],
+            metrics=tuple(m.name for m in metric_items),
+            metric_params={m.name: resolved[m.name] for m in metric_items},
+        )
+
+    def _weights(self, features: Any, weights: str, params: dict[str, Any]) -> dict[str, Any]:
+        """The extractor's given parameters with `[evaluation] weights` forwarded into them."""
+        own = params.get(features.name, {})
+        if not weights:
+            return own
+        if not any(param.name == "weights" for param in features.params):
+            message = f"feature extractor {features.name!r} takes no weights file; remove the key"
+            raise self.error("evaluation.weights", message)
+        if isinstance(own, dict) and "weights" in own:
+            message = f"given twice, here and in [evaluation.params.{features.name}]; keep one"
+            raise self.error("evaluation.weights", message)
+        return {**own, "weights": weights} if isinstance(own, dict) else own
+
+    def _entries(self, entries: Any) -> tuple[EntrySpec, ...]:
+        if not entries:
+            raise self.error("entry", "no [[entry]] tables; add at least one entry to train")
+        if not isinstance(entries, list):
+            raise self.error("entry", "must be an array of tables: write [[entry]]")
+        specs: list[EntrySpec] = []
+        for index, entry in enumerate(entries):
+            key = f"entry[{index}]"
+            if not isinstance(entry, dict):
+                raise self.error(key, "must be a table")
+            for required in ENTRY_KEYS:
+                if required not in entry:
+                    raise self.error(f"{key}.{required}", "missing")
+            name = entry["name"]
+            if not isinstance(name, str) or not name.strip():
+                raise self.error(f"{key}.name", "expected a non-empty string")
+            if len(name) > MAX_ENTRY_NAME:
+                message = f"{len(name)} characters; name entries in at most {MAX_ENTRY_NAME}"
+                raise self.error(f"{key}.name", message)
+            if any(s.name == name for s in specs):
+                raise self.error(f"{key}.name", f"duplicate entry name {short_repr(name)}")
+            model = self.lookup("model", entry["model"], f"{key}.model")
+            given = {k: v for k, v in entry.items() if k not in (*ENTRY_KEYS, INIT_FROM)}
+            params = self.item_params("model", model, given, key)
+            specs.append(EntrySpec(name, model.name, params, entry.get(INIT_FROM)))
+        for index, spec in enumerate(specs):
+            self._check_init_from(index, spec, specs)
+        return tuple(specs)
+
+    def _check_init_from(self, index: int, entry: EntrySpec, entries: list[EntrySpec]) -> None:
+        """`init_from` names another entry, without a cycle, and the model accepts it."""
+        key = f"entry[{index}].{INIT_FROM}"
+        family = self.registry.describe("model", entry.model)
+        if entry.init_from is None:
+            if family.init_from == "required":
+                message = f"missing; model {entry.model!r} fine-tunes a trained entry: name one"
+                raise self.error(key, message)
+            return
+        if family.init_from == "never":
+            raise self.error(key, f"model {entry.model!r} trains from scratch; remove this key")
+        if not isinstance(entry.init_from, str):
+            message = f"expected an entry name (string), got {short_repr(entry.init_from)}"
+            raise self.error(key, message)
+        names = {other.name: other for other in entries}
+        if entry.init_from not in names:
+            hint = did_you_mean(entry.init_from, [n for n in names if n != entry.name])
+            raise self.error(key, f"no entry {short_repr(entry.init_from)}; {hint}")
+        chain = [entry.name]
+        current: EntrySpec | None = names[entry.init_from]
+        while current is not None:
+            if current.name in chain:
+                cycle = " -> ".join([*chain, current.name])
+                raise self.error(key, f"entries start from each other in a cycle: {cycle}")
+            chain.append(current.name)
+            current = names.get(current.init_from) if current.init_from is not None else None
+
+
+def _parse_seeds(text: str) -> list[int]:
+    """'0,1,2', '0-4' or '3' from the command line; a range is checked before it is expanded,
+    so '0-100000000' is refused instead of filling the memory."""
+    seeds: list[int] = []
+    try:
+        for part in text.split(","):
+            low, _, high = part.strip().partition("-")
+            if not high:
+                seeds.append(int(low))
+                continue
+            first, last = int(low), int(high)
+            if last < first:
+                raise UserError(f"--seeds: empty range {part.strip()!r}; write it low-high")
+            if last - first + 1 + len(seeds) > MAX_SEEDS:
+                message = f"--seeds: {short_repr(text)} names more than {MAX_SEEDS} seeds"
+                raise UserError(message + "; each seed trains every entry, ask for fewer")
+            seeds.extend(range(first, last + 1))
+    except ValueError:
+        message = (
+            f"--seeds: invalid {short_repr(text)}; use a list like '0,1,2' or a range like '0-4'"
+        )
+        raise UserError(message) from None
+    return seeds
