@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import scipy.stats
 import torch
 
 from tests.conftest import REPO
+from tests.installed_examples import genbench_with, pip_install
 
 EXAMPLE = REPO / "examples" / "genbench-extras"
 sys.path.insert(0, str(EXAMPLE))
@@ -63,27 +62,11 @@ def test_two_layer_network_has_the_parameters_counted_by_hand():
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("site")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", "--target", str(target), str(EXAMPLE)],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    return target
-
-
-def genbench_cli(installed: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    paths = [str(installed), str(REPO), str(REPO / "plugins")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-    env.pop("GENBENCH_DISABLE_PLUGIN_AUTOLOAD", None)
-    return subprocess.run(
-        [sys.executable, "-m", "genbench", *args], capture_output=True, text=True, env=env, cwd=cwd
-    )
+    return pip_install(EXAMPLE, tmp_path_factory.mktemp("site"))
 
 
 def test_installed_extras_are_listed_and_train_in_a_run(installed, tmp_path):
-    listed = genbench_cli(installed, tmp_path, "list", "metrics", "--json")
+    listed = genbench_with(installed, "list", "metrics", "--json", cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr
     rows = {row["name"]: row for row in json.loads(listed.stdout)}
     assert rows["energy-distance"]["plugin"] == "extras"
@@ -97,7 +80,7 @@ def test_installed_extras_are_listed_and_train_in_a_run(installed, tmp_path):
         '[[entry]]\nname = "PacGAN2 two-layer"\nmodel = "gan"\nnetwork = "two-layer"\n'
         "packing = 2\nnetwork_params = { width = 16 }\n"
     )
-    run = genbench_cli(installed, tmp_path, "run", str(spec), "--out", str(tmp_path / "out"))
+    run = genbench_with(installed, "run", str(spec), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
     table = (tmp_path / "out" / "moons" / "table.md").read_text()
     assert "Energy distance" in table and "| GAN " in table

@@ -5,8 +5,6 @@ members of the family, and the proof that a pip-installed divergence plugs in th
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,6 +12,7 @@ import pytest
 import torch
 
 from tests.conftest import REPO
+from tests.installed_examples import genbench_with, pip_install
 
 EXAMPLE = REPO / "examples" / "genbench-alpha"
 sys.path.insert(0, str(EXAMPLE))
@@ -43,32 +42,15 @@ def test_alpha_two_is_half_pearson_and_one_half_twice_squared_hellinger():
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example installed by pip into its own folder, as a user's `pip install` would."""
-    target = tmp_path_factory.mktemp("site")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", "--target", str(target), str(EXAMPLE)],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    return target
-
-
-def genbench_cli(installed: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    paths = [str(installed), str(REPO), str(REPO / "plugins"), os.environ.get("PYTHONPATH", "")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths))}
-    env.pop("GENBENCH_DISABLE_PLUGIN_AUTOLOAD", None)
-    return subprocess.run(
-        [sys.executable, "-m", "genbench", *args], env=env, capture_output=True, text=True
-    )
+    return pip_install(EXAMPLE, tmp_path_factory.mktemp("site"))
 
 
 def test_pip_installed_plugin_is_listed_with_its_distribution(installed):
-    result = genbench_cli(installed, "list", "divergences", "--json")
+    result = genbench_with(installed, "list", "divergences", "--json")
     assert result.returncode == 0, result.stderr
     rows = {row["name"]: row for row in json.loads(result.stdout)}
     assert rows["alpha"]["plugin"] == "alpha"
-    plugins = json.loads(genbench_cli(installed, "list", "plugins", "--json").stdout)
+    plugins = json.loads(genbench_with(installed, "list", "plugins", "--json").stdout)
     alpha = next(p for p in plugins if p["name"] == "alpha")
     assert (alpha["distribution"], alpha["version"], alpha["builtin"]) == (
         "genbench-alpha",
@@ -85,7 +67,7 @@ def test_pip_installed_divergence_trains_in_a_run(installed, tmp_path):
         '[[entry]]\nname = "f-GAN (alpha = 0.5)"\nmodel = "fgan"\ndivergence = "alpha"\n'
         "divergence_params = { alpha = 0.5 }\n"
     )
-    result = genbench_cli(installed, "run", str(spec), "--out", str(tmp_path / "out"))
+    result = genbench_with(installed, "run", str(spec), "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stdout + result.stderr
     record = next((tmp_path / "out" / "alpha" / "runs").rglob("record.json"))
     facts = json.loads(record.read_text())
