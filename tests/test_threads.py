@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from genbench.report.record import RunRecord
 from genbench.report.tables import CONTENDED_MARK, summarize
 from genbench.sweep import threads
 from genbench.sweep.threads import CpuShare, cgroup_cpu_limit, plan_threads
@@ -110,17 +111,26 @@ def test_a_run_too_short_to_judge_is_not_flagged(monkeypatch):
 
 
 def record(entry, seed, contended):
-    return {
-        "entry": entry,
-        "entry_index": 0 if entry == "A" else 1,
-        "seed": seed,
-        "status": "ok",
-        "config": {"budget": "60s"},
-        "config_hash": "h",
-        "dataset": {"name": "ring-8", "source": "generated", "fallback": None},
-        "metrics": {},
-        "train": {"seconds": 60.0, "steps": 100, "samples_per_second": 1.0, "contended": contended},
-    }
+    return RunRecord.from_dict(
+        {
+            "benchmark": "toy",
+            "entry": entry,
+            "entry_index": 0 if entry == "A" else 1,
+            "seed": seed,
+            "status": "ok",
+            "config": {"budget": "60s"},
+            "config_hash": "h",
+            "dataset": {"name": "ring-8", "source": "generated", "fallback": None},
+            "features": {"name": "identity"},
+            "metrics": {},
+            "train": {
+                "seconds": 60.0,
+                "steps": 100,
+                "samples_per_second": 1.0,
+                "contended": contended,
+            },
+        }
+    )
 
 
 def test_table_marks_entries_with_a_contended_run_and_says_which_in_a_note():

@@ -98,7 +98,7 @@ def run(
             ("--seeds", seeds),
             ("--executor", executor),
             ("--device", device),
-            ("--jobs", None if jobs is None else str(jobs)),
+            ("--jobs", str(jobs) if _typed(click.get_current_context(), "jobs") else None),
         ):
             command += [option, value] if value is not None else []
         for name in loggers:
@@ -133,3 +133,9 @@ def _logger_names(registry: Registry, given: tuple[str, ...]) -> tuple[str, ...]
         if name not in known:
             raise UserError(f"--log {name}: no such logger; {did_you_mean(name, known)}")
     return names
+
+
+def _typed(context: click.Context, name: str) -> bool:
+    """Whether the option was given on the command line (not by its environment variable, which
+    the resumed command inherits anyway)."""
+    return context.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
