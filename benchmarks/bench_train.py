@@ -315,11 +315,17 @@ def seed_loop_rate(
     return steps / (time.perf_counter() - started)
 
 
-def seed_networks(sample_shape: tuple[int, ...]) -> tuple[nn.Module, nn.Module, int]:
-    from genbench_gan.networks import build_networks
-
+def seed_networks(
+    registry: Registry, name: str, sample_shape: tuple[int, ...]
+) -> tuple[nn.Module, nn.Module, int]:
+    """The registered network `name` (the seeds' `mnist-mlp`, or `toy-mlp`), as a model builds
+    it with its defaults."""
+    network = registry.get("network", name)
+    params = resolve_params(network.params, {}, f"network {name!r}")
     torch.manual_seed(0)
-    return build_networks("auto", sample_shape, None)
+    request = genbench.NetworkRequest(sample_shape, sample_shape, network.latent_dim, params)
+    pair = network.build(request)
+    return pair.generator, pair.critic, network.latent_dim
 
 
 def run_seed_mode(args: argparse.Namespace, registry: Registry) -> None:
@@ -337,7 +343,7 @@ def run_seed_mode(args: argparse.Namespace, registry: Registry) -> None:
     loader = DataLoader(mnist, batch_size=64, shuffle=True, drop_last=True)
 
     def seed_mnist() -> float:
-        generator, critic, latent = seed_networks(SAMPLE_SHAPE)
+        generator, critic, latent = seed_networks(registry, "mnist-mlp", SAMPLE_SHAPE)
         return seed_loop_rate(
             generator, critic, lambda: (x for x, _ in loader), latent, args.seconds
         )
@@ -362,7 +368,7 @@ def run_seed_mode(args: argparse.Namespace, registry: Registry) -> None:
             previous = torch.get_num_threads()
             torch.set_num_threads(threads)
             try:
-                generator, critic, latent = seed_networks((2,))
+                generator, critic, latent = seed_networks(registry, "toy-mlp", (2,))
                 indices = lambda: (  # noqa: E731
                     points[torch.randint(0, len(points), (64,))] for _ in range(10**9)
                 )
