@@ -564,6 +564,11 @@ class _SweepWork:
     def task(self, run: RunInfo) -> RunTask:
         return self.sweep.task(run)
 
+    def keep(self, run: RunInfo, outcome: RunRecord | BaseException) -> RunRecord:
+        from genbench.sweep.elsewhere import keep_record
+
+        return keep_record(self.sweep, run, outcome)
+
 
 def _train_facts(outcome: TrainOutcome, model: AdversarialModel, jobs: int) -> TrainFacts:
     seconds = max(outcome.seconds, 1e-9)
