@@ -1,6 +1,6 @@
 """The one path from run records to what a reader sees, shared by `genbench run` (after a
 sweep) and `genbench report` (from a results folder): the table on the terminal and the table
-files and figures in the results folder."""
+files, figures and the report page (report.md, report.html) in the results folder."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from genbench.report.figures import write_figures
+from genbench.report.page import write_page
 from genbench.report.record import RunRecord
 from genbench.report.tables import Summary, print_summary, summarize, write_tables
 
@@ -29,5 +30,6 @@ def publish(
     if records:
         figures = write_figures(records, results_dir, on_problem)
         files = {**write_tables(summary, results_dir), **figures}
+        files.update(write_page(summary, records, figures, results_dir))
     print_summary(summary, console)
     return summary, files
