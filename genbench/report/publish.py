@@ -13,6 +13,7 @@ from genbench.report.figures import write_figures
 from genbench.report.page import write_page
 from genbench.report.record import RunRecord
 from genbench.report.tables import Summary, print_summary, summarize, write_tables
+from genbench.report.timeline_figures import write_timeline_figures
 
 
 def publish(
@@ -29,6 +30,7 @@ def publish(
     files: dict[str, Path] = {}
     if records:
         figures = write_figures(records, results_dir, on_problem)
+        figures.update(write_timeline_figures(records, results_dir))
         files = {**write_tables(summary, results_dir), **figures}
         files.update(write_page(summary, records, figures, results_dir))
     print_summary(summary, console)

@@ -67,6 +67,7 @@ from genbench.sweep.records import (
 )
 from genbench.sweep.spec import BenchmarkSpec, EntrySpec, Overrides, config_hash, training_hash
 from genbench.sweep.threads import available_cpus, plan_threads, work_macs
+from genbench.sweep.timeline import Timeline
 
 # Samples of at most this many values (2-D points) train networks that take one thread.
 SMALL_SAMPLE = 16
@@ -390,11 +391,14 @@ class Sweep:
         record.diverged = None
         _seed_everything(run.seed)
         model = self._build(run, prepared)
+        timeline = Timeline(self.spec.evaluation, prepared.evaluator, model)
+        on_log = timeline.wrap(on_log)
         threads = plan_threads(available_cpus(), self.jobs, work_macs(model, model.batch_size))
         options = EngineOptions(self.spec.compile, self.spec.precision)
         data = prepared.data.train
         outcome = train(model, data, self.spec.budget, on_log, threads=threads, options=options)
         record.train = _train_facts(outcome, model, self.jobs)
+        record.timeline = timeline.facts
         record.status = outcome.status
         _save_checkpoint(model, self._checkpoint(run), run, outcome)
         if outcome.status == "diverged":
@@ -413,6 +417,7 @@ class Sweep:
             previous.diverged,
         )
         record.training_reused = True
+        record.timeline = previous.timeline
         if record.status != "ok":
             return True
         model = self._build(run, prepared)

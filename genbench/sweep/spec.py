@@ -72,6 +72,8 @@ EVALUATION_KEYS = (
         "local weights file for the feature extractor (e.g. inception offline); "
         "passed to it as its `weights` parameter",
     ),
+    Param("every", "", "score on the training clock every '15s' or 'N steps' (off: '')"),
+    Param("every_samples", 1000, "samples per point of `every` (kept small: cheap)", minimum=2),
 )
 ENTRY_KEYS = ("name", "model")
 INIT_FROM = "init_from"
@@ -110,6 +112,8 @@ class EvaluationSpec:
     feature_params: dict[str, Any]
     metrics: tuple[str, ...]
     metric_params: dict[str, dict[str, Any]]
+    every: Budget | None = None  # metrics over training time; see genbench.sweep.timeline
+    every_samples: int = 1000
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,10 @@ class BenchmarkSpec:
             "budget": str(self.budget),
             "evaluation": asdict(self.evaluation),
         }
+        # Only when set (hashes of specs without it stay); the timeline is made in training.
+        every = config["evaluation"].pop("every"), config["evaluation"].pop("every_samples")
+        if every[0] is not None:
+            config["timeline"] = {"every": str(every[0]), "samples": every[1]}
         # Only when set, so that the records of specs without them keep their hashes.
         engine = {"compile": self.compile, "precision": self.precision}
         if engine != {"compile": False, "precision": "float32"}:
@@ -389,7 +397,18 @@ class _Validator:
             feature_params=resolved[features.name],
             metrics=tuple(m.name for m in metric_items),
             metric_params={m.name: resolved[m.name] for m in metric_items},
+            every=self._every(values["every"]),
+            every_samples=values["every_samples"],
         )
+
+    def _every(self, text: str) -> Budget | None:
+        if not text:
+            return None
+        with self._blame("evaluation.every", None):
+            every = Budget.parse(text)
+        if every.flops is not None:
+            raise self.error("evaluation.every", "give seconds or steps, e.g. '15s' or '500 steps'")
+        return every
 
     def _weights(self, features: Any, weights: str, params: dict[str, Any]) -> dict[str, Any]:
         """The extractor's given parameters with `[evaluation] weights` forwarded into them."""
