@@ -11,15 +11,18 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from genbench.api.storage import write_atomic
-from genbench.report.record import RunRecord
+from genbench.report.record import RunRecord, TimelineFacts
 
 
 def write_timeline_figures(records: list[RunRecord], results_dir: Path) -> dict[str, Path]:
     """One figure per metric that some record's timeline holds; returns paths by name."""
-    records = sorted(records, key=lambda r: (r.entry_index, r.seed))
-    timed = [r for r in records if r.status == "ok" and r.timeline and r.timeline.steps]
-    labels = {column.key: column.label for r in timed for column in r.columns}
-    keys = sorted({key for r in timed for key in r.timeline.values} if timed else set())
+    timed = [
+        (record, record.timeline)
+        for record in sorted(records, key=lambda r: (r.entry_index, r.seed))
+        if record.status == "ok" and record.timeline is not None and record.timeline.steps
+    ]
+    labels = {column.key: column.label for record, _ in timed for column in record.columns}
+    keys = sorted({key for _, timeline in timed for key in timeline.values})
     paths = {}
     for key in keys:
         name = f"timeline-{key}"
@@ -27,12 +30,12 @@ def write_timeline_figures(records: list[RunRecord], results_dir: Path) -> dict[
     return paths
 
 
-def _figure(records: list[RunRecord], key: str, label: str, path: Path) -> Path:
+def _figure(timed: list[tuple[RunRecord, TimelineFacts]], key: str, label: str, path: Path) -> Path:
     figure = Figure(figsize=(5.5, 4))
     axes = figure.subplots()
-    entries: dict[str, list[RunRecord]] = {}
-    for record in records:
-        entries.setdefault(record.entry, []).append(record)
+    entries: dict[str, list[TimelineFacts]] = {}
+    for record, timeline in timed:
+        entries.setdefault(record.entry, []).append(timeline)
     for entry, group in entries.items():
         x, y = _mean_curve(group, key)
         if len(x):
@@ -48,20 +51,18 @@ def _figure(records: list[RunRecord], key: str, label: str, path: Path) -> Path:
     return path
 
 
-def _mean_curve(group: list[RunRecord], key: str) -> tuple[np.ndarray, np.ndarray]:
+def _mean_curve(group: list[TimelineFacts], key: str) -> tuple[np.ndarray, np.ndarray]:
     """Mean seconds and value per point index, over the seeds with a value there."""
-    points = max(len(r.timeline.steps) for r in group if r.timeline)
     xs, ys = [], []
-    for index in range(points):
-        pairs = [
-            (r.timeline.seconds[index], r.timeline.values[key][index])
-            for r in group
-            if r.timeline
-            and index < len(r.timeline.steps)
-            and key in r.timeline.values
-            and r.timeline.values[key][index] is not None
-        ]
-        if pairs:
-            xs.append(float(np.mean([p[0] for p in pairs])))
-            ys.append(float(np.mean([p[1] for p in pairs])))
+    for index in range(max(len(timeline.steps) for timeline in group)):
+        seconds, values = [], []
+        for timeline in group:
+            column = timeline.values.get(key, [])
+            value = column[index] if index < min(len(column), len(timeline.seconds)) else None
+            if value is not None:
+                seconds.append(timeline.seconds[index])
+                values.append(value)
+        if values:
+            xs.append(float(np.mean(seconds)))
+            ys.append(float(np.mean(values)))
     return np.array(xs), np.array(ys)
