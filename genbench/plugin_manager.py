@@ -24,6 +24,7 @@ AUTOLOAD_ENV = "GENBENCH_DISABLE_PLUGIN_AUTOLOAD"
 BUILTIN_MODULES = (
     "genbench.default_plugins.local",
     "genbench_data",
+    "genbench_executors",
     "genbench_fgan",
     "genbench_gan",
     "genbench_gmgan",

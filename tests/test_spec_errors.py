@@ -192,7 +192,7 @@ def test_missing_spec_file_is_one_line(tmp_path, results):
         ("--budget", "soon", "--budget: invalid budget 'soon'"),
         ("--seeds", "a,b", "--seeds: invalid 'a,b'"),
         ("--device", "tpu", "--device: unknown device 'tpu'"),
-        ("--executor", "slurm", "unknown executor 'slurm'"),
+        ("--executor", "kubernetes", "unknown executor 'kubernetes'"),
     ],
 )
 def test_bad_command_line_overrides_are_one_line(option, value, message, write_spec, results):

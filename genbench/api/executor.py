@@ -4,8 +4,10 @@ An executor receives the runs in dependency order and a `work` function that tra
 evaluates and records one run in this process; it yields each run's record as it finishes.
 An executor that runs elsewhere (worker processes, Ray, Slurm) ships `work.task(run)` instead:
 a picklable `RunTask` that a fresh process turns into the run's record with `RunTask.run()`,
-rebuilding the registry, the spec and the data there. A run with `init_from` must wait for the
-run it starts from (same seed) to finish.
+rebuilding the registry, the spec and the data there, and hands what came back (the record,
+or the exception that ended the worker or job) to `work.keep(run, outcome)`, which writes the
+record here: a worker that dies leaves a `failed` row with the reason. A run with `init_from`
+must wait for the run it starts from (same seed) to finish.
 """
 
 from __future__ import annotations
@@ -67,6 +69,11 @@ class Work(Protocol):
     def __call__(self, run: RunInfo) -> RunRecord: ...
 
     def task(self, run: RunInfo) -> RunTask: ...
+
+    def keep(self, run: RunInfo, outcome: RunRecord | BaseException) -> RunRecord:
+        """Write, from this process, the record of a run done elsewhere: the record its worker
+        returned, or, when the worker or job failed, a `failed` record saying why."""
+        ...
 
 
 @dataclass(frozen=True)

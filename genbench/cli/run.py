@@ -25,6 +25,7 @@ from genbench.sweep.spec import Overrides, load_spec
     help="Results folder; the benchmark writes to OUT/<name>.",
 )
 @click.option("--executor", help="Where runs execute (see `genbench list executors`).")
+@click.option("--address", help="Cluster for `--executor ray` to join, e.g. 'auto'.")
 @click.option("--device", help="auto, cpu, cuda, cuda:N or mps.")
 @click.option("--force", is_flag=True, help="Retrain runs that already have a matching record.")
 @click.option(
@@ -49,6 +50,7 @@ def run(
     seeds: str | None,
     out: Path,
     executor: str | None,
+    address: str | None,
     device: str | None,
     force: bool,
     loggers: tuple[str, ...],
@@ -61,6 +63,10 @@ def run(
     registry = load_registry()
     overrides = Overrides(budget=budget, seeds=seeds, device=device, executor=executor)
     spec = load_spec(spec_file, registry, overrides)
+    if address is not None:  # the executor reads it there, as its workers do
+        from genbench.sweep.address import set_address
+
+        set_address(address, registry.get("executor", spec.executor))
     from genbench.sweep.interrupt import EXIT_INTERRUPTED, two_stage_interrupts
     from genbench.sweep.outdir import check_writable_folder
     from genbench.sweep.runner import Sweep
@@ -97,6 +103,7 @@ def run(
             ("--budget", budget),
             ("--seeds", seeds),
             ("--executor", executor),
+            ("--address", address),
             ("--device", device),
             ("--jobs", str(jobs) if _typed(click.get_current_context(), "jobs") else None),
         ):

@@ -1,6 +1,6 @@
 """The one path from run records to what a reader sees, shared by `genbench run` (after a
 sweep) and `genbench report` (from a results folder): the table on the terminal and the table
-files and figures in the results folder."""
+files, figures and the report page (report.md, report.html) in the results folder."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from pathlib import Path
 from rich.console import Console
 
 from genbench.report.figures import write_figures
+from genbench.report.page import write_page
 from genbench.report.record import RunRecord
 from genbench.report.tables import Summary, print_summary, summarize, write_tables
+from genbench.report.timeline_figures import write_timeline_figures
 
 
 def publish(
@@ -28,6 +30,8 @@ def publish(
     files: dict[str, Path] = {}
     if records:
         figures = write_figures(records, results_dir, on_problem)
+        figures.update(write_timeline_figures(records, results_dir))
         files = {**write_tables(summary, results_dir), **figures}
+        files.update(write_page(summary, records, figures, results_dir))
     print_summary(summary, console)
     return summary, files

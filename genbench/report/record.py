@@ -107,6 +107,18 @@ class CurveFacts:
 
 
 @dataclass(kw_only=True)
+class TimelineFacts:
+    """Metrics at fixed points of the training clock (`[evaluation] every`) on `samples`
+    samples: per point its training seconds and steps; per metric key a value per point."""
+
+    every: str
+    samples: int
+    seconds: list[float] = field(default_factory=list)
+    steps: list[int] = field(default_factory=list)
+    values: dict[str, list[float | None]] = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
 class Divergence:
     """Where and why training stopped on a non-finite loss."""
 
@@ -151,6 +163,7 @@ class RunRecord:
     train: TrainFacts = field(default_factory=TrainFacts)
     metrics: dict[str, float | None] = field(default_factory=dict)
     curves: dict[str, CurveFacts] = field(default_factory=dict)
+    timeline: TimelineFacts | None = None
     eval_seconds: float | None = None
     diverged: Divergence | None = None
     error: RunError | None = None

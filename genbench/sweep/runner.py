@@ -264,9 +264,8 @@ class Sweep:
         line = escape(f"{text}{train.seconds:.1f}s){detail}")
         self.console.print(f"[{style}]{status}[/] {line}")
 
-    def work(self, run: RunInfo) -> RunRecord:
-        """Train, checkpoint, evaluate and record one run (`SingleRun`), with its progress bar
-        and the lifecycle hooks; never raises for a run's failure."""
+    def single_run(self) -> SingleRun:
+        """The object that does this sweep's runs in this process (made once, on first use)."""
         if self._prepared is None:
             self._prepared = self.prepare()
         if self._single is None:
@@ -280,6 +279,12 @@ class Sweep:
                 force=self.force,
                 warn=self._warn,
             )
+        return self._single
+
+    def work(self, run: RunInfo) -> RunRecord:
+        """Train, checkpoint, evaluate and record one run (`SingleRun`), with its progress bar
+        and the lifecycle hooks; never raises for a run's failure."""
+        single = self.single_run()
         self.in_flight = run
         started = time.perf_counter()
         self.registry.hook.genbench_run_started(run=run)
@@ -290,7 +295,7 @@ class Sweep:
             else None
         )
         try:
-            record = self._single(run, self._logger(run, bar))
+            record = single(run, self._logger(run, bar))
         finally:
             if progress is not None and bar is not None:
                 progress.remove_task(bar)
@@ -326,3 +331,8 @@ class _SweepWork:
 
     def task(self, run: RunInfo) -> RunTask:
         return self.sweep.task(run)
+
+    def keep(self, run: RunInfo, outcome: RunRecord | BaseException) -> RunRecord:
+        from genbench.sweep.elsewhere import keep_record
+
+        return keep_record(self.sweep, run, outcome)

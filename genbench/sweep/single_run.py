@@ -43,6 +43,7 @@ from genbench.sweep.preparation import Prepared
 from genbench.sweep.records import read_record, read_record_or_none, trained_already, write_record
 from genbench.sweep.spec import BenchmarkSpec
 from genbench.sweep.threads import available_cpus, plan_threads, work_macs
+from genbench.sweep.timeline import Timeline
 
 
 class SingleRun:
@@ -72,7 +73,7 @@ class SingleRun:
 
     def __call__(self, run: RunInfo, on_log: LogCallback) -> RunRecord:
         """The run's record, written to its folder; `on_log` sees the training scalars."""
-        record = self._new_record(run)
+        record = self.new_record(run)
         previous = None if self.force else read_record_or_none(run.run_dir)
         try:
             reused = False
@@ -96,11 +97,14 @@ class SingleRun:
         record.diverged = None
         _seed_everything(run.seed)
         model = self._build(run)
+        timeline = Timeline(self.spec.evaluation, self.prepared.evaluator, model)
+        on_log = timeline.wrap(on_log)
         threads = plan_threads(available_cpus(), self.jobs, work_macs(model, model.batch_size))
         options = EngineOptions(self.spec.compile, self.spec.precision)
         data = self.prepared.data.train
         outcome = train(model, data, self.spec.budget, on_log, threads=threads, options=options)
         record.train = _train_facts(outcome, model, self.jobs)
+        record.timeline = timeline.facts
         record.status = outcome.status
         state = {**model.checkpoint(), "steps": outcome.steps, "training_hash": run.training_hash}
         save_torch(state, _files(run).checkpoint)
@@ -118,6 +122,7 @@ class SingleRun:
             previous.diverged,
         )
         record.training_reused = True
+        record.timeline = previous.timeline
         if record.status != "ok":
             return True
         model = self._build(run)
@@ -191,7 +196,8 @@ class SingleRun:
         save_samples(fake, evaluator.real_samples, files.samples, run.entry)
         save_torch(preview(fake), files.preview)
 
-    def _new_record(self, run: RunInfo) -> RunRecord:
+    def new_record(self, run: RunInfo) -> RunRecord:
+        """A fresh record of `run` (status failed until it succeeds), with the sweep's facts."""
         index, entry = self._entries[run.entry]
         return RunRecord(
             benchmark=run.benchmark,

@@ -54,6 +54,8 @@ class EvaluationSpec:
     feature_params: dict[str, Any]
     metrics: tuple[str, ...]
     metric_params: dict[str, dict[str, Any]]
+    every: Budget | None = None  # metrics over training time; see genbench.sweep.timeline
+    every_samples: int = 1000
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class BenchmarkSpec:
         An entry that starts from another includes that run's training hash, so retraining
         the starting entry retrains everything built on it.
         """
-        config = {
+        config: dict[str, Any] = {
             "benchmark": self.name,
             "dataset": {"name": self.dataset, "params": self.dataset_params},
             "entry": asdict(entry),
@@ -91,6 +93,10 @@ class BenchmarkSpec:
             "budget": str(self.budget),
             "evaluation": asdict(self.evaluation),
         }
+        # Only when set (hashes of specs without it stay); the timeline is made in training.
+        every = config["evaluation"].pop("every"), config["evaluation"].pop("every_samples")
+        if every[0] is not None:
+            config["timeline"] = {"every": str(every[0]), "samples": every[1]}
         # Only when set, so that the records of specs without them keep their hashes.
         engine = {"compile": self.compile, "precision": self.precision}
         if engine != {"compile": False, "precision": "float32"}:

@@ -67,6 +67,8 @@ EVALUATION_KEYS = (
         "local weights file for the feature extractor (e.g. inception offline); "
         "passed to it as its `weights` parameter",
     ),
+    Param("every", "", "score on the training clock every '15s' or 'N steps' (off: '')"),
+    Param("every_samples", 1000, "samples per point of `every` (kept small: cheap)", minimum=2),
 )
 ENTRY_KEYS = ("name", "model")
 INIT_FROM = "init_from"
@@ -237,7 +239,18 @@ class SpecValidator:
             feature_params=resolved[features.name],
             metrics=tuple(m.name for m in metric_items),
             metric_params={m.name: resolved[m.name] for m in metric_items},
+            every=self._every(values["every"]),
+            every_samples=values["every_samples"],
         )
+
+    def _every(self, text: str) -> Budget | None:
+        if not text:
+            return None
+        with self._blame("evaluation.every", None):
+            every = Budget.parse(text)
+        if every.flops is not None:
+            raise self.error("evaluation.every", "give seconds or steps, e.g. '15s' or '500 steps'")
+        return every
 
     def _weights(self, features: Any, weights: str, params: dict[str, Any]) -> dict[str, Any]:
         """The extractor's given parameters with `[evaluation] weights` forwarded into them."""

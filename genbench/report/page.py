@@ -1,0 +1,151 @@
+"""The report a reviewer reads: `report.md` beside the figures, and `report.html`, one
+self-contained file (figures embedded as base64 data URIs, no script, no external asset) that
+can be mailed or attached as it is.
+
+Both hold the comparison table with its intervals and notes (the `Summary`), every curve
+figure and the samples figure, and the environment the numbers came from, read from the
+records themselves: versions, machine, device, data (with any stand-in), feature extractor and
+sample counts. Where runs differ (two machines, two torch versions), every value is listed.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Iterable
+from pathlib import Path
+
+from genbench.api.storage import write_atomic
+from genbench.report.record import RunRecord
+from genbench.report.tables import Summary
+
+MARKDOWN_FILE = "report.md"
+HTML_FILE = "report.html"
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #222; }
+table { border-collapse: collapse; margin: 1rem 0; }
+th, td { border: 1px solid #ccc; padding: 0.3rem 0.6rem; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+td.best { font-weight: bold; background: #eef6ee; }
+figure { display: inline-block; margin: 0.5rem; vertical-align: top; }
+figure img { max-width: 32rem; }
+.notes { font-size: 0.9em; color: #555; }
+"""
+
+
+def write_page(
+    summary: Summary, records: list[RunRecord], figures: dict[str, Path], results_dir: Path
+) -> dict[str, Path]:
+    """Write report.md and report.html under `results_dir`; returns their paths by name."""
+    environment = environment_rows(records)
+    shown = {name: path for name, path in figures.items() if path.exists()}
+    markdown = results_dir / MARKDOWN_FILE
+    page = results_dir / HTML_FILE
+    write_atomic(markdown, _markdown(summary, shown, environment).encode())
+    write_atomic(page, _html(summary, shown, environment).encode())
+    return {"report-md": markdown, "report-html": page}
+
+
+def environment_rows(records: list[RunRecord]) -> list[tuple[str, str]]:
+    """(fact, value) pairs from the records; a fact with several values lists each once."""
+    facts: dict[str, list[str]] = {}
+
+    def add(name: str, value: object) -> None:
+        if value in (None, "", {}):
+            return
+        values = facts.setdefault(name, [])
+        if str(value) not in values:
+            values.append(str(value))
+
+    for record in sorted(records, key=lambda r: (r.entry_index, r.seed)):
+        for name, value in record.versions.items():
+            add(name, value)
+        for name in ("platform", "processor", "cpu_count", "gpu"):
+            add(name, record.machine.get(name))
+        add("device", record.device)
+        data = record.dataset
+        add("dataset", f"{data.name} ({data.train_size} training samples, {data.source})")
+        add("data fingerprint", data.fingerprint)
+        add("data stand-in", data.fallback)
+        add("features", record.features.name)
+        add("evaluation samples", record.eval_samples or None)
+    return [(name, "; ".join(values)) for name, values in facts.items()]
+
+
+def _markdown(
+    summary: Summary, figures: dict[str, Path], environment: list[tuple[str, str]]
+) -> str:
+    lines = [f"# {summary.title}", "", *_markdown_table(summary), ""]
+    lines += [*(f"{note}  " for note in summary.notes), ""]
+    if figures:
+        lines += ["## Figures", ""]
+        lines += [f"![{name}]({path.name})" for name, path in figures.items()]
+        lines.append("")
+    lines += ["## Environment", "", "| Fact | Value |", "|---|---|"]
+    lines += [f"| {_cell(name)} | {_cell(value)} |" for name, value in environment]
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_table(summary: Summary) -> list[str]:
+    rows = [
+        [f"**{cell}**" if (i, j) in summary.best else cell for j, cell in enumerate(row)]
+        for i, row in enumerate(summary.rows)
+    ]
+    lines = [_markdown_row(summary.headers), "|" + "---|" * len(summary.headers)]
+    return lines + [_markdown_row(row) for row in rows]
+
+
+def _markdown_row(cells: Iterable[str]) -> str:
+    return "| " + " | ".join(_cell(cell) for cell in cells) + " |"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _html(summary: Summary, figures: dict[str, Path], environment: list[tuple[str, str]]) -> str:
+    title = html.escape(summary.title)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{title}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{title}</h1>",
+        _html_table(summary),
+        '<div class="notes">',
+        *(f"<p>{html.escape(note)}</p>" for note in summary.notes),
+        "</div>",
+    ]
+    if figures:
+        parts.append("<h2>Figures</h2>")
+        parts += [_html_figure(name, path) for name, path in figures.items()]
+    parts += ["<h2>Environment</h2>", "<table>", "<tr><th>Fact</th><th>Value</th></tr>"]
+    parts += [
+        f"<tr><td>{html.escape(name)}</td><td>{html.escape(value)}</td></tr>"
+        for name, value in environment
+    ]
+    parts += ["</table>", "</body></html>"]
+    return "\n".join(parts) + "\n"
+
+
+def _html_table(summary: Summary) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in summary.headers)
+    rows = []
+    for i, row in enumerate(summary.rows):
+        cells = "".join(
+            f'<td class="best">{html.escape(cell)}</td>'
+            if (i, j) in summary.best
+            else f"<td>{html.escape(cell)}</td>"
+            for j, cell in enumerate(row)
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def _html_figure(name: str, path: Path) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    label = html.escape(name)
+    return (
+        f'<figure><img alt="{label}" src="data:image/png;base64,{data}">'
+        f"<figcaption>{label}</figcaption></figure>"
+    )

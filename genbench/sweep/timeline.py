@@ -1,0 +1,104 @@
+"""Metrics over training time: `[evaluation] every = "15s"` (or `"500 steps"`).
+
+A final score says where a run ended, not how it got there; two objectives that end level may
+differ in how fast they got there. At fixed points of the training clock the run's generator is
+scored on a small sample (`every_samples`) by the sweep's metrics, numbers only. This happens
+in the engine's log callback, which runs off the training clock, so it charges no budget; and
+the random number generators are restored after each point, so a run trains exactly as it
+would without the timeline. A point falls on the first log window (25 steps) at or past it.
+"""
+
+from __future__ import annotations
+
+import random
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+
+from genbench.eval.evaluator import Evaluator
+from genbench.report.record import TimelineFacts
+from genbench.report.values import finite_or_none
+from genbench.sweep.engine import LogCallback
+
+if TYPE_CHECKING:
+    from genbench.api.adversarial import AdversarialModel
+    from genbench.sweep.spec import EvaluationSpec
+
+# One small evaluator per sweep evaluator (the real features of the small sample, once).
+_SMALL: weakref.WeakKeyDictionary[Evaluator, Evaluator] = weakref.WeakKeyDictionary()
+
+
+class Timeline:
+    """The points of one run; `wrap(on_log)` adds them to the engine's log callback."""
+
+    def __init__(
+        self, evaluation: EvaluationSpec, evaluator: Evaluator, model: AdversarialModel
+    ) -> None:
+        self.every = evaluation.every
+        self.batch_size = evaluation.batch_size
+        self.model = model
+        self.evaluator = _small(evaluator, evaluation.every_samples) if self.every else None
+        self.facts = (
+            TimelineFacts(every=str(self.every), samples=self.evaluator.samples)
+            if self.every and self.evaluator
+            else None
+        )
+        self._next = 0.0
+
+    def wrap(self, on_log: LogCallback) -> LogCallback:
+        if self.facts is None:
+            return on_log
+
+        def logged(step: int, seconds: float, losses: dict[str, float]) -> None:
+            on_log(step, seconds, losses)
+            if self._position(step, seconds) >= self._next:
+                self._score(step, seconds)
+
+        return logged
+
+    def _position(self, step: int, seconds: float) -> float:
+        assert self.every is not None
+        return float(step) if self.every.steps is not None else seconds
+
+    def _score(self, step: int, seconds: float) -> None:
+        assert self.every is not None and self.evaluator is not None and self.facts is not None
+        interval = float(self.every.steps or self.every.seconds or 1.0)
+        while self._next <= self._position(step, seconds):
+            self._next += interval
+        with _same_random_state():
+            fake = self.model.sample(self.evaluator.samples, self.batch_size)
+            values = self.evaluator.score(fake).values
+        self.facts.seconds.append(seconds)
+        self.facts.steps.append(step)
+        for key in {*self.facts.values, *values}:
+            column = self.facts.values.setdefault(key, [None] * (len(self.facts.steps) - 1))
+            column.append(finite_or_none(values[key]) if key in values else None)
+
+
+def _small(evaluator: Evaluator, samples: int) -> Evaluator:
+    if evaluator not in _SMALL:
+        _SMALL[evaluator] = Evaluator(
+            evaluator.data,
+            evaluator.extractor,
+            evaluator.metrics,
+            min(samples, evaluator.samples),
+            evaluator.batch_size,
+        )
+    return _SMALL[evaluator]
+
+
+@contextmanager
+def _same_random_state() -> Iterator[None]:
+    """Every generator a run draws from, as it was: sampling for a point changes no training."""
+    python, numpy = random.getstate(), np.random.get_state()
+    devices: list[Any] = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
+    with torch.random.fork_rng(devices=devices):
+        try:
+            yield
+        finally:
+            random.setstate(python)
+            np.random.set_state(numpy)

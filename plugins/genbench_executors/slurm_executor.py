@@ -1,0 +1,90 @@
+"""The `slurm` executor: each run a Slurm job submitted through submitit that does
+`RunTask.run()`; `cluster = "local"` runs the jobs as processes on this machine (submitit's
+LocalExecutor), which is how the tests and a dry rehearsal use it.
+
+Jobs are polled, not waited on in turn, so records arrive in the order runs finish. A job that
+fails (an exception, a time limit, a node lost, `scancel`) is a `failed` row with submitit's
+reason, written by the sweep's process. The results folder must be on a filesystem that the
+compute nodes share, at the same path.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from genbench.api import RunInfo, RunRecord, UserError, Work
+from genbench.api.executor import RunTask
+from genbench_executors.schedule import run_remotely
+
+INSTALL = "the slurm executor needs submitit: pip install 'genbench[slurm]'"
+
+
+def run_on_slurm(
+    runs: Sequence[RunInfo], work: Work, params: dict[str, Any]
+) -> Iterator[RunRecord]:
+    if not runs:
+        return
+    try:
+        import submitit
+    except ImportError:
+        raise UserError(INSTALL) from None
+    folder = Path(params.get("folder") or runs[0].run_dir.parents[2] / "slurm")
+    executor = submitit.AutoExecutor(folder=folder / "%j", cluster=params.get("cluster", "slurm"))
+    settings: dict[str, Any] = {
+        "timeout_min": int(params.get("time", 60)),
+        "cpus_per_task": int(params.get("cpus", 1)),
+        "gpus_per_node": int(params.get("gpus", 0)),
+        "name": f"genbench-{runs[0].benchmark}",
+    }
+    if params.get("mem_gb"):
+        settings["mem_gb"] = int(params["mem_gb"])
+    if params.get("partition"):
+        settings["slurm_partition"] = params["partition"]
+    executor.update_parameters(**settings)
+    backend = SlurmBackend(executor, int(settings["cpus_per_task"]), params)
+    yield from run_remotely(runs, work, backend)
+
+
+class SlurmBackend:
+    """submitit jobs as `schedule.Backend` handles."""
+
+    def __init__(self, executor: Any, cpus: int, params: dict[str, Any]) -> None:
+        self.executor = executor
+        self.cpus = cpus
+        self.poll = float(params.get("poll_seconds", 2.0))
+
+    def submit(self, task: RunTask) -> Any:
+        return self.executor.submit(run_slurm_task, task, self.cpus)
+
+    def wait(self, handles: list[Any]) -> list[Any]:
+        while True:
+            done = [job for job in handles if job.done()]
+            if done:
+                return done
+            time.sleep(self.poll)
+
+    def result(self, handle: Any) -> RunRecord:
+        record: RunRecord = handle.result()
+        return record
+
+    def cancel(self, handles: list[Any]) -> None:
+        for job in handles:
+            job.cancel(check=False)
+
+
+def run_slurm_task(task: RunTask, cpus: int) -> RunRecord:
+    """In the job: the run, its torch threads the CPUs the job was given."""
+    import torch
+
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        available = os.cpu_count() or 1
+    torch.set_num_threads(max(1, cpus))
+    return replace(task, jobs=max(1, math.floor(available / max(1, cpus)))).run()

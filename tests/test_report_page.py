@@ -1,0 +1,110 @@
+"""The report page: `report.md` and a self-contained `report.html` with the table, its
+intervals and notes, every figure and the environment; the page is checked in a real browser
+(chromium, headless) for console errors and images that do not show."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from genbench.cli import cli
+
+SPEC = """
+[benchmark]
+name = "page"
+dataset = "ring-8"
+budget = "100 steps"
+seeds = [0, 1]
+device = "cpu"
+
+[dataset]
+samples = 1000
+
+[evaluation]
+samples = 200
+metrics = ["mode-coverage", "prd"]
+
+[[entry]]
+name = "GAN"
+model = "gan"
+
+[[entry]]
+name = "f-GAN (KL)"
+model = "fgan"
+divergence = "kl"
+"""
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+
+def sweep_and_report(write_spec, out: Path) -> Path:
+    result = CliRunner().invoke(cli, ["run", str(write_spec(SPEC)), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    results = out / "page"
+    for name in ("report.md", "report.html"):
+        (results / name).unlink()  # `genbench report` writes them again from the records
+    result = CliRunner().invoke(cli, ["report", str(results)])
+    assert result.exit_code == 0, result.output
+    assert "report.html" in result.output
+    return results
+
+
+def test_the_report_holds_table_intervals_figures_and_environment(write_spec, tmp_path):
+    results = sweep_and_report(write_spec, tmp_path)
+    markdown = (results / "report.md").read_text()
+    rows = [line for line in markdown.splitlines() if line.startswith("| GAN")]
+    assert "| Model |" in markdown and len(rows) == 1 and "| f-GAN (KL)" in markdown
+    assert re.search(r"± [0-9.]+ \[[0-9.]+, [0-9.]+\]", rows[0])  # the interval beside the mean
+    assert "![prd](prd.png)" in markdown and "![samples](samples.png)" in markdown
+    record = json.loads(next(results.glob("runs/*/*/record.json")).read_text())
+    assert f"| torch | {record['versions']['torch']} |" in markdown
+    assert f"| platform | {record['machine']['platform']} |" in markdown
+    assert "| dataset | ring-8 (1000 training samples" in markdown
+    page = (results / "report.html").read_text()
+    sources = re.findall(r'src="([^"]*)"', page)
+    assert len(sources) == 2 and all(s.startswith("data:image/png;base64,") for s in sources)
+    png = base64.b64decode(sources[0].split(",", 1)[1])
+    assert png == (results / "prd.png").read_bytes()
+    assert not re.search(r'(href|src)="(https?:|file:|/)', page)  # nothing outside the file
+    assert "<td>GAN</td>" in page and "Environment" in page
+
+
+def test_the_html_report_shows_every_image_without_console_errors_in_chromium(write_spec, tmp_path):
+    if not CHROMIUM.exists():
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs `pip install playwright`")
+    results = sweep_and_report(write_spec, tmp_path / "out")
+    # Alone in a folder: the page must not lean on the figures beside it.
+    page_file = tmp_path / "alone" / "report.html"
+    page_file.parent.mkdir()
+    shutil.copy(results / "report.html", page_file)
+    errors: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+            page.goto(page_file.as_uri(), wait_until="load")
+            widths = page.eval_on_selector_all(
+                "img", "images => images.map(i => i.complete ? i.naturalWidth : 0)"
+            )
+            rows = page.eval_on_selector_all("table:first-of-type tr", "rows => rows.length")
+        finally:
+            browser.close()
+    assert errors == []
+    assert len(widths) == 2 and all(width > 0 for width in widths), widths
+    assert rows == 3  # the header and one row per entry

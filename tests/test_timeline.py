@@ -1,0 +1,81 @@
+"""`[evaluation] every`: metrics at fixed points of the training clock, kept in the record,
+charged to no budget and changing no training; the report plots them per entry."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from genbench.cli import cli
+from genbench.errors import UserError
+from genbench.sweep.spec import load_spec
+
+SPEC = """
+[benchmark]
+name = "timeline"
+dataset = "ring-8"
+budget = "60 steps"
+seeds = [0, 1]
+device = "cpu"
+
+[dataset]
+samples = 1000
+
+[evaluation]
+samples = 300
+metrics = ["mode-coverage"]
+{every}
+
+[[entry]]
+name = "GAN"
+model = "gan"
+"""
+EVERY = 'every = "20 steps"\nevery_samples = 200'
+
+
+def sweep(write_spec, out, every: str) -> dict[tuple[str, int], dict]:
+    spec = write_spec(SPEC.replace("{every}", every), f"{out.name}.toml")
+    result = CliRunner().invoke(cli, ["run", str(spec), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return {
+        (r["entry"], r["seed"]): r
+        for r in (json.loads(p.read_text()) for p in out.glob("*/runs/*/*/record.json"))
+    }
+
+
+def test_points_on_the_training_clock_are_recorded_and_plotted(write_spec, tmp_path):
+    records = sweep(write_spec, tmp_path / "with", EVERY)
+    for record in records.values():
+        timeline = record["timeline"]
+        assert timeline["every"] == "20 steps" and timeline["samples"] == 200
+        # A point falls on the first 25-step log window at or past it; the last at the end.
+        assert timeline["steps"] == [25, 50, 60]
+        assert timeline["seconds"] == sorted(timeline["seconds"])
+        assert timeline["seconds"][-1] <= record["train"]["seconds"] + 1e-9
+        assert set(timeline["values"]) == set(record["metrics"])
+        assert all(len(v) == 3 for v in timeline["values"].values())
+    results = tmp_path / "with" / "timeline"
+    assert (results / "timeline-modes.png").exists()
+    assert "![timeline-modes](timeline-modes.png)" in (results / "report.md").read_text()
+
+
+def test_the_timeline_changes_neither_training_nor_the_final_scores(write_spec, tmp_path):
+    timed = sweep(write_spec, tmp_path / "with", EVERY)
+    plain = sweep(write_spec, tmp_path / "without", "")
+    for key, record in plain.items():
+        assert record.get("timeline") is None
+        assert timed[key]["train"]["final_losses"] == record["train"]["final_losses"]
+        assert timed[key]["train"]["steps"] == record["train"]["steps"]
+        assert timed[key]["metrics"] == record["metrics"]
+        assert timed[key]["config_hash"] != record["config_hash"]  # the timeline is trained
+
+
+@pytest.mark.parametrize(
+    ("every", "expect"), [('"5 TFLOP"', "seconds or steps"), ('"often"', "evaluation.every")]
+)
+def test_every_takes_seconds_or_steps_only(registry, write_spec, every, expect):
+    spec = write_spec(SPEC.replace("{every}", f"every = {every}"))
+    with pytest.raises(UserError, match=expect):
+        load_spec(spec, registry)
