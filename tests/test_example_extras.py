@@ -23,6 +23,10 @@ from genbench_extras.energy import energy_distance  # noqa: E402
 from genbench_extras.moons import moons  # noqa: E402
 from genbench_extras.network import build  # noqa: E402
 
+# Off the path again: pip leaves the example's egg-info in its folder, and with the folder on
+# the path this process would see the example as an installed plugin, which no other test may.
+sys.path.remove(str(EXAMPLE))
+
 import genbench  # noqa: E402
 
 

@@ -18,6 +18,10 @@ EXAMPLE = REPO / "examples" / "genbench-alpha"
 sys.path.insert(0, str(EXAMPLE))
 from genbench_alpha import AlphaDivergence  # noqa: E402
 
+# Off the path again: pip leaves the example's egg-info in its folder, and with the folder on
+# the path this process would see the example as an installed plugin, which no other test may.
+sys.path.remove(str(EXAMPLE))
+
 from genbench_fgan.divergences import Pearson, SquaredHellinger  # noqa: E402
 
 U = torch.logspace(-2, 2, 101, dtype=torch.float64)
