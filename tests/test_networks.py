@@ -142,6 +142,18 @@ def test_mlp_widths_are_parameters(registry):
         build(registry, "gan", (2,), network="toy-mlp", network_params={"critic_widths": [0]})
 
 
+def test_mnist_mlp_small_is_the_narrow_pair_with_batch_norm_in_g(registry):
+    model = build(registry, "gan", (1, 28, 28), network="mnist-mlp-small")
+    assert [m.out_features for m in layers(model.generator, nn.Linear)] == [256, 512, 784]
+    assert [m.out_features for m in layers(model.critic, nn.Linear)] == [512, 256, 1]
+    norms = layers(model.generator, nn.BatchNorm1d)
+    assert [m.num_features for m in norms] == [256, 512]
+    linear = 100 * 256 + 256 + 256 * 512 + 512 + 512 * 784 + 784
+    assert count(model.generator) == linear + 2 * (256 + 512)
+    assert count(model.critic) == 784 * 512 + 512 + 512 * 256 + 256 + 256 + 1
+    assert not layers(model.critic, nn.BatchNorm1d)
+
+
 def test_spectral_norm_bounds_every_critic_layer_by_one(registry):
     model = build(registry, "gan", (1, 28, 28), network="dcgan", spectral_norm=True)
     x = torch.randn(16, 1, 28, 28)
@@ -164,14 +176,14 @@ def test_registering_networks_imports_no_builder():
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.splitlines()
-    assert out == ["['dcgan', 'mnist-mlp', 'pacgan-mlp', 'toy-mlp']", "[]"]
+    assert out == ["['dcgan', 'mnist-mlp', 'mnist-mlp-small', 'pacgan-mlp', 'toy-mlp']", "[]"]
 
 
 def test_list_networks_shows_parameters():
     result = CliRunner().invoke(cli, ["list", "networks", "--json"])
     assert result.exit_code == 0, result.output
     rows = {row["name"]: row for row in json.loads(result.output)}
-    assert set(rows) >= {"dcgan", "pacgan-mlp", "mnist-mlp", "toy-mlp"}
+    assert set(rows) >= {"dcgan", "pacgan-mlp", "mnist-mlp", "mnist-mlp-small", "toy-mlp"}
     assert {p["name"] for p in rows["pacgan-mlp"]["params"]} >= {"width", "pieces"}
     assert rows["dcgan"]["plugin"] == "genbench_networks"
 
@@ -232,6 +244,7 @@ metrics = ["precision-recall"]
 ENTRIES = {
     "mnist": [
         ("mnist-mlp", 'model = "gan"\nnetwork = "mnist-mlp"\nbatch_size = 8'),
+        ("mnist-mlp-small", 'model = "gmgan"\nnetwork = "mnist-mlp-small"\nbatch_size = 8'),
         ("dcgan", 'model = "gan"\nnetwork = "dcgan"\nbatch_size = 8'),
         (
             "dcgan-wgan-gp-packed",

@@ -72,6 +72,12 @@ def test_the_report_holds_table_intervals_figures_and_environment(write_spec, tm
     assert f"| torch | {record['versions']['torch']} |" in markdown
     assert f"| platform | {record['machine']['platform']} |" in markdown
     assert "| dataset | ring-8 (1000 training samples" in markdown
+    assert "| runs | 4 |" in markdown and "| runs at once (--jobs) | " in markdown
+    span = re.search(r"\| wall time \| (\d+) min (\d+) s, ", markdown)
+    train = sum(
+        json.loads(p.read_text())["train"]["seconds"] for p in results.glob("runs/*/*/record.json")
+    )
+    assert span and 60 * int(span[1]) + int(span[2]) >= round(train) - 1
     page = (results / "report.html").read_text()
     sources = re.findall(r'src="([^"]*)"', page)
     assert len(sources) == 2 and all(s.startswith("data:image/png;base64,") for s in sources)

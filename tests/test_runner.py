@@ -17,8 +17,8 @@ from genbench import registry as registry_module
 from genbench.cli import cli
 from genbench.plugin_manager import get_plugin_manager
 from genbench.registry import Registry
-from genbench.sweep.runner import Sweep
-from genbench.sweep.spec import load_spec
+from genbench.sweep.runner import Sweep, plan_runs
+from genbench.sweep.spec import Overrides, load_spec
 
 SPEC = """
 [benchmark]
@@ -95,6 +95,28 @@ def test_rerun_trains_only_runs_without_a_matching_record(write_spec, tmp_path):
     assert records(out)[("GAN", 1)].exists()
     forced = run_cli(str(spec), "--out", str(out), "--force")
     assert "4 run(s) trained, 0 evaluated again from their checkpoints, 0 reused" in forced
+
+
+def test_an_entry_with_its_own_seeds_trains_those_and_the_command_line_overrides_all(
+    registry, write_spec, tmp_path
+):
+    spec = write_spec(SPEC + 'seeds = "3-5"\n')
+    out = tmp_path / "results"
+    assert "5 run(s) to train" in run_cli(str(spec), "--out", str(out), "--dry-run")
+    loaded = load_spec(spec, registry)
+    plan = {(run.entry, run.seed) for run in plan_runs(loaded, out)}
+    assert plan == {
+        ("GAN", 0),
+        ("GAN", 1),
+        ("GAN minimax", 3),
+        ("GAN minimax", 4),
+        ("GAN minimax", 5),
+    }
+    overridden = load_spec(spec, registry, Overrides(seeds="7"))
+    assert {(run.entry, run.seed) for run in plan_runs(overridden, out)} == {
+        ("GAN", 7),
+        ("GAN minimax", 7),
+    }
 
 
 def test_changed_configuration_retrains_and_table_shows_only_current_runs(write_spec, tmp_path):

@@ -139,6 +139,14 @@ CASES = {
         "entry[1].init_from",
         "cycle: A -> B -> A",
     ),
+    "entry seeds that are not seeds": (GOOD + "seeds = [-1]\n", "entry[0].seeds", "non-empty"),
+    "entry seeds as a backwards range": (GOOD + 'seeds = "9-3"\n', "entry[0].seeds", "empty range"),
+    "entry seeds its starting entry lacks": (
+        GOOD + '\n[[entry]]\nname = "PR"\nmodel = "pr-optimizer"\ninit_from = "GAN"\n'
+        'seeds = "0-3"\n',
+        "entry[1].seeds",
+        "seeds 1, 2, 3 have no run of 'GAN' to start from",
+    ),
 }
 
 

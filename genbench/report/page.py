@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from genbench.api.storage import write_atomic
@@ -70,7 +71,23 @@ def environment_rows(records: list[RunRecord]) -> list[tuple[str, str]]:
         add("data stand-in", data.fallback)
         add("features", record.features.name)
         add("evaluation samples", record.eval_samples or None)
+        add("runs at once (--jobs)", record.train.jobs)
+        add("threads per run", record.train.threads)
+    add("runs", len(records))
+    add("wall time", _span(records))
     return [(name, "; ".join(values)) for name, values in facts.items()]
+
+
+def _span(records: list[RunRecord]) -> str | None:
+    """From the first run's start to the last one's end: what the sweep cost a reader who
+    runs it again (evaluation and start-up included; a resumed sweep's pauses too)."""
+    starts = [datetime.fromisoformat(r.started_at) for r in records if r.started_at]
+    ends = [datetime.fromisoformat(r.finished_at) for r in records if r.finished_at]
+    if not starts or not ends:
+        return None
+    first, last = min(starts).astimezone(UTC), max(ends).astimezone(UTC)
+    minutes, seconds = divmod(round((last - first).total_seconds()), 60)
+    return f"{minutes} min {seconds} s, {first:%Y-%m-%d %H:%M} to {last:%H:%M} UTC"
 
 
 def _markdown(

@@ -38,12 +38,15 @@ class Overrides:
 
 @dataclass(frozen=True)
 class EntrySpec:
-    """One entry; `init_from` names the entry whose trained model (same seed) it starts from."""
+    """One entry; `init_from` names the entry whose trained model (same seed) it starts from;
+    `seeds`, when given, replace the benchmark's for this entry (10 trials for the rows held
+    against a paper, 3 for the rest)."""
 
     name: str
     model: str
     params: dict[str, Any]
     init_from: str | None = None
+    seeds: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,10 @@ class BenchmarkSpec:
 
     def entry(self, name: str) -> EntrySpec:
         return next(entry for entry in self.entries if entry.name == name)
+
+    def seeds_of(self, entry: EntrySpec) -> tuple[int, ...]:
+        """The seeds an entry trains with: its own, else the benchmark's."""
+        return entry.seeds if entry.seeds is not None else self.seeds
 
     def run_config(self, entry: EntrySpec, seed: int) -> dict[str, Any]:
         """What determines a run's result; its hash decides whether a record can be reused.

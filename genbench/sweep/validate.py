@@ -72,6 +72,7 @@ EVALUATION_KEYS = (
 )
 ENTRY_KEYS = ("name", "model")
 INIT_FROM = "init_from"
+ENTRY_SEEDS = "seeds"
 _NAME = re.compile(r"^(?!\.+$)[A-Za-z0-9_.-]{1,100}$")
 MAX_ENTRY_NAME = 100
 TABLES = ("benchmark", "dataset", "evaluation", "executor", "entry")
@@ -98,6 +99,7 @@ class SpecValidator:
             raise self.error("benchmark.dataset", "missing; name a dataset, e.g. 'mnist'")
         dataset = self.lookup("dataset", bench["dataset"], "benchmark.dataset")
         executor = self.lookup("executor", bench["executor"], "benchmark.executor")
+        seeds = self._seeds(bench["seeds"], "benchmark.seeds")
         name = bench["name"] or self.path.stem
         if not _NAME.match(name):
             message = f"{short_repr(name)} cannot name a results folder; "
@@ -110,7 +112,7 @@ class SpecValidator:
             dataset=dataset.name,
             dataset_params=self.item_params("dataset", dataset, raw.get("dataset", {}), "dataset"),
             budget=self._budget(bench["budget"], "--budget" if overrides.budget else None),
-            seeds=self._seeds(bench["seeds"]),
+            seeds=seeds,
             device=self._device(bench["device"], "--device" if overrides.device else None),
             executor=executor.name,
             executor_params=self.item_params(
@@ -118,7 +120,7 @@ class SpecValidator:
             ),
             data_root=resolve_data_root(bench["data_root"]),
             evaluation=self._evaluation(raw.get("evaluation", {})),
-            entries=self._entries(raw.get("entry")),
+            entries=self._entries(raw.get("entry"), seeds, own_seeds=overrides.seeds is None),
             compile=bench["compile"],
             precision=bench["precision"],
         )
@@ -158,17 +160,24 @@ class SpecValidator:
                 raise UserError(f"{option}: {exc}") from None
             raise self.error(key, str(exc)) from None
 
-    def _seeds(self, seeds: list[Any]) -> tuple[int, ...]:
+    def _seeds(self, seeds: Any, key: str) -> tuple[int, ...]:
+        if isinstance(seeds, str):
+            try:
+                seeds = _parse_seeds(seeds)
+            except UserError as exc:
+                raise self.error(key, str(exc).removeprefix("--seeds: ")) from None
+        if not isinstance(seeds, list):
+            seeds = [seeds]
         valid = (isinstance(s, int) and not isinstance(s, bool) and 0 <= s < 2**32 for s in seeds)
         if not seeds or not all(valid):
             given = short_repr(seeds)
             message = f"expected a non-empty list of integers in [0, 2**32), got {given}"
-            raise self.error("benchmark.seeds", message)
+            raise self.error(key, message)
         if len(set(seeds)) != len(seeds):
-            raise self.error("benchmark.seeds", f"repeated seed in {short_repr(seeds)}")
+            raise self.error(key, f"repeated seed in {short_repr(seeds)}")
         if len(seeds) > MAX_SEEDS:
             message = f"{len(seeds)} seeds; at most {MAX_SEEDS} (each seed trains every entry)"
-            raise self.error("benchmark.seeds", message)
+            raise self.error(key, message)
         return tuple(seeds)
 
     def lookup(self, kind: str, name: Any, key: str) -> Any:
@@ -265,7 +274,11 @@ class SpecValidator:
             raise self.error("evaluation.weights", message)
         return {**own, "weights": weights} if isinstance(own, dict) else own
 
-    def _entries(self, entries: Any) -> tuple[EntrySpec, ...]:
+    def _entries(
+        self, entries: Any, seeds: tuple[int, ...], own_seeds: bool
+    ) -> tuple[EntrySpec, ...]:
+        """The entries; with `own_seeds` False (`--seeds` given) an entry's `seeds` key yields
+        to the command line's."""
         if not entries:
             raise self.error("entry", "no [[entry]] tables; add at least one entry to train")
         if not isinstance(entries, list):
@@ -287,14 +300,31 @@ class SpecValidator:
             if any(s.name == name for s in specs):
                 raise self.error(f"{key}.name", f"duplicate entry name {short_repr(name)}")
             model = self.lookup("model", entry["model"], f"{key}.model")
-            given = {k: v for k, v in entry.items() if k not in (*ENTRY_KEYS, INIT_FROM)}
+            own = {*ENTRY_KEYS, INIT_FROM, ENTRY_SEEDS}
+            given = {k: v for k, v in entry.items() if k not in own}
             params = self.item_params("model", model, given, key)
-            specs.append(EntrySpec(name, model.name, params, entry.get(INIT_FROM)))
+            own_given = None
+            if ENTRY_SEEDS in entry and own_seeds:
+                own_given = self._seeds(entry[ENTRY_SEEDS], f"{key}.{ENTRY_SEEDS}")
+            specs.append(EntrySpec(name, model.name, params, entry.get(INIT_FROM), own_given))
         for index, spec in enumerate(specs):
-            self._check_init_from(index, spec, specs)
+            self._check_init_from(index, spec, specs, seeds)
         return tuple(specs)
 
-    def _check_init_from(self, index: int, entry: EntrySpec, entries: list[EntrySpec]) -> None:
+    def _check_start_seeds(
+        self, index: int, entry: EntrySpec, base: EntrySpec, seeds: tuple[int, ...]
+    ) -> None:
+        """Every seed of an entry that starts from another has that entry's run to start from."""
+        missing = set(entry.seeds or seeds) - set(base.seeds or seeds)
+        if missing:
+            listed = ", ".join(str(seed) for seed in sorted(missing)[:5])
+            message = f"seeds {listed} have no run of {base.name!r} to start from; "
+            message += f"give {base.name!r} those seeds too"
+            raise self.error(f"entry[{index}].{ENTRY_SEEDS}", message)
+
+    def _check_init_from(
+        self, index: int, entry: EntrySpec, entries: list[EntrySpec], seeds: tuple[int, ...]
+    ) -> None:
         """`init_from` names another entry, without a cycle, and the model accepts it."""
         key = f"entry[{index}].{INIT_FROM}"
         family = self.registry.describe("model", entry.model)
@@ -320,6 +350,7 @@ class SpecValidator:
                 raise self.error(key, f"entries start from each other in a cycle: {cycle}")
             chain.append(current.name)
             current = names.get(current.init_from) if current.init_from is not None else None
+        self._check_start_seeds(index, entry, names[entry.init_from], seeds)
 
 
 def _parse_seeds(text: str) -> list[int]:
