@@ -269,6 +269,10 @@ ENTRIES_AND_SEEDS = [
     Case("seeds", "huge range (--seeds)", spec(GOOD, "--seeds", "0-100000000"),
          "names more than 10000 seeds"),
     Case("seeds", "reversed range (--seeds)", spec(GOOD, "--seeds", "5-1"), "empty range '5-1'"),
+    Case("seeds", "an entry's unparsable seeds", spec(GOOD + 'seeds = "0-x"\n'),
+         "entry[0].seeds: invalid '0-x'"),
+    Case("seeds", "an entry's seeds its base lacks", spec(GOOD + PR_ENTRY + 'seeds = "0-4"\n'),
+         "have no run of 'GAN' to start from"),
 ]  # fmt: skip
 
 HYPER_PARAMETERS = [

@@ -18,6 +18,7 @@ from genbench.devices import check_device_name
 from genbench.errors import SpecError, UnknownNameError, UserError, did_you_mean, short_repr
 from genbench.registry import Registry
 from genbench.sweep.budget import Budget
+from genbench.sweep.seeds import check_seeds, parse_seeds
 from genbench.sweep.spec import (
     DATA_ROOT_ENV,
     DEFAULT_DATA_ROOT,
@@ -76,7 +77,6 @@ ENTRY_SEEDS = "seeds"
 _NAME = re.compile(r"^(?!\.+$)[A-Za-z0-9_.-]{1,100}$")
 MAX_ENTRY_NAME = 100
 TABLES = ("benchmark", "dataset", "evaluation", "executor", "entry")
-MAX_SEEDS = 10_000
 
 
 class SpecValidator:
@@ -133,7 +133,7 @@ class SpecValidator:
 
     def _apply_overrides(self, bench: dict[str, Any], overrides: Overrides) -> dict[str, Any]:
         if overrides.seeds is not None:
-            bench["seeds"] = _parse_seeds(overrides.seeds)
+            bench["seeds"] = parse_seeds(overrides.seeds, "--seeds: ")
         for key in ("budget", "device", "executor"):
             value = getattr(overrides, key)
             if value is not None:
@@ -161,24 +161,10 @@ class SpecValidator:
             raise self.error(key, str(exc)) from None
 
     def _seeds(self, seeds: Any, key: str) -> tuple[int, ...]:
-        if isinstance(seeds, str):
-            try:
-                seeds = _parse_seeds(seeds)
-            except UserError as exc:
-                raise self.error(key, str(exc).removeprefix("--seeds: ")) from None
-        if not isinstance(seeds, list):
-            seeds = [seeds]
-        valid = (isinstance(s, int) and not isinstance(s, bool) and 0 <= s < 2**32 for s in seeds)
-        if not seeds or not all(valid):
-            given = short_repr(seeds)
-            message = f"expected a non-empty list of integers in [0, 2**32), got {given}"
-            raise self.error(key, message)
-        if len(set(seeds)) != len(seeds):
-            raise self.error(key, f"repeated seed in {short_repr(seeds)}")
-        if len(seeds) > MAX_SEEDS:
-            message = f"{len(seeds)} seeds; at most {MAX_SEEDS} (each seed trains every entry)"
-            raise self.error(key, message)
-        return tuple(seeds)
+        try:
+            return check_seeds(seeds)
+        except UserError as exc:
+            raise self.error(key, str(exc)) from None
 
     def lookup(self, kind: str, name: Any, key: str) -> Any:
         if not isinstance(name, str):
@@ -351,28 +337,3 @@ class SpecValidator:
             chain.append(current.name)
             current = names.get(current.init_from) if current.init_from is not None else None
         self._check_start_seeds(index, entry, names[entry.init_from], seeds)
-
-
-def _parse_seeds(text: str) -> list[int]:
-    """'0,1,2', '0-4' or '3' from the command line; a range is checked before it is expanded,
-    so '0-100000000' is refused instead of filling the memory."""
-    seeds: list[int] = []
-    try:
-        for part in text.split(","):
-            low, _, high = part.strip().partition("-")
-            if not high:
-                seeds.append(int(low))
-                continue
-            first, last = int(low), int(high)
-            if last < first:
-                raise UserError(f"--seeds: empty range {part.strip()!r}; write it low-high")
-            if last - first + 1 + len(seeds) > MAX_SEEDS:
-                message = f"--seeds: {short_repr(text)} names more than {MAX_SEEDS} seeds"
-                raise UserError(message + "; each seed trains every entry, ask for fewer")
-            seeds.extend(range(first, last + 1))
-    except ValueError:
-        message = (
-            f"--seeds: invalid {short_repr(text)}; use a list like '0,1,2' or a range like '0-4'"
-        )
-        raise UserError(message) from None
-    return seeds
