@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import urllib.error
 from pathlib import Path
 from typing import Any
@@ -9,9 +10,11 @@ from unittest import mock
 
 import pytest
 import torch
+from click.testing import CliRunner
 from torch_fidelity import feature_extractor_inceptionv3 as fidelity_inception
 
 import genbench
+from genbench.cli import cli
 from genbench.errors import SpecError, UserError
 from genbench.sweep.spec import load_spec
 from genbench_metrics import inception
@@ -190,3 +193,37 @@ def test_evaluation_weights_errors_name_the_key(
     with pytest.raises(SpecError, match=message) as caught:
         load_spec(write_spec(SPEC.format(features=features, extra=extra)), registry)
     assert caught.value.key == "evaluation.weights"
+
+
+def test_a_sweep_scores_with_inception_from_a_local_weights_file_and_says_so(
+    weights_file: Path, write_spec, tmp_path: Path
+) -> None:
+    """The comparison-with-papers path end to end, offline: a spec naming `inception` and a
+    weights file trains, scores with that network and names the extractor under its table."""
+    spec = f"""
+[benchmark]
+name = "papers"
+dataset = "mnist"
+budget = "3 steps"
+device = "cpu"
+[dataset]
+limit = 64
+[evaluation]
+samples = 12
+batch_size = 12
+features = "inception"
+weights = "{weights_file}"
+metrics = ["precision-recall"]
+[[entry]]
+name = "GAN"
+model = "gan"
+batch_size = 8
+"""
+    with mock.patch.object(inception, "fetch", side_effect=AssertionError("network touched")):
+        result = CliRunner().invoke(cli, ["run", str(write_spec(spec)), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(next(tmp_path.glob("papers/runs/*/*/record.json")).read_text())
+    assert record["features"]["name"] == "inception" and record["status"] == "ok"
+    info = record["features"]["info"]
+    assert info["feature_dim"] == 2048 and info["weights"] == "local file"
+    assert "features inception" in (tmp_path / "papers" / "table.md").read_text()
