@@ -75,3 +75,46 @@ def test_compare_needs_records_on_both_sides(two_results, tmp_path):
     a, _ = two_results
     result = CliRunner().invoke(cli, ["compare", str(a), str(tmp_path)])
     assert result.exit_code == 2 and "no run records" in result.output
+
+
+@pytest.fixture(scope="module")
+def two_entries(tmp_path_factory):
+    """One folder holding two entries trained on the same seeds."""
+    base = tmp_path_factory.mktemp("baseline")
+    spec = base / "spec.toml"
+    spec.write_text(SPEC + '\n[[entry]]\nname = "Minimax"\nmodel = "gan"\n'
+                    'generator_loss = "minimax"\n', encoding="utf-8")  # fmt: skip
+    result = CliRunner().invoke(cli, ["run", str(spec), "--out", str(base)])
+    assert result.exit_code == 0, result.output
+    return base / "toy"
+
+
+def test_baseline_compares_every_other_entry_of_one_folder_on_shared_seeds(two_entries):
+    result = CliRunner().invoke(cli, ["compare", str(two_entries), "--baseline", "GAN", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {row["entry"] for row in rows} == {"Minimax"}
+    metrics = {}
+    for path in two_entries.glob("runs/*/*/record.json"):
+        record = json.loads(path.read_text())
+        metrics[record["entry"], record["seed"]] = record["metrics"]["modes"]
+    row = next(row for row in rows if row["metric"] == "modes")
+    diffs = [metrics["Minimax", s] - metrics["GAN", s] for s in (0, 1)]
+    assert row["test"] == stats.PAIRED and row["difference"] == pytest.approx(sum(diffs) / 2)
+    table = CliRunner().invoke(cli, ["compare", str(two_entries), "--baseline", "GAN"]).output
+    assert "A = 'GAN' in" in table and "Minimax" in table
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--baseline", "GAM"], "no entry 'GAM' in these results; entries: GAN, Minimax"),
+        (["--baseline", "GAN", "elsewhere"], "give two results folders, or one and --baseline"),
+        ([], "give two results folders, or one and --baseline"),
+    ],
+    ids=["unknown-entry", "two-folders-and-a-baseline", "one-folder-alone"],
+)
+def test_baseline_mistakes_are_one_line(two_entries, extra, message):
+    result = CliRunner().invoke(cli, ["compare", str(two_entries), *extra])
+    assert result.exit_code == 2 and message in result.output
+    assert len(result.output.strip().splitlines()) == 1

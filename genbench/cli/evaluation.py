@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
@@ -14,6 +15,9 @@ from genbench.cli.common import load_registry, make_console
 from genbench.errors import UserError, collected_warnings
 from genbench.eval import DEFAULT_METRICS
 from genbench.report.values import finite_or_none
+
+if TYPE_CHECKING:
+    from genbench.report.record import RunRecord
 
 
 @click.command(name="eval")
@@ -111,25 +115,42 @@ def _values_table(values: dict[str, float | None]) -> Table:
 
 @click.command(name="compare")
 @click.argument("results_a", type=click.Path(path_type=Path))
-@click.argument("results_b", type=click.Path(path_type=Path))
+@click.argument("results_b", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "--baseline",
+    metavar="ENTRY",
+    help="Compare every entry of RESULTS_A with its entry ENTRY instead (no RESULTS_B).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of the rows.")
-def compare_results_command(results_a: Path, results_b: Path, as_json: bool) -> None:
+def compare_results_command(
+    results_a: Path, results_b: Path | None, baseline: str | None, as_json: bool
+) -> None:
     """Per-entry differences B - A, with 95 % intervals and p-values, for every metric the
-    results folders RESULTS_A and RESULTS_B (e.g. results/mnist_all) share."""
-    from genbench.report.differences import differences, to_json, to_rich
-    from genbench.sweep.records import find_records
+    results folders RESULTS_A and RESULTS_B (e.g. results/mnist_all) share; with --baseline,
+    every entry of RESULTS_A minus that entry."""
+    from genbench.report.differences import against_baseline, differences, to_json, to_rich
 
-    found = {}
-    for path in (results_a, results_b):
-        scan = find_records(path)
-        found[path] = scan.records
-        if not found[path]:
-            damaged = f" ({len(scan.damaged)} damaged)" if scan.damaged else ""
-            raise UserError(f"{path}: no run records found{damaged}; run `genbench run SPEC` first")
-        for message in scan.damaged:
-            click.echo(f"warning: {message}; left out of the comparison", err=True)
-    result = differences(found[results_a], found[results_b])
+    if baseline is not None and results_b is None:
+        result = against_baseline(_records(results_a), baseline)
+        labels = (f"{baseline!r} in {results_a}", f"each entry in {results_a}")
+    elif baseline is None and results_b is not None:
+        result = differences(_records(results_a), _records(results_b))
+        labels = (str(results_a), str(results_b))
+    else:
+        raise UserError("give two results folders, or one and --baseline ENTRY")
     if as_json:
         click.echo(json.dumps(to_json(result), indent=2))
         return
-    make_console().print(to_rich(result, str(results_a), str(results_b)))
+    make_console().print(to_rich(result, *labels))
+
+
+def _records(path: Path) -> list[RunRecord]:
+    from genbench.sweep.records import find_records
+
+    scan = find_records(path)
+    if not scan.records:
+        damaged = f" ({len(scan.damaged)} damaged)" if scan.damaged else ""
+        raise UserError(f"{path}: no run records found{damaged}; run `genbench run SPEC` first")
+    for message in scan.damaged:
+        click.echo(f"warning: {message}; left out of the comparison", err=True)
+    return scan.records

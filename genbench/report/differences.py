@@ -1,4 +1,5 @@
-"""`genbench compare A B`: how two results folders differ, entry by entry, metric by metric.
+"""`genbench compare A B`: how two results folders differ, entry by entry, metric by metric;
+`genbench compare A --baseline E`: how every entry of one folder differs from its entry E.
 
 Not to be confused with `genbench.eval.compare` (two sample sets, `genbench eval`): this reads
 the run records of two benchmarks (e.g. before and after a change, or on two machines) and
@@ -53,10 +54,34 @@ def differences(records_a: list[RunRecord], records_b: list[RunRecord]) -> Diffe
             f"(A: {', '.join(values_a) or 'none'}; B: {', '.join(values_b) or 'none'}); "
             "compare folders of the same benchmark"
         )
+    pairs = [(name, values_a[name], values_b[name]) for name in shared]
+    only_a = [name for name in values_a if name not in values_b]
+    only_b = [name for name in values_b if name not in values_a]
+    return Differences(_rows(pairs, columns), only_a, only_b)
+
+
+def against_baseline(records: list[RunRecord], baseline: str) -> Differences:
+    """Every other entry (B) against the entry `baseline` (A) of the same records, on the
+    seeds they share: the test behind a claim such as "f-GAN beats the vanilla GAN on FID"."""
+    columns, values = entry_values(records)
+    if baseline not in values:
+        names = ", ".join(values) or "none"
+        raise UserError(f"--baseline: no entry {baseline!r} in these results; entries: {names}")
+    columns = [c for c in columns if c.higher_is_better is not None]
+    base = values[baseline]
+    pairs = [(name, base, entry) for name, entry in values.items() if name != baseline]
+    return Differences(_rows(pairs, columns), [], [])
+
+
+Values = dict[str, dict[int, float]]
+
+
+def _rows(pairs: list[tuple[str, Values, Values]], columns: list[Column]) -> list[Difference]:
+    """(entry, A's seed -> value per column, B's) -> one row per entry and column."""
     rows = []
-    for name in shared:
+    for name, values_a, values_b in pairs:
         for column in columns:
-            a, b = values_a[name][column.key], values_b[name][column.key]
+            a, b = values_a.get(column.key, {}), values_b.get(column.key, {})
             rows.append(
                 Difference(
                     name,
@@ -66,9 +91,7 @@ def differences(records_a: list[RunRecord], records_b: list[RunRecord]) -> Diffe
                     stats.compare(a, b),
                 )
             )
-    only_a = [name for name in values_a if name not in values_b]
-    only_b = [name for name in values_b if name not in values_a]
-    return Differences(rows, only_a, only_b)
+    return rows
 
 
 def to_rich(result: Differences, label_a: str, label_b: str) -> Table:
