@@ -149,6 +149,51 @@ def test_a_second_ctrl_c_stops_at_once():
     assert time.monotonic() - started < 10
 
 
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid`, from /proc (Linux)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_sigterm_stops_the_sweep_and_its_workers_runs_at_once_leaving_no_process(tmp_path):
+    spec = tmp_path / "toy.toml"
+    spec.write_text(SPEC.format(budget="60s", seeds="[0]"))
+    out = tmp_path / "out"
+    process = start("run", str(spec), "--out", str(out), "--jobs", "2")
+    wait_for(lambda: holds(out, process), 240, process)
+    wait_for(lambda: len(descendants(process.pid)) >= 3, 60, process)  # forkserver, 2 workers
+    time.sleep(3.0)  # both runs are training now
+    workers = descendants(process.pid)
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=60)
+    assert time.monotonic() - started < 30, "the workers trained on after SIGTERM"
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr + stdout
+    assert stderr.strip().splitlines()[-1].startswith("interrupted: 0 run(s) finished and kept")
+    wait_for(lambda: not any(alive(pid) for pid in workers), 15)
+    assert not records(out) and not temporary_files(out)
+
+
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path

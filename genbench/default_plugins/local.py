@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
@@ -67,8 +68,21 @@ def _run_in_workers(runs: Sequence[RunInfo], work: Work, jobs: int) -> Iterator[
             for future in done:
                 running.pop(future)
                 yield future.result()
+    except BaseException:
+        _stop_runs_in_flight(pool)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_runs_in_flight(pool: ProcessPoolExecutor) -> None:
+    """Tell every worker to drop its run (Ctrl-C or SIGTERM reached the sweep alone, or it
+    failed): each unwinds its run, so shutting the pool down does not wait out a budget and no
+    worker goes on training after the sweep has gone. The pool keeps its processes in a private
+    map; there is no public way to signal them."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        if process.is_alive() and process.pid is not None:
+            os.kill(process.pid, signal.SIGTERM)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -90,7 +104,10 @@ def _ready(run: RunInfo, busy: set[tuple[str, int]], keys: set[tuple[str, int]])
 
 
 def _run_task(task: RunTask) -> RunRecord:
-    return task.run()
+    from genbench.sweep.interrupt import stop_on_sigterm
+
+    with stop_on_sigterm():
+        return task.run()
 
 
 @hookimpl

@@ -37,13 +37,16 @@ def run_task(task: RunTask) -> RunRecord:
 def start_worker(jobs: int, settings: dict[str, str] | None = None) -> None:
     """Initialise a worker process that shares the machine with `jobs - 1` others: torch's
     threads (for evaluation too, not only training) are its share of the cores; `settings`
-    are the parent's GENBENCH_* environment variables."""
+    are the parent's GENBENCH_* environment variables. Ctrl-C and SIGTERM are the sweep's to
+    act on (see `genbench.sweep.interrupt`)."""
     import os
 
     import torch
 
+    from genbench.sweep.interrupt import ignore_stop_signals
     from genbench.sweep.threads import available_cpus
 
+    ignore_stop_signals()
     os.environ.update(settings or {})
     torch.set_num_threads(max(1, math.floor(available_cpus() / max(1, jobs))))
 
