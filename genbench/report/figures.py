@@ -18,6 +18,7 @@ from torchvision.utils import save_image
 
 from genbench.api.layout import RunFiles, runs_folder
 from genbench.api.storage import DamagedFileError, load_torch, write_atomic
+from genbench.report.plot_style import legend_beside, line_style, save_figure
 from genbench.report.record import CurveFacts, RunRecord
 
 PREVIEW_IMAGES = 10
@@ -44,14 +45,7 @@ def save_samples(fake: torch.Tensor, real: torch.Tensor, path: Path, title: str)
     axes.set_aspect("equal")
     axes.legend(loc="upper right", fontsize=7, markerscale=4)
     figure.tight_layout()
-    _save_figure(figure, path, dpi=120)
-
-
-def _save_figure(figure: Figure, path: Path, dpi: int) -> None:
-    """A PNG written atomically: an interrupted sweep leaves the old figure or the new one."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
-    write_atomic(path, buffer.getvalue())
+    save_figure(figure, path, dpi=120)
 
 
 def preview(fake: torch.Tensor) -> torch.Tensor:
@@ -80,25 +74,26 @@ def write_figures(
 
 def _curve_figure(records: list[RunRecord], key: str, path: Path) -> Path:
     """Each entry's curve, averaged point by point over its seeds."""
-    figure = Figure(figsize=(5.5, 5))
+    figure = Figure(figsize=(8, 5))
     axes = figure.subplots()
     curves: dict[str, list[CurveFacts]] = {}
     for record in records:
         if key in record.curves:
             curves.setdefault(record.entry, []).append(record.curves[key])
-    for entry, group in curves.items():
+    for index, (entry, group) in enumerate(curves.items()):
         x = np.mean([c.x for c in group], axis=0)
         y = np.mean([c.y for c in group], axis=0)
-        axes.plot(x, y, label=f"{entry} ({len(group)} seed{'s' if len(group) > 1 else ''})")
+        seeds = f"{len(group)} seed{'s' if len(group) > 1 else ''}"
+        axes.plot(x, y, label=f"{entry} ({seeds})", **line_style(index))
     first = next(iter(curves.values()))[0]
     axes.set_xlabel(first.x_label)
     axes.set_ylabel(first.y_label)
     axes.set_xlim(0, 1.02)
     axes.set_ylim(0, 1.02)
     axes.set_title(key)
-    axes.legend(fontsize=7, loc="lower left")
+    legend_beside(axes)
     figure.tight_layout()
-    _save_figure(figure, path, dpi=120)
+    save_figure(figure, path, dpi=120)
     return path
 
 
@@ -148,5 +143,5 @@ def _samples_figure(previews: dict[str, torch.Tensor], path: Path) -> Path:
             axes.set_title(name, fontsize=8)
             axes.set_aspect("equal")
     figure.tight_layout()
-    _save_figure(figure, path, dpi=100)
+    save_figure(figure, path, dpi=100)
     return path

@@ -4,13 +4,12 @@ over the seeds that reached the point."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from genbench.api.storage import write_atomic
+from genbench.report.plot_style import legend_beside, line_style, save_figure
 from genbench.report.record import RunRecord, TimelineFacts
 
 
@@ -31,23 +30,22 @@ def write_timeline_figures(records: list[RunRecord], results_dir: Path) -> dict[
 
 
 def _figure(timed: list[tuple[RunRecord, TimelineFacts]], key: str, label: str, path: Path) -> Path:
-    figure = Figure(figsize=(5.5, 4))
+    figure = Figure(figsize=(8, 4))
     axes = figure.subplots()
     entries: dict[str, list[TimelineFacts]] = {}
     for record, timeline in timed:
         entries.setdefault(record.entry, []).append(timeline)
-    for entry, group in entries.items():
+    for index, (entry, group) in enumerate(entries.items()):
         x, y = _mean_curve(group, key)
         if len(x):
-            axes.plot(x, y, marker="o", markersize=3, label=f"{entry} ({len(group)} seeds)")
+            legend = f"{entry} ({len(group)} seeds)"
+            axes.plot(x, y, marker="o", markersize=3, label=legend, **line_style(index))
     axes.set_xlabel("training time (s)")
     axes.set_ylabel(label)
     axes.set_title(f"{label} over training time")
-    axes.legend(fontsize=7)
+    legend_beside(axes)
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110)
-    write_atomic(path, buffer.getvalue())
+    save_figure(figure, path, dpi=110)
     return path
 
 
