@@ -112,6 +112,11 @@ def test_an_entry_with_its_own_seeds_trains_those_and_the_command_line_overrides
         ("GAN minimax", 4),
         ("GAN minimax", 5),
     }
+    run_cli(str(spec), "--out", str(out))
+    more = write_spec(SPEC + 'seeds = "3-6"\n')
+    assert "1 run(s) to train, 0 to evaluate again from their checkpoints, 5 to reuse" in run_cli(
+        str(more), "--out", str(out), "--dry-run"
+    )
     overridden = load_spec(spec, registry, Overrides(seeds="7"))
     assert {(run.entry, run.seed) for run in plan_runs(overridden, out)} == {
         ("GAN", 7),

@@ -95,7 +95,7 @@ class BenchmarkSpec:
         config: dict[str, Any] = {
             "benchmark": self.name,
             "dataset": {"name": self.dataset, "params": self.dataset_params},
-            "entry": asdict(entry),
+            "entry": _entry_config(entry),
             "seed": seed,
             "budget": str(self.budget),
             "evaluation": asdict(self.evaluation),
@@ -127,6 +127,14 @@ class BenchmarkSpec:
         for entry in self.entries:
             visit(entry)
         return tuple(ordered)
+
+
+def _entry_config(entry: EntrySpec) -> dict[str, Any]:
+    """The entry as it decides a run's result: its own `seeds` list names which runs exist, not
+    what any of them does, so giving an entry more seeds keeps the records it has."""
+    config = asdict(entry)
+    del config["seeds"]
+    return config
 
 
 def config_hash(config: Mapping[str, Any]) -> str:
