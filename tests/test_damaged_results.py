@@ -200,6 +200,8 @@ def test_dry_run_prints_the_plan_and_writes_nothing(sweep):
     assert "1 run(s) to train, 1 to evaluate again from their checkpoints, 0 to reuse" in fewer
     timed = dry_run(sweep, SPEC.replace('"10 steps"', '"30s"'))
     assert "2 run(s) to train" in timed and "estimated training time ~60s" in timed
+    side_by_side = dry_run(sweep, SPEC.replace('"10 steps"', '"30s"'), "--jobs", "2")
+    assert "estimated training time ~30s (2 runs at once; evaluation extra)" in side_by_side
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
 
 

@@ -16,20 +16,23 @@ from genbench.sweep.spec import BenchmarkSpec
 
 @dataclass(frozen=True)
 class Plan:
-    """Runs by what happens to them; `seconds` is the training time, None when a step budget
-    has no earlier run of the entry to measure its speed by."""
+    """Runs by what happens to them; `seconds` is the wall time of their training with
+    `at_once` runs side by side, None when a step budget has no earlier run of the entry to
+    measure its speed by."""
 
     train: list[RunInfo]
     reevaluate: list[RunInfo]
     reuse: list[RunInfo]
     seconds: float | None
+    at_once: int = 1
 
     def describe(self) -> str:
         estimate = "unknown" if self.seconds is None else f"~{duration(self.seconds)}"
+        side_by_side = f"{self.at_once} runs at once; " if self.at_once > 1 else ""
         return (
             f"{len(self.train)} run(s) to train, {len(self.reevaluate)} to evaluate again from "
             f"their checkpoints, {len(self.reuse)} to reuse; estimated training time {estimate} "
-            f"(evaluation extra)"
+            f"({side_by_side}evaluation extra)"
         )
 
 
@@ -39,7 +42,9 @@ def make_plan(
     pending: Sequence[RunInfo],
     force: bool,
     results_dir: Path,
+    jobs: int = 1,
 ) -> Plan:
+    """`jobs`: the runs trained side by side, which divide the training time."""
     todo = {(run.entry, run.seed) for run in pending}
     train, reevaluate, reuse = [], [], []
     for run in runs:
@@ -52,7 +57,9 @@ def make_plan(
             reevaluate.append(run)
         else:
             train.append(run)
-    return Plan(train, reevaluate, reuse, _training_seconds(spec, train, results_dir))
+    at_once = max(1, min(jobs, len(train)))
+    seconds = _training_seconds(spec, train, results_dir)
+    return Plan(train, reevaluate, reuse, None if seconds is None else seconds / at_once, at_once)
 
 
 def _training_seconds(

@@ -124,7 +124,8 @@ class Sweep:
     def plan(self) -> Plan:
         """What `execute` would do, read from the results folder alone (nothing is loaded or
         written): runs to train, to evaluate again, to reuse, and a time estimate."""
-        return make_plan(self.spec, self.runs, self.pending(), self.force, self.results_dir)
+        pending = self.pending()
+        return make_plan(self.spec, self.runs, pending, self.force, self.results_dir, self.jobs)
 
     def damaged(self) -> list[str]:
         """One line per damaged record of this benchmark: its run is trained again."""
