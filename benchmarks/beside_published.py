@@ -17,24 +17,32 @@ from __future__ import annotations
 
 import argparse
 import math
-import statistics
 import tomllib
 from pathlib import Path
 
+from genbench.report import stats
 from genbench.report.tables import entry_values
 from genbench.sweep.records import find_records
-
-
-def mean_and_error(values: list[float]) -> tuple[float, float]:
-    mean = statistics.fmean(values)
-    error = statistics.stdev(values) / math.sqrt(len(values)) if len(values) > 1 else math.nan
-    return mean, error
 
 
 def cell(mean: float, error: float, digits: int) -> str:
     if math.isnan(error):
         return f"{mean:.{digits}f}"
     return f"{mean:.{digits}f} ± {error:.{digits}f}"
+
+
+def ours(values: list[float], digits: int) -> str:
+    """Mean ± standard error of the finite values over seeds, from the tables' own estimate."""
+    estimate = stats.estimate(values)
+    if estimate.n == 0:
+        return "—"
+    error = estimate.std / math.sqrt(estimate.n) if estimate.n > 1 else math.nan
+    return cell(estimate.mean, error, digits)
+
+
+def theirs(row: list[list[float]] | None, index: int, digits: int) -> str:
+    """The paper's [mean, standard error] pair of one column, if it has the row."""
+    return cell(*row[index], digits) if row else "—"
 
 
 def main() -> None:
@@ -53,21 +61,19 @@ def main() -> None:
     for column in shown:
         header += [f"{column.label} (genbench)", f"{column.label} (published)"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    index = {column.key: paper["columns"].index(column.key) for column in shown}
     for name, metrics in values.items():
         seeds = max(len(metrics[c.key]) for c in shown)
         row = [name, str(seeds)]
         for column in shown:
-            ours = [v for v in metrics[column.key].values() if math.isfinite(v)]
-            row.append(cell(*mean_and_error(ours), column.digits) if ours else "—")
-            published = rows.get(name)
-            row.append(cell(*published[paper["columns"].index(column.key)], column.digits)
-                       if published else "—")  # fmt: skip
+            row.append(ours(list(metrics[column.key].values()), column.digits))
+            row.append(theirs(rows.get(name), index[column.key], column.digits))
         lines.append("| " + " | ".join(row) + " |")
     for name, published in rows.items():
         if name not in values:
             row = [f"{name} (published only)", str(paper.get("trials", ""))]
             for column in shown:
-                row += ["—", cell(*published[paper["columns"].index(column.key)], column.digits)]
+                row += ["—", theirs(published, index[column.key], column.digits)]
             lines.append("| " + " | ".join(row) + " |")
     print("\n".join(lines))
     print(f"\nmean ± standard error over seeds (n). Published: {paper['source']}.")
