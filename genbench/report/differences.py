@@ -81,7 +81,7 @@ def _rows(pairs: list[tuple[str, Values, Values]], columns: list[Column]) -> lis
     rows = []
     for name, values_a, values_b in pairs:
         for column in columns:
-            a, b = values_a.get(column.key, {}), values_b.get(column.key, {})
+            a, b = values_a[column.key], values_b[column.key]
             rows.append(
                 Difference(
                     name,

@@ -63,7 +63,7 @@ def plan_runs(spec: BenchmarkSpec, out: Path, loggers: tuple[str, ...] = ()) -> 
     folders = entry_folders([entry.name for entry in spec.entries])
     runs = []
     for entry in spec.training_order():
-        for seed in spec.seeds_of(entry):
+        for seed in entry.seeds_or(spec.seeds):
             config = spec.run_config(entry, seed)
             run_dir = run_folder(out / spec.name, folders[entry.name], seed)
             hashes = config_hash(config), training_hash(config)

@@ -48,6 +48,10 @@ class EntrySpec:
     init_from: str | None = None
     seeds: tuple[int, ...] | None = None
 
+    def seeds_or(self, benchmark_seeds: tuple[int, ...]) -> tuple[int, ...]:
+        """The seeds this entry trains with: its own, else the benchmark's."""
+        return self.seeds if self.seeds is not None else benchmark_seeds
+
 
 @dataclass(frozen=True)
 class EvaluationSpec:
@@ -81,10 +85,6 @@ class BenchmarkSpec:
 
     def entry(self, name: str) -> EntrySpec:
         return next(entry for entry in self.entries if entry.name == name)
-
-    def seeds_of(self, entry: EntrySpec) -> tuple[int, ...]:
-        """The seeds an entry trains with: its own, else the benchmark's."""
-        return entry.seeds if entry.seeds is not None else self.seeds
 
     def run_config(self, entry: EntrySpec, seed: int) -> dict[str, Any]:
         """What determines a run's result; its hash decides whether a record can be reused.

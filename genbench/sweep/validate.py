@@ -289,10 +289,10 @@ class SpecValidator:
             own = {*ENTRY_KEYS, INIT_FROM, ENTRY_SEEDS}
             given = {k: v for k, v in entry.items() if k not in own}
             params = self.item_params("model", model, given, key)
-            own_given = None
+            entry_seeds = None
             if ENTRY_SEEDS in entry and own_seeds:
-                own_given = self._seeds(entry[ENTRY_SEEDS], f"{key}.{ENTRY_SEEDS}")
-            specs.append(EntrySpec(name, model.name, params, entry.get(INIT_FROM), own_given))
+                entry_seeds = self._seeds(entry[ENTRY_SEEDS], f"{key}.{ENTRY_SEEDS}")
+            specs.append(EntrySpec(name, model.name, params, entry.get(INIT_FROM), entry_seeds))
         for index, spec in enumerate(specs):
             self._check_init_from(index, spec, specs, seeds)
         return tuple(specs)
@@ -301,7 +301,7 @@ class SpecValidator:
         self, index: int, entry: EntrySpec, base: EntrySpec, seeds: tuple[int, ...]
     ) -> None:
         """Every seed of an entry that starts from another has that entry's run to start from."""
-        missing = set(entry.seeds or seeds) - set(base.seeds or seeds)
+        missing = set(entry.seeds_or(seeds)) - set(base.seeds_or(seeds))
         if missing:
             listed = ", ".join(str(seed) for seed in sorted(missing)[:5])
             message = f"seeds {listed} have no run of {base.name!r} to start from; "
