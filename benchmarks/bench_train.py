@@ -116,10 +116,14 @@ def iteration_flops(model: genbench.AdversarialModel, n_critic: float) -> float:
 
 
 def counted_iteration_flops(model: genbench.AdversarialModel, data: torch.Tensor) -> float:
-    """Matmul FLOPs of one real engine iteration, as torch's FlopCounterMode counts them."""
+    """Matmul FLOPs of one real engine iteration, as torch's FlopCounterMode counts them (less
+    the critic passes with which the engine checks, before training, whether it may score real
+    and generated batches in one pass)."""
     with FlopCounterMode(display=False) as counter:
         train(model, data, Budget(steps=1))
-    return float(counter.get_total_flops())
+    with FlopCounterMode(display=False) as before_training:
+        model.critic_is_per_sample(data[: model.batch_size])
+    return float(counter.get_total_flops() - before_training.get_total_flops())
 
 
 def build_model(

@@ -8,7 +8,9 @@ exact step of a non-finite loss.
 The training FLOPs (matrix products, as torch's FlopCounterMode counts them) are counted once
 per step shape (each distinct number of critic updates) on the first such step, so every run
 records the FLOPs it spent and a FLOP budget costs no per-step counting. On the CPU the loop
-runs on the threads it is given and watches the CPU time it gets (`CpuShare`).
+runs on the threads it is given and watches the CPU time it gets (`CpuShare`). Where the
+critic treats each sample alone, it scores the real and the generated batch in one pass
+(`AdversarialModel.joint_critic`).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class TrainOutcome:
     flops_per_step: dict[int, float] = field(default_factory=dict)
     compiled: bool = False
     compile_error: str | None = None
+    joint_critic: bool = False
 
 
 LogCallback = Callable[[int, float, dict[str, float]], None]
@@ -79,6 +82,7 @@ def train(
     share = CpuShare(planned if cpu else 1, adapt=cpu and threads is not None)
     try:
         with thread_limit(planned):
+            model.joint_critic = model.critic_is_per_sample(data[: model.batch_size])
             functions = StepFunctions(model, options)
             functions.compile(data)
             outcome = _train(model, data, budget, on_log, log_every, share, functions)
@@ -90,6 +94,7 @@ def train(
     outcome.cpu_share = share.share
     outcome.contended = cpu and share.contended
     outcome.compiled, outcome.compile_error = functions.compiled, functions.compile_error
+    outcome.joint_critic = model.joint_critic
     return outcome
 
 

@@ -240,6 +240,7 @@ def _train_facts(outcome: TrainOutcome, model: AdversarialModel, jobs: int) -> T
         compiled=outcome.compiled,
         compile_error=outcome.compile_error,
         jobs=jobs,
+        joint_critic=outcome.joint_critic,
     )
 
 

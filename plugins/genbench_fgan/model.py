@@ -39,7 +39,7 @@ class FGAN(GANModel):
         self.active = warm[0] if warm is not None and generator_step < warm[1] else self.divergence
 
     def critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-        return self.active.discriminator_loss(self.critic(real), self.critic(fake))
+        return self.active.discriminator_loss(*self.critic_values(real, fake))
 
     def generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
         v_fake = self.critic(fake)

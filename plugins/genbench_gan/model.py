@@ -23,7 +23,8 @@ class VanillaGAN(GANModel):
         self.generator_objective = generator_objective
 
     def critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-        return F.softplus(-self.critic(real)).mean() + F.softplus(self.critic(fake)).mean()
+        v_real, v_fake = self.critic_values(real, fake)
+        return F.softplus(-v_real).mean() + F.softplus(v_fake).mean()
 
     def generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
         v_fake = self.critic(fake)

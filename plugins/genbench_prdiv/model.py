@@ -60,7 +60,7 @@ class PROptimizer(genbench.AdversarialModel):
 
     def critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
         divergence = self.target if self.objective == "dual" else self.auxiliary
-        return divergence.discriminator_loss(self.critic(real), self.critic(fake))
+        return divergence.discriminator_loss(*self.critic_values(real, fake))
 
     def likelihood_ratio(self, samples: torch.Tensor) -> torch.Tensor:
         """r(x) = grad g*(T(x)) on the auxiliary critic; `critic_range` clamps T first (the

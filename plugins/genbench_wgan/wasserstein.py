@@ -14,7 +14,8 @@ from genbench_gan.common import GANModel
 
 class WassersteinGAN(GANModel):
     def critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-        return self.critic(fake).mean() - self.critic(real).mean()
+        v_real, v_fake = self.critic_values(real, fake)
+        return v_fake.mean() - v_real.mean()
 
     def generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
         return -self.critic(fake).mean()
