@@ -187,3 +187,14 @@ def test_bf16_runs_the_forward_passes_in_bfloat16_and_keeps_float32_weights(regi
     outcome = train(model, DATA, Budget(steps=5), options=EngineOptions(precision="bf16"))
     assert outcome.status == "ok" and set(dtypes) == {torch.bfloat16}
     assert all(p.dtype == torch.float32 for p in model.parameters())
+
+
+def test_critic_weights_a_model_froze_stay_frozen_through_generator_updates(registry):
+    model = build_gan(registry, batch_size=16)
+    first = next(model.critic.parameters())
+    first.requires_grad_(False)
+    before = first.detach().clone()
+    train(model, DATA, Budget(steps=5))
+    assert not first.requires_grad
+    assert torch.equal(first, before)
+    assert all(p.requires_grad for p in list(model.critic.parameters())[1:])
