@@ -56,9 +56,7 @@ def test_a_per_sample_critic_gives_the_same_values_and_gradients_in_one_pass(reg
 @pytest.mark.parametrize(
     "layer", [nn.BatchNorm1d(16), nn.Dropout(0.5)], ids=["batch-norm", "dropout"]
 )
-def test_a_critic_whose_values_depend_on_the_batch_or_on_chance_keeps_two_passes(
-    registry, layer
-):
+def test_a_critic_whose_values_depend_on_the_batch_or_on_chance_keeps_two_passes(registry, layer):
     model = build_gan(registry, batch_size=16)
     model.critic = critic_with(layer)
     state = {k: v.clone() for k, v in model.critic.state_dict().items()}

@@ -72,3 +72,27 @@ def test_preflight_accepts_a_k_that_fits_the_real_samples_but_not_its_small_spli
     )
     prepared = sweep.prepare()
     assert prepared.evaluator.samples == 600
+
+
+def test_a_run_under_a_flop_budget_moves_its_bar_by_the_flops_spent(registry, write_spec, tmp_path):
+    spec = load_spec(write_spec(SPEC.format(budget="5 GFLOP")), registry)
+    sweep = Sweep(spec, registry, tmp_path / "out", console=Console(file=None))
+    completed: list[float] = []
+    work = sweep.work
+
+    def noting(run):
+        progress = sweep._progress
+        update, sweep_bar = progress.update, progress.tasks[0].id
+
+        def recording(task, **fields):
+            if task != sweep_bar and "completed" in fields:
+                completed.append(fields["completed"])
+            update(task, **fields)
+
+        progress.update = recording
+        return work(run)
+
+    sweep.work = noting
+    sweep.execute()
+    assert len(completed) >= 3
+    assert completed == sorted(completed) and completed[0] > 0 and completed[-1] == 1.0

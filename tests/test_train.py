@@ -63,7 +63,7 @@ def test_non_finite_loss_ends_the_run_as_diverged_at_its_step(registry):
     model.generator_loss = exploding
     logged = []
     outcome = train(
-        model, DATA, Budget(steps=100), lambda step, *_: logged.append(step), log_every=5
+        model, DATA, Budget(steps=100), lambda progress: logged.append(progress.steps), log_every=5
     )
     assert outcome.status == "diverged"
     assert outcome.diverged_at == 13 and outcome.steps == 13
@@ -76,7 +76,7 @@ def test_time_budget_clock_excludes_logging(registry):
     pause = 0.05
     pauses = []
 
-    def slow_logger(step, seconds, losses):
+    def slow_logger(progress):
         pauses.append(pause)
         time.sleep(pause)
 
@@ -117,7 +117,9 @@ def test_engine_losses_match_a_plain_reference_loop_for_a_fixed_seed(registry):
     model = build_gan(registry, n_critic=2, batch_size=16)
     logged = []
     torch.manual_seed(1)
-    train(model, DATA, Budget(steps=30), lambda s, t, losses: logged.append(losses), log_every=1)
+    train(
+        model, DATA, Budget(steps=30), lambda progress: logged.append(progress.losses), log_every=1
+    )
     engine = [(losses["d_loss"], losses["g_loss"]) for losses in logged]
     reference_model = build_gan(registry, n_critic=2, batch_size=16)
     torch.manual_seed(1)

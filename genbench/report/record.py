@@ -38,7 +38,9 @@ class TrainFacts:
     process CPU seconds beside them, the intra-op threads it was given and the share of them it
     got (`contended` when well below: the budget was not really granted); the training FLOPs
     (counted once per step shape); whether the step was compiled; how many runs shared the
-    machine (`jobs`); whether the critic scored real and generated batches in one pass. Fields added after schema 2 default to None, so older records still read."""
+    machine (`jobs`); whether the critic scored real and generated batches in one pass
+    (`joint_critic`). Fields added after schema 2 default to None or False, so older records
+    still read."""
 
     seconds: float = 0.0
     steps: int = 0

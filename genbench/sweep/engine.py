@@ -53,7 +53,18 @@ class TrainOutcome:
     joint_critic: bool = False
 
 
-LogCallback = Callable[[int, float, dict[str, float]], None]
+@dataclass(frozen=True)
+class TrainProgress:
+    """Where training stands at a log point: generator steps, seconds of training clock, the
+    training FLOPs spent (what a FLOP budget's progress is measured in) and the last losses."""
+
+    steps: int
+    seconds: float
+    flops: float
+    losses: dict[str, float]
+
+
+LogCallback = Callable[[TrainProgress], None]
 
 
 def train(
@@ -65,7 +76,7 @@ def train(
     threads: int | None = None,
     options: EngineOptions | None = None,
 ) -> TrainOutcome:
-    """Train `model` on `data` (N, ...) until `budget` is used; `on_log(step, seconds, losses)`
+    """Train `model` on `data` (N, ...) until `budget` is used; `on_log(progress)`
     is called once per window of `log_every` generator steps, off the training clock.
 
     `threads`: torch's intra-op threads for a CPU run, restored afterwards; the run falls back
@@ -143,7 +154,9 @@ def _train(
             if not finite:
                 break
             if on_log is not None:
-                on_log(outcome.steps, clock.seconds, outcome.last_losses)
+                on_log(
+                    TrainProgress(outcome.steps, clock.seconds, outcome.flops, outcome.last_losses)
+                )
             clock.start()
             share.start()
     _synchronize(data.device)

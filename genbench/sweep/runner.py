@@ -29,7 +29,7 @@ from genbench.report.record import (
     RunRecord,
 )
 from genbench.report.tables import Summary
-from genbench.sweep.engine import LogCallback
+from genbench.sweep.engine import LogCallback, TrainProgress
 from genbench.sweep.lock import results_lock
 from genbench.sweep.plan import Plan, duration, make_plan
 from genbench.sweep.preparation import Prepared, prepare
@@ -310,13 +310,13 @@ class Sweep:
         """Training scalars to the lifecycle hook and the run's progress bar."""
         budget = self.spec.budget
 
-        def on_log(step: int, seconds: float, losses: dict[str, float]) -> None:
-            self.registry.hook.genbench_train_log(run=run, step=step, scalars=losses)
+        def on_log(progress: TrainProgress) -> None:
+            step = progress.steps
+            self.registry.hook.genbench_train_log(run=run, step=step, scalars=progress.losses)
             if self._progress is not None and bar is not None:
-                text = " ".join(f"{k} {v:.3f}" for k, v in losses.items())
-                self._progress.update(
-                    bar, completed=budget.fraction(step, seconds), info=f"step {step} {text}"
-                )
+                text = " ".join(f"{k} {v:.3f}" for k, v in progress.losses.items())
+                used = budget.fraction(step, progress.seconds, progress.flops)
+                self._progress.update(bar, completed=used, info=f"step {step} {text}")
 
         return on_log
 

@@ -22,7 +22,7 @@ import torch
 from genbench.eval.evaluator import Evaluator
 from genbench.report.record import TimelineFacts
 from genbench.report.values import finite_or_none
-from genbench.sweep.engine import LogCallback
+from genbench.sweep.engine import LogCallback, TrainProgress
 
 if TYPE_CHECKING:
     from genbench.api.adversarial import AdversarialModel
@@ -53,10 +53,10 @@ class Timeline:
         if self.facts is None:
             return on_log
 
-        def logged(step: int, seconds: float, losses: dict[str, float]) -> None:
-            on_log(step, seconds, losses)
-            if self._position(step, seconds) >= self._next:
-                self._score(step, seconds)
+        def logged(progress: TrainProgress) -> None:
+            on_log(progress)
+            if self._position(progress.steps, progress.seconds) >= self._next:
+                self._score(progress.steps, progress.seconds)
 
         return logged
 
