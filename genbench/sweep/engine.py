@@ -15,7 +15,7 @@ critic treats each sample alone, it scores the real and the generated batch in o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,7 +173,7 @@ def _step(
     f: Functions,
     data: torch.Tensor,
     n_critic: int,
-    critic_weights: list[torch.Tensor],
+    critic_weights: Sequence[torch.Tensor],
 ) -> tuple[torch.Tensor, torch.Tensor]:
     d_loss = _update_critic(model, f, data, n_critic)
     return d_loss, _update_generator(model, f, critic_weights)
@@ -184,7 +184,7 @@ def _counted_step(
     f: Functions,
     data: torch.Tensor,
     n_critic: int,
-    critic_weights: list[torch.Tensor],
+    critic_weights: Sequence[torch.Tensor],
 ) -> tuple[torch.Tensor, torch.Tensor, float]:
     """One step with its training FLOPs (matrix products, by torch's FLOP formulas).
 
@@ -236,7 +236,7 @@ def _update_critic(
 
 
 def _update_generator(
-    model: AdversarialModel, f: Functions, critic_weights: list[torch.Tensor]
+    model: AdversarialModel, f: Functions, critic_weights: Sequence[torch.Tensor]
 ) -> torch.Tensor:
     # The critic's weights need no gradient here; skipping them saves a third of the backward.
     _require_grad(critic_weights, False)
@@ -252,7 +252,7 @@ def _update_generator(
     return loss
 
 
-def _require_grad(weights: list[torch.Tensor], required: bool) -> None:
+def _require_grad(weights: Sequence[torch.Tensor], required: bool) -> None:
     for weight in weights:
         weight.requires_grad_(required)
 
