@@ -24,6 +24,9 @@ How to read the output:
   bound on the hardware's use; small batches are expected to sit far below the peak.
 
 Usage: python benchmarks/bench_train.py [--device cpu|cuda] [--batches 64,256] [--seconds 5]
+       [--compile] [--precision bf16]
+`--compile` and `--precision` are the engine options of `[benchmark] compile` and `precision`
+(on CUDA, compilation replays the step as CUDA graphs); compilation happens before the clock.
 
 Other modes (`--mode`) print ratios measured in one process run, the two sides interleaved
 and repeated (`--repeats`), so they hold on a busy machine (the load average is printed):
@@ -65,6 +68,7 @@ import genbench
 from genbench.api.data import DatasetRequest
 from genbench.api.params import resolve_params
 from genbench.registry import Registry, activate, current
+from genbench.sweep.acceleration import PRECISIONS, EngineOptions
 from genbench.sweep.budget import Budget
 from genbench.sweep.engine import train
 
@@ -137,14 +141,20 @@ def build_model(
 
 
 def measure_training(
-    registry: Registry, batch_size: int, data: torch.Tensor, seconds: float
+    registry: Registry,
+    batch_size: int,
+    data: torch.Tensor,
+    seconds: float,
+    options: EngineOptions,
 ) -> Measurement:
     model = build_model(registry, batch_size, data.device)
     counted = counted_iteration_flops(model, data)
-    train(model, data, Budget(steps=WARMUP_STEPS))
-    outcome = train(model, data, Budget(seconds=seconds))
+    train(model, data, Budget(steps=WARMUP_STEPS), options=options)
+    outcome = train(model, data, Budget(seconds=seconds), options=options)
     if outcome.status != "ok":
         raise RuntimeError(f"batch {batch_size}: training {outcome.status}: {outcome.reason}")
+    if options.compile and not outcome.compiled:
+        raise RuntimeError(f"batch {batch_size}: compilation failed: {outcome.compile_error}")
     flops = iteration_flops(model, n_critic=outcome.critic_steps / outcome.steps)
     return Measurement(
         batch_size=batch_size,
@@ -213,7 +223,9 @@ COLUMNS = (
 )
 
 
-def print_header(device: torch.device, load: float, peaks: dict[str, float]) -> None:
+def print_header(
+    device: torch.device, load: float, peaks: dict[str, float], options: EngineOptions
+) -> None:
     precision = torch.get_float32_matmul_precision()
     print(f"torch {torch.__version__}, device {device} ({device_name(device)})")
     print(
@@ -233,6 +245,7 @@ def print_header(device: torch.device, load: float, peaks: dict[str, float]) -> 
             f"{peak / 1e9:,.1f} GFLOP/s{marker}"
         )
     print(f"model {MODEL!r}, network {NETWORK}, random data {DATA_SIZE} x {SAMPLE_SHAPE}")
+    print(f"engine options: compile {options.compile}, precision {options.precision}")
     print()
     print(COLUMNS)
     print("-" * len(COLUMNS))
@@ -516,6 +529,15 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--device", default="cpu", help="torch device (default: cpu)")
     parser.add_argument(
+        "--compile", action="store_true", help="compile the step (peak mode; see above)"
+    )
+    parser.add_argument(
+        "--precision",
+        default="float32",
+        choices=PRECISIONS,
+        help="float32, or bf16 autocast for the forward passes (peak mode)",
+    )
+    parser.add_argument(
         "--batches",
         default="64,256",
         type=lambda text: [int(b) for b in text.split(",")],
@@ -549,11 +571,12 @@ def main() -> None:
         modes[args.mode]()
         return
     torch.manual_seed(0)
+    options = EngineOptions(compile=args.compile, precision=args.precision)
     peaks = matmul_peaks(device)
-    print_header(device, load, peaks)
+    print_header(device, load, peaks, options)
     data = torch.rand(DATA_SIZE, *SAMPLE_SHAPE, device=device) * 2 - 1
     for batch_size in args.batches:
-        measurement = measure_training(registry, batch_size, data, args.seconds)
+        measurement = measure_training(registry, batch_size, data, args.seconds, options)
         print_row(measurement, peaks[torch.get_float32_matmul_precision()])
 
 

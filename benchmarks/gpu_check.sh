@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The engine's CUDA path in one short run, for a session that is lent a GPU (the engine issue's
+# item 3): the seeds' MNIST MLP at batch 64 and 256, eager, compiled (CUDA graphs) and compiled
+# with bf16 autocast, as it/s and % of the GPU's measured matmul peak. Goal: at least 10x the
+# 225 it/s measured eagerly on an H100 at batch 64.
+#
+# It runs from the checkout without installing anything (the built-in plugins load by module
+# name), on the machine's own torch, in about three minutes on an H200:
+#   bash benchmarks/gpu_check.sh            # on the GPU
+#   PYTHON=.venv/bin/python bash benchmarks/gpu_check.sh cpu 1   # the same path on a CPU
+set -euo pipefail
+cd "$(dirname "$0")/.."
+device="${1:-cuda}"
+seconds="${2:-5}"
+python="${PYTHON:-python3}"
+export PYTHONPATH="$PWD:$PWD/plugins${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1
+"$python" -c "import torch; print('torch', torch.__version__, 'CUDA', torch.cuda.is_available())"
+for options in "" "--compile" "--compile --precision bf16"; do
+    echo "== bench_train.py --device $device $options"
+    # shellcheck disable=SC2086
+    "$python" benchmarks/bench_train.py --device "$device" --batches 64,256 \
+        --seconds "$seconds" $options
+done
