@@ -93,3 +93,9 @@ def test_a_critic_that_cannot_be_copied_keeps_two_passes(registry):
     model = build_gan(registry, batch_size=16)
     model.critic = nn.Sequential(Uncopyable(2, 1))
     assert not model.critic_is_per_sample(DATA[:16])
+
+
+def test_data_smaller_than_a_batch_still_trains_a_packing_critic(registry):
+    model = build_gan(registry, packing=4, batch_size=16)
+    outcome = train(model, DATA[:6], Budget(steps=3))
+    assert outcome.status == "ok" and outcome.joint_critic

@@ -93,7 +93,10 @@ def train(
     share = CpuShare(planned if cpu else 1, adapt=cpu and threads is not None)
     try:
         with thread_limit(planned):
-            model.joint_critic = model.critic_is_per_sample(data[: model.batch_size])
+            # A batch of the training size even from data smaller than one (a packing critic
+            # needs whole groups); the engine draws with replacement, so such data trains.
+            rows = torch.arange(model.batch_size, device=data.device) % data.shape[0]
+            model.joint_critic = model.critic_is_per_sample(data[rows])
             functions = StepFunctions(model, options)
             functions.compile(data)
             outcome = _train(model, data, budget, on_log, log_every, share, functions)
