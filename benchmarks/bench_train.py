@@ -38,7 +38,8 @@ and repeated (`--repeats`), so they hold on a busy machine (the load average is 
   GENBENCH_DATA_ROOT=DIR with DIR/MNIST/raw (see ../shared/data/unpack-mnist.sh). Targets:
   >= 2x the seed loop, >= 1.5x the bare loop.
 - `jobs`: wall time of `genbench run --jobs 2` against `--jobs 1` on a sweep of eight small
-  2-D runs (subprocesses, start-up included). Target: <= 0.65x.
+  2-D runs (subprocesses, start-up included) on `--device` (on a GPU: small runs sharing it).
+  Target: <= 0.65x.
 - `neighbours`: two `genbench run` on ring-8 started at once, each one's it/s (from its
   record) against a solo run's. Target: each >= 40 % of solo; `contended` says whether the
   run noticed its neighbour.
@@ -410,7 +411,7 @@ name = "jobs"
 dataset = "ring-8"
 budget = "{budget}"
 seeds = [0, 1, 2, 3]
-device = "cpu"
+device = "{device}"
 
 [evaluation]
 samples = 1000
@@ -441,7 +442,7 @@ def finish(process: subprocess.Popen[bytes]) -> None:
 def run_jobs_mode(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as folder:
         spec = Path(folder) / "jobs.toml"
-        spec.write_text(EIGHT_RUNS.format(budget=args.budget))
+        spec.write_text(EIGHT_RUNS.format(budget=args.budget, device=args.device))
 
         def seconds_with(jobs: int) -> Callable[[], float]:
             def rate() -> float:
@@ -451,7 +452,10 @@ def run_jobs_mode(args: argparse.Namespace) -> None:
 
             return rate
 
-        print(f"eight ring-8 runs of {args.budget}, wall time of the whole `genbench run`")
+        print(
+            f"eight ring-8 runs of {args.budget} on {args.device}, wall time of the whole "
+            "`genbench run`"
+        )
         ratio = median_ratios(
             "--jobs 2 / --jobs 1 (sweeps per second)",
             seconds_with(2),

@@ -2,10 +2,11 @@
 # The engine's CUDA path in one short run, for a session that is lent a GPU (the engine issue's
 # item 3): the seeds' MNIST MLP at batch 64 and 256, eager, compiled (CUDA graphs) and compiled
 # with bf16 autocast, as it/s and % of the GPU's measured matmul peak. Goal: at least 10x the
-# 225 it/s measured eagerly on an H100 at batch 64.
+# 225 it/s measured eagerly on an H100 at batch 64. Then item 4 on the GPU: eight small ring-8
+# runs, two at a time sharing the GPU against one at a time.
 #
 # It runs from the checkout without installing anything (the built-in plugins load by module
-# name), on the machine's own torch, in about three minutes on an H200:
+# name), on the machine's own torch, in about five minutes on an H200:
 #   bash benchmarks/gpu_check.sh            # on the GPU
 #   PYTHON=.venv/bin/python bash benchmarks/gpu_check.sh cpu 1   # the same path on a CPU
 set -euo pipefail
@@ -21,3 +22,5 @@ for options in "" "--compile" "--compile --precision bf16"; do
     "$python" benchmarks/bench_train.py --device "$device" --batches 64,256 \
         --seconds "$seconds" $options
 done
+echo "== bench_train.py --mode jobs --device $device"
+"$python" benchmarks/bench_train.py --mode jobs --device "$device" --repeats 1
