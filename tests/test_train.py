@@ -191,12 +191,17 @@ def test_bf16_runs_the_forward_passes_in_bfloat16_and_keeps_float32_weights(regi
     assert all(p.dtype == torch.float32 for p in model.parameters())
 
 
-def test_critic_weights_a_model_froze_stay_frozen_through_generator_updates(registry):
+@pytest.mark.parametrize("compiled", [False, True], ids=["eager", "compile-probe"])
+def test_critic_weights_a_model_froze_stay_frozen_through_generator_updates(
+    registry, monkeypatch, compiled
+):
+    monkeypatch.setattr(torch, "compile", lambda function, mode=None: function)
     model = build_gan(registry, batch_size=16)
     first = next(model.critic.parameters())
     first.requires_grad_(False)
     before = first.detach().clone()
-    train(model, DATA, Budget(steps=5))
+    outcome = train(model, DATA, Budget(steps=5), options=EngineOptions(compile=compiled))
+    assert outcome.compiled == compiled
     assert not first.requires_grad
     assert torch.equal(first, before)
     assert all(p.requires_grad for p in list(model.critic.parameters())[1:])

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 import torch
 
 from genbench.api.adversarial import AdversarialModel
+from genbench.sweep.freezing import frozen, trainable_weights
 
 PRECISIONS = ("float32", "bf16")
 
@@ -88,11 +89,8 @@ class StepFunctions:
                 with torch.no_grad():
                     fake = f.generate(batch)
                 f.critic_loss(data[:batch], fake).backward()
-                model.critic.requires_grad_(False)
-                try:
+                with frozen(trainable_weights(model.critic)):
                     f.generator_loss(f.generate(batch)).backward()
-                finally:
-                    model.critic.requires_grad_(True)
                 model.zero_grad(set_to_none=True)
 
     def _autocast(self, function: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
