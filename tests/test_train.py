@@ -123,14 +123,16 @@ def test_engine_losses_match_a_plain_reference_loop_for_a_fixed_seed(registry):
     engine = [(losses["d_loss"], losses["g_loss"]) for losses in logged]
     reference_model = build_gan(registry, n_critic=2, batch_size=16)
     # The same critic passes as the engine (one joint pass: its MLP critic is per sample), so
-    # the two loops do the same floating-point operations on any CPU. One pass against two
-    # differs only by summation order, which test_joint_critic checks for a single step; over
-    # 30 steps of training that rounding grows to 2e-4 on some CPUs, to 0 on others.
+    # the two loops do the same floating-point operations. One pass against two differs only
+    # in summation order (test_joint_critic checks that for one step), yet 30 steps of
+    # training grew that rounding to 2e-4 on one CI machine's CPU and kept it 0 on another.
+    # The tolerance admits such rounding; a different batch, order or update moves the losses
+    # by more than 1e-2.
     assert model.joint_critic
     reference_model.joint_critic = True
     torch.manual_seed(1)
     expected = reference_losses(reference_model, DATA, 30)
-    torch.testing.assert_close(torch.tensor(engine), torch.tensor(expected))
+    torch.testing.assert_close(torch.tensor(engine), torch.tensor(expected), rtol=1e-3, atol=1e-3)
 
 
 def test_flops_are_counted_per_step_shape_and_a_flop_budget_stops_training(registry):
