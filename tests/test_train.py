@@ -125,7 +125,7 @@ def test_engine_losses_match_a_plain_reference_loop_for_a_fixed_seed(registry):
     # The same critic passes as the engine (one joint pass: its MLP critic is per sample), so
     # the two loops do the same floating-point operations. One pass against two differs only
     # in summation order (test_joint_critic checks that for one step), yet 30 steps of
-    # training grew that rounding to 2e-4 on one CI machine's CPU and kept it 0 on another.
+    # training grew that rounding to 2e-4 on CI's CPU and left it 0 on the 2-core AMD EPYC.
     # The tolerance admits such rounding; a different batch, order or update moves the losses
     # by more than 1e-2.
     assert model.joint_critic
