@@ -8,7 +8,7 @@ machines and over time.
 
 What it does: for each batch size it builds the `gan` model with `network = "mnist-mlp"`
 (G 100-256-512-1024-784, D 784-1024-512-256-1) through the registry, as the runner does, and
-trains it with `genbench.sweep.engine.train` on random data already on the device (the data pipeline
+trains it with `genbench.engine.loop.train` on random data already on the device (the data pipeline
 is not measured) for `--seconds` of training clock, after a short warm-up.
 
 How to read the output:
@@ -68,10 +68,10 @@ from torch.utils.flop_counter import FlopCounterMode
 import genbench
 from genbench.api.data import DatasetRequest
 from genbench.api.params import resolve_params
+from genbench.engine.acceleration import PRECISIONS, EngineOptions
+from genbench.engine.loop import train
 from genbench.registry import Registry, activate, current
-from genbench.sweep.acceleration import PRECISIONS, EngineOptions
-from genbench.sweep.budget import Budget
-from genbench.sweep.engine import train
+from genbench.spec.budget import Budget
 
 MODEL = "gan"
 NETWORK = "mnist-mlp"
@@ -279,8 +279,8 @@ def median_ratios(
 def genbench_rate(registry: Registry, dataset: str, seconds: float) -> float:
     """it/s of training clock on the `genbench run` path: the registry's dataset, the model as
     the runner builds it, the threads the runner plans."""
-    from genbench.sweep.spec import resolve_data_root
-    from genbench.sweep.threads import available_cpus, plan_threads, work_macs
+    from genbench.engine.threads import available_cpus, plan_threads, work_macs
+    from genbench.spec.benchmark import resolve_data_root
 
     item = registry.get("dataset", dataset)
     params = resolve_params(item.params, {}, dataset)
@@ -350,7 +350,7 @@ def run_seed_mode(args: argparse.Namespace, registry: Registry) -> None:
     import torchvision
     from torch.utils.data import DataLoader
 
-    from genbench.sweep.spec import resolve_data_root
+    from genbench.spec.benchmark import resolve_data_root
 
     transform = torchvision.transforms.Compose(
         [torchvision.transforms.ToTensor(), torchvision.transforms.Normalize((0.5,), (0.5,))]

@@ -47,6 +47,12 @@ class PluginError(UserError):
 MAX_REPR = 80
 
 
+def first_line(exc: BaseException) -> str:
+    """An exception as one line of a message: its text's first line, else its type's name."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def short_repr(value: object, limit: int = MAX_REPR) -> str:
     """`repr(value)` cut to `limit` characters, so a huge value never floods a message."""
     text = repr(value)

@@ -15,7 +15,9 @@ from genbench.errors import UserError
 from genbench.eval import DEFAULT_METRICS
 from genbench.registry import Registry, current
 from genbench.report.values import finite_or_none
-from genbench.sweep.spec import BenchmarkSpec, Overrides, load_spec
+from genbench.spec.benchmark import BenchmarkSpec, Overrides
+from genbench.spec.load import load_spec
+from genbench.sweep.options import SweepOptions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,11 +52,13 @@ def run(
     quiet: bool = False,
 ) -> RunResult:
     """Train and evaluate every entry x seed of `spec` (a path to a TOML spec, or a spec
-    already loaded with `genbench.sweep.spec.load_spec`), as `genbench run` would; the options
+    already loaded with `genbench.spec.load.load_spec`), as `genbench run` would; the options
     override the spec's like the command line's. `quiet` prints nothing."""
     from rich.console import Console
 
-    from genbench.sweep.runner import Sweep
+    from genbench.default_plugins.terminal import reporting
+    from genbench.report.publish import publish
+    from genbench.sweep.execute import execute_sweep
 
     registry = registry or current()
     if not isinstance(spec, BenchmarkSpec):
@@ -66,15 +70,20 @@ def run(
         raise UserError("budget, seeds, device and executor override a spec file; set them on a "
                         "loaded spec's fields instead, or pass the spec's path")  # fmt: skip
     console = Console(quiet=quiet)
-    result = Sweep(spec, registry, Path(out), force=force, console=console).execute()
+    with reporting(registry, console) as reporter:
+        outcome = execute_sweep(spec, registry, Path(out), SweepOptions(force=force))
+    title = spec.description or spec.name
+    summary, files = publish(
+        outcome.records, outcome.results_dir, title, console, reporter.genbench_sweep_warning
+    )
     return RunResult(
-        results_dir=result.results_dir,
-        runs=result.summary.runs,
-        entries=result.summary.frame,
-        files=result.files,
-        trained=result.trained,
-        reevaluated=result.reevaluated,
-        reused=result.skipped,
+        results_dir=outcome.results_dir,
+        runs=summary.runs,
+        entries=summary.frame,
+        files=files,
+        trained=outcome.trained,
+        reevaluated=outcome.reevaluated,
+        reused=outcome.reused,
     )
 
 

@@ -11,7 +11,7 @@ import torch
 from genbench import registry as registry_module
 from genbench.api.storage import CACHE_ENV
 from genbench.registry import Registry
-from genbench.sweep.spec import DATA_ROOT_ENV
+from genbench.spec.benchmark import DATA_ROOT_ENV
 
 REPO = Path(__file__).resolve().parent.parent
 

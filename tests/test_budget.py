@@ -1,6 +1,6 @@
 import pytest
 
-from genbench.sweep.budget import Budget, BudgetError, TrainingClock
+from genbench.spec.budget import Budget, BudgetError, TrainingClock
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,7 @@ def test_step_budget_is_exhausted_at_its_count_and_reports_fraction():
 
 def test_paused_clock_does_not_count_time(monkeypatch):
     now = [100.0]
-    monkeypatch.setattr("genbench.sweep.budget.time.perf_counter", lambda: now[0])
+    monkeypatch.setattr("genbench.spec.budget.time.perf_counter", lambda: now[0])
     clock = TrainingClock()
     clock.start()
     now[0] += 2

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from genbench.api.record import SCHEMA_VERSION, RecordError, RunRecord
 from genbench.api.storage import DamagedFileError, load_torch
 from genbench.cli import cli
-from genbench.report.record import SCHEMA_VERSION, RecordError, RunRecord
 
 SPEC = """
 [benchmark]

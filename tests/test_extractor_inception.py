@@ -16,7 +16,7 @@ from torch_fidelity import feature_extractor_inceptionv3 as fidelity_inception
 import genbench
 from genbench.cli import cli
 from genbench.errors import SpecError, UserError
-from genbench.sweep.spec import load_spec
+from genbench.spec.load import load_spec
 from genbench_metrics import inception
 from genbench_metrics.catalog import INCEPTION
 from genbench_metrics.inception import to_uint8_rgb

@@ -7,8 +7,8 @@ import torch
 from PIL import Image
 
 from genbench.api.layout import PREVIEW_FILE
+from genbench.api.record import RunRecord
 from genbench.report.figures import preview, write_figures
-from genbench.report.record import RunRecord
 
 
 def record(entry: str, index: int, seed: int, status: str = "ok", curves=None) -> RunRecord:

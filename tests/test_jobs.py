@@ -98,9 +98,10 @@ def test_a_run_waits_only_for_the_run_it_starts_from_in_this_sweep(tmp_path):
 def test_auto_jobs_fill_the_cores_for_point_sets_only_and_the_api_default_is_one(
     registry, write_spec, tmp_path, monkeypatch
 ):
-    from genbench.sweep import runner
     from genbench.sweep.runner import Sweep
-    from genbench.sweep.spec import load_spec
+
+    from genbench.spec.load import load_spec
+    from genbench.sweep import runner
 
     monkeypatch.setattr(runner, "available_cpus", lambda: 4.0)
     spec = load_spec(write_spec(SPEC), registry)

@@ -8,9 +8,9 @@ from torch import nn
 
 from genbench.api.model import BuildContext
 from genbench.api.params import resolve_params
+from genbench.engine.loop import train
 from genbench.registry import current
-from genbench.sweep.budget import Budget
-from genbench.sweep.engine import train
+from genbench.spec.budget import Budget
 
 DATA = torch.rand(400, 2) * 2 - 1
 

@@ -14,9 +14,9 @@ import genbench_gmgan.priors
 from genbench.api.model import BuildContext
 from genbench.api.params import resolve_params
 from genbench.cli import cli
+from genbench.engine.loop import train
 from genbench.registry import current
-from genbench.sweep.budget import Budget
-from genbench.sweep.engine import train
+from genbench.spec.budget import Budget
 from genbench_gan.model import VanillaGAN
 from genbench_gmgan.priors import GaussianMixturePrior
 

@@ -13,9 +13,9 @@ from torch import nn
 from genbench.api.model import BuildContext
 from genbench.api.params import resolve_params
 from genbench.cli import cli
+from genbench.engine.loop import train
 from genbench.registry import current
-from genbench.sweep.budget import Budget
-from genbench.sweep.engine import train
+from genbench.spec.budget import Budget
 from genbench_wgan.gradient_penalty import gradient_penalty
 
 

@@ -19,7 +19,7 @@ from genbench.api.params import resolve_params
 from genbench.cli import cli
 from genbench.errors import SpecError, UserError
 from genbench.registry import activate
-from genbench.sweep.spec import load_spec
+from genbench.spec.load import load_spec
 from genbench_networks.pacgan import Maxout
 from tests.test_third_party_plugins import install_fake_distribution
 

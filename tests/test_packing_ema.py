@@ -13,8 +13,8 @@ from torch import nn
 import genbench
 from genbench.api.params import resolve_params
 from genbench.cli import cli
-from genbench.sweep.budget import Budget
-from genbench.sweep.engine import train
+from genbench.engine.loop import train
+from genbench.spec.budget import Budget
 from genbench_gan.ema import WeightAverage
 from genbench_wgan.gradient_penalty import gradient_penalty
 

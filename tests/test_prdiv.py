@@ -9,11 +9,11 @@ import math
 
 import pytest
 import torch
+from genbench.sweep.runner import Sweep
 from torch import nn
 
 import genbench
-from genbench.sweep.runner import Sweep
-from genbench.sweep.spec import load_spec
+from genbench.spec.load import load_spec
 from genbench_prdiv.divergence import PRDivergence
 from genbench_prdiv.model import PROptimizer
 

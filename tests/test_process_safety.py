@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from genbench.api.record import RunRecord
 from genbench.cli import cli
-from genbench.report.record import RunRecord
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import torch
 from click.testing import CliRunner
+from genbench.sweep.runner import Sweep, plan_runs
 from rich.console import Console
 
 import genbench
@@ -17,8 +18,8 @@ from genbench import registry as registry_module
 from genbench.cli import cli
 from genbench.plugin_manager import get_plugin_manager
 from genbench.registry import Registry
-from genbench.sweep.runner import Sweep, plan_runs
-from genbench.sweep.spec import Overrides, load_spec
+from genbench.spec.benchmark import Overrides
+from genbench.spec.load import load_spec
 
 SPEC = """
 [benchmark]

@@ -4,10 +4,11 @@ before any run is measured."""
 
 from __future__ import annotations
 
+from genbench.sweep.runner import Sweep
 from rich.console import Console
 
-from genbench.sweep.runner import Sweep
-from genbench.sweep.spec import Overrides, load_spec
+from genbench.spec.benchmark import Overrides
+from genbench.spec.load import load_spec
 
 SPEC = """
 [benchmark]

@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from genbench.api.record import RunRecord
 from genbench.report import stats
-from genbench.report.record import RunRecord
 from genbench.report.tables import summarize, to_markdown, write_tables
 
 COLUMNS = [

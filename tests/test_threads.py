@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-from genbench.report.record import RunRecord
+from genbench.api.record import RunRecord
+from genbench.engine.threads import CpuShare, cgroup_cpu_limit, plan_threads
 from genbench.report.tables import CONTENDED_MARK, summarize
 from genbench.sweep import threads
-from genbench.sweep.threads import CpuShare, cgroup_cpu_limit, plan_threads
 
 
 def write(path, text):

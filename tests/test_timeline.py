@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from genbench.cli import cli
 from genbench.errors import UserError
-from genbench.sweep.spec import load_spec
+from genbench.spec.load import load_spec
 
 SPEC = """
 [benchmark]

@@ -11,10 +11,10 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from genbench.api.model import BuildContext
 from genbench.api.params import resolve_params
+from genbench.engine.acceleration import EngineOptions
+from genbench.engine.loop import train
 from genbench.registry import current
-from genbench.sweep.acceleration import EngineOptions
-from genbench.sweep.budget import Budget
-from genbench.sweep.engine import train
+from genbench.spec.budget import Budget
 
 DATA = torch.randn(500, 2)
 

@@ -5,7 +5,7 @@ and may use the helpers below (parameter resolution, atomic files, safe checkpoi
 the cache folder). Importing this package is cheap: nothing here loads torch until a
 torch-backed name (`AdversarialModel`, `LatentPrior`) is first used. `Registry` is
 the type of `BuildContext.registry`, which a builder uses to look up the items its
-parameters name.
+parameters name. Nothing here imports genbench beyond `genbench.api` and `genbench.errors`.
 """
 
 from __future__ import annotations
@@ -25,19 +25,18 @@ from genbench.api.model import BuildContext, InitSource, ModelFamily
 from genbench.api.network import Network, NetworkPair, NetworkRequest
 from genbench.api.params import Param, resolve_params
 from genbench.api.prior import Prior
+from genbench.api.record import RunRecord
+from genbench.api.registry import Registry
 from genbench.api.storage import DamagedFileError, cache_dir, load_torch, save_torch, write_atomic
-from genbench.errors import UserError
-from genbench.report.record import RunRecord
+from genbench.errors import UserError, first_line
 
 if TYPE_CHECKING:
     from genbench.api.adversarial import AdversarialModel
     from genbench.api.latent_prior import LatentPrior
-    from genbench.registry import Registry
 
 _LOADED_ON_USE = {
     "AdversarialModel": "genbench.api.adversarial",
     "LatentPrior": "genbench.api.latent_prior",
-    "Registry": "genbench.registry",
 }
 
 
@@ -81,6 +80,7 @@ __all__ = [
     "UserError",
     "Work",
     "cache_dir",
+    "first_line",
     "hookimpl",
     "lazy",
     "load_torch",

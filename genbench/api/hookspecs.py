@@ -21,14 +21,14 @@ import pluggy
 if TYPE_CHECKING:
     from genbench.api.data import Dataset
     from genbench.api.divergence import Divergence
-    from genbench.api.executor import Executor, RunInfo
+    from genbench.api.executor import Executor, RunInfo, SweepInfo
     from genbench.api.features import FeatureExtractor
     from genbench.api.lazy import Deferred
     from genbench.api.metric import Metric
     from genbench.api.model import ModelFamily
     from genbench.api.network import Network
     from genbench.api.prior import Prior
-    from genbench.report.record import RunRecord
+    from genbench.api.record import RunRecord
 
 PROJECT = "genbench"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -93,14 +93,50 @@ def genbench_run_started(run: RunInfo) -> None:
 
 
 @hookspec
-def genbench_train_log(run: RunInfo, step: int, scalars: dict[str, float]) -> None:
-    """Periodic training scalars (losses) at generator step `step`."""
+def genbench_train_log(run: RunInfo, step: int, scalars: dict[str, float], progress: float) -> None:
+    """Periodic training scalars (losses) at generator step `step`; `progress` is the share of
+    the run's budget spent so far (0 to 1), whatever the budget counts (seconds, steps, FLOPs).
+    An implementation may take only the arguments it needs."""
 
 
 @hookspec
 def genbench_run_finished(run: RunInfo, record: RunRecord) -> None:
     """A run ended (ok, diverged or failed) and its record was written to record.json.
 
-    `record` is the typed `genbench.report.record.RunRecord`: read its attributes
+    `record` is the typed `genbench.api.record.RunRecord`: read its attributes
     (`record.status`, `record.train.seconds`, `record.metrics["fid"]`); `record.to_dict()`
     gives the JSON layout. Observers only: do not change it, the file is already written."""
+
+
+# The sweep's own events, in the process that runs the sweep (never in a worker). The terminal
+# reporter is a plugin on these and the run hooks above, like any other observer.
+
+
+@hookspec
+def genbench_sweep_started(sweep: SweepInfo) -> None:
+    """A sweep is about to train: how many runs it has, how many are reused from earlier
+    records, how many train at once."""
+
+
+@hookspec
+def genbench_sweep_status(message: str) -> None:
+    """A long step of the sweep begins (loading the dataset, preparing the feature
+    extractor); it lasts until the next event."""
+
+
+@hookspec
+def genbench_sweep_warning(message: str) -> None:
+    """Something the user should know and the sweep goes on with, as one line: a damaged
+    record that is trained again, a stale lock taken over, an offline data fallback."""
+
+
+@hookspec
+def genbench_run_kept(run: RunInfo, record: RunRecord) -> None:
+    """The sweep has kept a run's record, whichever executor did the run: in this process (after
+    `genbench_run_finished`), in a worker process, a Ray task or a Slurm job (where the run
+    hooks fired), or a worker that died (a `failed` record written here)."""
+
+
+@hookspec
+def genbench_sweep_finished(sweep: SweepInfo) -> None:
+    """The sweep's runs are done, or it stopped (Ctrl-C); its table is published next."""

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import torch
 
     from genbench.api.adversarial import AdversarialModel
-    from genbench.registry import Registry
+    from genbench.api.registry import Registry
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from genbench.errors import UserError
+from genbench.errors import UserError, first_line
 
 if TYPE_CHECKING:
     import torch
@@ -70,7 +70,7 @@ def load_torch(path: Path | io.BytesIO, map_location: str | torch.device = "cpu"
         raise
     except Exception as exc:
         name = path if isinstance(path, Path) else "in-memory file"
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = first_line(exc)
         if "weights_only" in str(exc) or "Unsupported global" in str(exc):
             reason = "it holds Python objects other than tensors, which are never unpickled"
         raise DamagedFileError(f"{name}: damaged or not a genbench file ({reason})") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from rich.console import Console
 
-from genbench import registry as registry_module
+import genbench.registry as registry_module
 from genbench.registry import Registry
 
 

@@ -17,7 +17,7 @@ from genbench.eval import DEFAULT_METRICS
 from genbench.report.values import finite_or_none
 
 if TYPE_CHECKING:
-    from genbench.report.record import RunRecord
+    from genbench.api.record import RunRecord
 
 
 @click.command(name="eval")

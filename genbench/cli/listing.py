@@ -18,7 +18,7 @@ from genbench.api.params import describe_params
 from genbench.cli.common import load_registry, make_console
 from genbench.errors import UserError, did_you_mean
 from genbench.registry import Registry
-from genbench.sweep.spec import load_spec
+from genbench.spec.load import load_spec
 
 LISTABLE: dict[str, str | None] = {"plugins": None, **{kind.listing: kind.name for kind in KINDS}}
 

@@ -16,8 +16,8 @@ def report(results_dir: Path) -> None:
     """Rebuild the comparison table of RESULTS_DIR (e.g. results/mnist_all) from its records."""
     from genbench.report.publish import publish
     from genbench.sweep.lock import results_lock
-    from genbench.sweep.outdir import check_writable_folder
     from genbench.sweep.records import find_records
+    from genbench.sweep.results_folder import check_writable_folder
 
     if not results_dir.is_dir():
         raise UserError(f"{results_dir}: not a folder; give a benchmark's results folder")

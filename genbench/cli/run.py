@@ -10,7 +10,9 @@ import click
 from genbench.cli.common import load_registry, make_console
 from genbench.errors import UserError, did_you_mean
 from genbench.registry import Registry
-from genbench.sweep.spec import Overrides, load_spec
+from genbench.spec.benchmark import BenchmarkSpec, Overrides
+from genbench.spec.load import load_spec
+from genbench.sweep.options import SweepOptions, Tally
 
 
 @click.command()
@@ -61,74 +63,79 @@ def run(
 
     Ctrl-C stops the sweep: finished runs are kept and the same command resumes it."""
     registry = load_registry()
-    overrides = Overrides(budget=budget, seeds=seeds, device=device, executor=executor)
+    overrides = Overrides(
+        budget=budget, seeds=seeds, device=device, executor=executor, address=address
+    )
     spec = load_spec(spec_file, registry, overrides)
-    if address is not None:  # the executor reads it there, as its workers do
-        from genbench.sweep.address import set_address
-
-        set_address(address, registry.get("executor", spec.executor))
-    from genbench.sweep.interrupt import EXIT_INTERRUPTED, two_stage_interrupts
-    from genbench.sweep.outdir import check_writable_folder
-    from genbench.sweep.runner import Sweep
+    options = SweepOptions(force, _logger_names(registry, loggers), jobs or "auto", overrides)
+    from genbench.sweep.results_folder import check_writable_folder
 
     check_writable_folder(out / spec.name, "--out")
-    console = make_console()
-    names = _logger_names(registry, loggers)
-    sweep = Sweep(
-        spec,
-        registry,
-        out,
-        force=force,
-        console=console,
-        loggers=names,
-        jobs=jobs or "auto",
-        overrides=overrides,
-    )
     if dry_run:
-        for message in sweep.damaged():
-            click.echo(f"warning: {message}; that run would be trained again", err=True)
-        click.echo(f"{spec.name}: {sweep.plan().describe()}; nothing was written")
+        _dry_run(spec, registry, out, options)
         return
+    from genbench.default_plugins.terminal import reporting
+    from genbench.report.publish import publish
+    from genbench.sweep.execute import execute_sweep
+    from genbench.sweep.interrupt import EXIT_INTERRUPTED, two_stage_interrupts
+
+    console = make_console()
+    tally = Tally()
     try:
-        with two_stage_interrupts():
-            result = sweep.execute()
+        with two_stage_interrupts(), reporting(registry, console) as reporter:
+            outcome = execute_sweep(spec, registry, out, options, tally)
     except KeyboardInterrupt:
-        dropped = (
-            f"; the run in flight ({sweep.in_flight.entry} seed {sweep.in_flight.seed}) was dropped"
-            if sweep.in_flight is not None
-            else ""
-        )
-        command = ["genbench", "run", str(spec_file), "--out", str(out)]
-        for option, value in (
-            ("--budget", budget),
-            ("--seeds", seeds),
-            ("--executor", executor),
-            ("--address", address),
-            ("--device", device),
-            ("--jobs", str(jobs) if _typed(click.get_current_context(), "jobs") else None),
-        ):
-            command += [option, value] if value is not None else []
-        for name in loggers:
-            command += ["--log", name]
-        click.echo(
-            f"interrupted: {sweep.kept} run(s) finished and kept{dropped}; resume with: "
-            f"{shlex.join(command)}",
-            err=True,
-        )
+        click.echo(_interrupted(tally, spec_file, out, loggers), err=True)
         raise SystemExit(EXIT_INTERRUPTED) from None
+    title = spec.description or spec.name
+    warn = reporter.genbench_sweep_warning
+    _, files = publish(outcome.records, outcome.results_dir, title, console, warn)
     console.print(
-        f"{result.trained} run(s) trained, {result.reevaluated} evaluated again from their "
-        f"checkpoints, {result.skipped} reused from earlier records."
+        f"{outcome.trained} run(s) trained, {outcome.reevaluated} evaluated again from their "
+        f"checkpoints, {outcome.reused} reused from earlier records."
     )
-    for path in result.files.values():
+    for path in files.values():
         console.print(f"wrote {path}")
-    if result.failed:
+    if outcome.failed:
         click.echo(
-            f"{len(result.failed)} run(s) failed; their records hold the tracebacks: "
-            + ", ".join(str(path) for path in result.failed),
+            f"{len(outcome.failed)} run(s) failed; their records hold the tracebacks: "
+            + ", ".join(str(path) for path in outcome.failed),
             err=True,
         )
         raise SystemExit(1)
+
+
+def _dry_run(spec: BenchmarkSpec, registry: Registry, out: Path, options: SweepOptions) -> None:
+    """Print what the sweep would do, from the records alone; nothing is loaded or written."""
+    from genbench.sweep.jobs import JobsRequest
+    from genbench.sweep.plan import damaged_records, make_plan, plan_runs
+
+    results_dir = out / spec.name
+    jobs = JobsRequest.of(spec, registry.get("executor", spec.executor), options.jobs)
+    for message in damaged_records(results_dir):
+        click.echo(f"warning: {message}; that run would be trained again", err=True)
+    runs = plan_runs(spec, out, options.loggers)
+    plan = make_plan(spec, runs, options.force, results_dir, jobs.asked or 1)
+    click.echo(f"{spec.name}: {plan.describe()}; nothing was written")
+
+
+def _interrupted(tally: Tally, spec_file: Path, out: Path, loggers: tuple[str, ...]) -> str:
+    """The line a stopped sweep leaves: the runs kept, those dropped in flight, and the
+    command that resumes it (the options as given on the command line)."""
+    context = click.get_current_context()
+    dropped = ", ".join(f"{run.entry} seed {run.seed}" for run in tally.in_flight.values())
+    in_flight = f"; dropped in flight: {dropped}" if dropped else ""
+    command = ["genbench", "run", str(spec_file), "--out", str(out)]
+    for name in ("budget", "seeds", "executor", "address", "device", "jobs"):
+        value = context.params[name]
+        if value is not None and (name != "jobs" or _typed(context, name)):
+            command += [f"--{name}", str(value)]
+    for name in loggers:
+        command += ["--log", name]
+    return (
+        f"interrupted: {len(tally.kept)} run(s) finished and kept{in_flight}; resume with: "
+        f"{shlex.join(command)}"
+    )
 
 
 def _logger_names(registry: Registry, given: tuple[str, ...]) -> tuple[str, ...]:

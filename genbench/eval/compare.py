@@ -24,7 +24,7 @@ from genbench.eval import DEFAULT_METRICS
 from genbench.eval.evaluator import MetricRequest, Scores, compute_scores, extract_features
 from genbench.eval.sets import SampleSet, check_pair
 from genbench.registry import Registry
-from genbench.sweep.spec import resolve_data_root
+from genbench.spec.benchmark import resolve_data_root
 
 IMAGE_FEATURES = "inception"
 

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
 
-from genbench.errors import UserError
+from genbench.errors import UserError, first_line
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 TENSOR_SUFFIXES = (".npy", ".pt")
@@ -116,7 +116,7 @@ def _read_tensor(path: Path, where: str) -> torch.Tensor:
             return torch.from_numpy(np.load(path, allow_pickle=False))
         loaded = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # a damaged file fails anywhere in the unpickler (IndexError, ...)
-        raise UserError(f"{where}: cannot read it ({_first_line(exc)})") from None
+        raise UserError(f"{where}: cannot read it ({first_line(exc)})") from None
     if not isinstance(loaded, torch.Tensor):
         raise UserError(f"{where}: expected one tensor, found {type(loaded).__name__}")
     return loaded
@@ -150,9 +150,4 @@ def _open(path: Path, where: str) -> Image.Image:
             image.load()
             return image
     except (UnidentifiedImageError, OSError) as exc:
-        raise UserError(f"{where}: cannot read {path.name} ({_first_line(exc)})") from None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+        raise UserError(f"{where}: cannot read {path.name} ({first_line(exc)})") from None

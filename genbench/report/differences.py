@@ -17,9 +17,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from genbench.api.metric import Column
+from genbench.api.record import RunRecord
 from genbench.errors import UserError
 from genbench.report import stats
-from genbench.report.record import RunRecord
 from genbench.report.tables import entry_values
 
 

@@ -17,9 +17,9 @@ from matplotlib.figure import Figure
 from torchvision.utils import save_image
 
 from genbench.api.layout import RunFiles, runs_folder
+from genbench.api.record import CurveFacts, RunRecord
 from genbench.api.storage import DamagedFileError, load_torch, write_atomic
 from genbench.report.plot_style import legend_beside, line_style, save_figure
-from genbench.report.record import CurveFacts, RunRecord
 
 PREVIEW_IMAGES = 10
 PREVIEW_POINTS = 1000

@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from genbench.api.record import RunRecord
 from genbench.api.storage import write_atomic
-from genbench.report.record import RunRecord
 from genbench.report.tables import Summary
 
 MARKDOWN_FILE = "report.md"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from rich.console import Console
 
+from genbench.api.record import RunRecord
 from genbench.report.figures import write_figures
 from genbench.report.page import write_page
-from genbench.report.record import RunRecord
 from genbench.report.tables import Summary, print_summary, summarize, write_tables
 from genbench.report.timeline_figures import write_timeline_figures
 

@@ -20,9 +20,9 @@ from rich.table import Table
 from tabulate import tabulate
 
 from genbench.api.metric import Column
+from genbench.api.record import RunRecord
 from genbench.api.storage import write_atomic
 from genbench.report import stats
-from genbench.report.record import RunRecord
 
 TIME_COLUMN = Column("train_seconds", "Train time (s)", None, digits=1)
 STEPS_COLUMN = Column("steps", "Steps", None, digits=0)

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
+from genbench.api.record import RunRecord, TimelineFacts
 from genbench.report.plot_style import legend_beside, line_style, save_figure
-from genbench.report.record import RunRecord, TimelineFacts
 
 
 def write_timeline_figures(records: list[RunRecord], results_dir: Path) -> dict[str, Path]:

@@ -1,6 +1,9 @@
 """What a sweep will do, read from its results folder before anything loads: the runs to
 train, to evaluate again from their checkpoints and to reuse, and how long it should take.
-`genbench run --dry-run` prints it; the sweep's progress bar starts from it."""
+
+Pure: a plan reads the spec and the records already on disk, and writes nothing. `genbench
+run --dry-run` prints it; the sweep executes it and its progress bar starts from it.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +12,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from genbench.api.executor import RunInfo
-from genbench.api.layout import RunFiles
-from genbench.sweep.records import find_records, read_record_or_none, trained_already
-from genbench.sweep.spec import BenchmarkSpec
+from genbench.api.layout import RunFiles, entry_folders, run_folder
+from genbench.spec.benchmark import BenchmarkSpec, config_hash, training_hash
+from genbench.sweep.records import find_records, read_record_or_none, reusable, trained_already
+
+
+def plan_runs(spec: BenchmarkSpec, out: Path, loggers: tuple[str, ...] = ()) -> list[RunInfo]:
+    """Every (entry, seed) run of the spec, in spec order except that an entry's runs come
+    after those of the entry it starts from (`init_from`); `loggers` as `--log` named them."""
+    folders = entry_folders([entry.name for entry in spec.entries])
+    runs = []
+    for entry in spec.training_order():
+        for seed in entry.seeds_or(spec.seeds):
+            config = spec.run_config(entry, seed)
+            run_dir = run_folder(out / spec.name, folders[entry.name], seed)
+            hashes = config_hash(config), training_hash(config)
+            runs.append(
+                RunInfo(
+                    spec.name, entry.name, seed, run_dir, config, *hashes, loggers, entry.init_from
+                )
+            )
+    return runs
 
 
 @dataclass(frozen=True)
@@ -20,11 +41,18 @@ class Plan:
     `at_once` runs side by side, None when a step budget has no earlier run of the entry to
     measure its speed by."""
 
+    runs: list[RunInfo]
     train: list[RunInfo]
     reevaluate: list[RunInfo]
     reuse: list[RunInfo]
     seconds: float | None
     at_once: int = 1
+
+    @property
+    def todo(self) -> list[RunInfo]:
+        """The runs to do, in training order: trained, or evaluated again."""
+        doing = {(run.entry, run.seed) for run in [*self.train, *self.reevaluate]}
+        return [run for run in self.runs if (run.entry, run.seed) in doing]
 
     def describe(self) -> str:
         estimate = "unknown" if self.seconds is None else f"~{duration(self.seconds)}"
@@ -36,16 +64,18 @@ class Plan:
         )
 
 
+def pending(runs: Sequence[RunInfo], force: bool) -> list[RunInfo]:
+    """The runs no record answers (all of them with `force`)."""
+    if force:
+        return list(runs)
+    return [run for run in runs if not reusable(read_record_or_none(run.run_dir), run.config_hash)]
+
+
 def make_plan(
-    spec: BenchmarkSpec,
-    runs: Sequence[RunInfo],
-    pending: Sequence[RunInfo],
-    force: bool,
-    results_dir: Path,
-    jobs: int = 1,
+    spec: BenchmarkSpec, runs: Sequence[RunInfo], force: bool, results_dir: Path, jobs: int = 1
 ) -> Plan:
     """`jobs`: the runs trained side by side, which divide the training time."""
-    todo = {(run.entry, run.seed) for run in pending}
+    todo = {(run.entry, run.seed) for run in pending(runs, force)}
     train, reevaluate, reuse = [], [], []
     for run in runs:
         if (run.entry, run.seed) not in todo:
@@ -59,7 +89,13 @@ def make_plan(
             train.append(run)
     at_once = max(1, min(jobs, len(train)))
     seconds = _training_seconds(spec, train, results_dir)
-    return Plan(train, reevaluate, reuse, None if seconds is None else seconds / at_once, at_once)
+    estimate = None if seconds is None else seconds / at_once
+    return Plan(list(runs), train, reevaluate, reuse, estimate, at_once)
+
+
+def damaged_records(results_dir: Path) -> list[str]:
+    """One line per damaged record of a benchmark: its run is trained again."""
+    return find_records(results_dir).damaged if results_dir.exists() else []
 
 
 def _training_seconds(

@@ -2,29 +2,30 @@
 extractor with the real reference features, and the facts every run's record shares.
 
 Every metric is tried on real data here, so an incompatible choice fails before training and
-before anything is written; hashing the data for the records is done once, not per run.
+before anything is written; hashing the data for the records is done once, not per run. What
+it is doing and what went wrong on the way reach the user through the sweep hooks
+(`genbench_sweep_status`, `genbench_sweep_warning`): this module prints nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import torch
-from rich.console import Console
-from rich.markup import escape
 
-from genbench import environment
+import genbench.environment as environment
 from genbench.api.data import DatasetRequest, LoadedData
-from genbench.api.features import ExtractorRequest
+from genbench.api.features import Extractor, ExtractorRequest
+from genbench.api.record import ColumnFacts, DatasetFacts, FeatureFacts
 from genbench.api.storage import cache_dir
 from genbench.devices import resolve_device
 from genbench.errors import collected_warnings
 from genbench.eval.evaluator import Evaluator, MetricRequest
 from genbench.eval.reference import ReferenceCache
 from genbench.registry import Registry
-from genbench.report.record import ColumnFacts, DatasetFacts, FeatureFacts
-from genbench.sweep.spec import BenchmarkSpec
+from genbench.spec.benchmark import BenchmarkSpec
 
 
 @dataclass
@@ -35,38 +36,54 @@ class Prepared:
     record_facts: dict[str, Any]  # RunRecord fields every run of the sweep shares
 
 
-def prepare(spec: BenchmarkSpec, registry: Registry, console: Console) -> Prepared:
+def prepare(spec: BenchmarkSpec, registry: Registry) -> Prepared:
     """Device, data, feature extractor and reference features, with the data's warnings (an
-    offline fallback) printed once."""
+    offline fallback) said once."""
+    hook = registry.hook
     device = resolve_device(spec.device)
     dataset = registry.get("dataset", spec.dataset)
-    with console.status(f"Loading dataset {spec.dataset}..."), collected_warnings() as caught:
+    hook.genbench_sweep_status(message=f"Loading dataset {spec.dataset}...")
+    with collected_warnings() as caught:
         data = dataset.load(DatasetRequest(spec.dataset_params, device, spec.data_root))
     for message in filter(None, dict.fromkeys([*caught, data.fallback or ""])):
-        console.print(f"[bold yellow]warning:[/] {escape(message)}", soft_wrap=True)
+        hook.genbench_sweep_warning(message=message)
     evaluation = spec.evaluation
     factory = registry.get("feature_extractor", evaluation.features)
-    with console.status(f"Preparing feature extractor {factory.name}..."):
-        folder = cache_dir()
-        extractor = factory.build(ExtractorRequest(evaluation.feature_params, data, device, folder))
-        metrics = [
-            MetricRequest(
-                registry.get("metric", name),
-                evaluation.metric_params[name],
-                registry.entry("metric", name).plugin,
-            )
-            for name in evaluation.metrics
-        ]
-        cache = ReferenceCache(folder, factory.name, evaluation.feature_params)
-        evaluator = Evaluator(
-            data, extractor, metrics, evaluation.samples, evaluation.batch_size, cache
-        )
-        evaluator.preflight()
+    hook.genbench_sweep_status(message=f"Preparing feature extractor {factory.name}...")
+    folder = cache_dir()
+    extractor = factory.build(ExtractorRequest(evaluation.feature_params, data, device, folder))
+    evaluator = _evaluator(spec, registry, data, extractor, factory.name, folder)
     features = FeatureFacts(
         name=factory.name, info=extractor.info, reference=evaluator.reference_info
     )
     facts = _record_facts(spec, registry, device, data, evaluator, features)
     return Prepared(device, data, evaluator, facts)
+
+
+def _evaluator(
+    spec: BenchmarkSpec,
+    registry: Registry,
+    data: LoadedData,
+    extractor: Extractor,
+    features: str,
+    folder: Path,
+) -> Evaluator:
+    """The evaluator of every run, its metrics tried once on real data (`preflight`)."""
+    evaluation = spec.evaluation
+    metrics = [
+        MetricRequest(
+            registry.get("metric", name),
+            evaluation.metric_params[name],
+            registry.entry("metric", name).plugin,
+        )
+        for name in evaluation.metrics
+    ]
+    cache = ReferenceCache(folder, features, evaluation.feature_params)
+    evaluator = Evaluator(
+        data, extractor, metrics, evaluation.samples, evaluation.batch_size, cache
+    )
+    evaluator.preflight()
+    return evaluator
 
 
 def _record_facts(

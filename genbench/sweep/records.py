@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TypeGuard
 
 from genbench.api.layout import RunFiles, record_paths
+from genbench.api.record import RecordError, RunRecord
 from genbench.api.storage import write_atomic
-from genbench.report.record import RecordError, RunRecord
 
 REUSABLE_STATUSES = ("ok", "diverged")
 

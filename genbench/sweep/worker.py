@@ -1,37 +1,44 @@
 """The worker side of a `RunTask`: rebuild what a run needs in this process and do the run.
 
 A task carries only paths and names, so it crosses process (and machine) boundaries; the
-worker loads the registry and the spec, and prepares the data and the evaluator once per
-process and sweep, so a worker that does several runs of one sweep pays for them once.
+worker loads the registry and the spec, plans the sweep's runs (to find this one and the run it
+starts from) and prepares the data and the evaluator once per process and sweep, so a worker
+that does several runs of one sweep pays for them once. No sweep is built here: the sweep, its
+lock and its table belong to the process that started it.
 """
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from genbench.api.executor import RunTask
+from genbench.api.executor import RunInfo, RunTask
+from genbench.api.record import RunRecord
 from genbench.errors import UserError
+from genbench.registry import Registry, activate
+from genbench.spec.benchmark import Overrides
+from genbench.spec.load import load_spec
+from genbench.sweep.one_run import OneRun
+from genbench.sweep.plan import plan_runs
+from genbench.sweep.preparation import prepare
 
-if TYPE_CHECKING:
-    from genbench.report.record import RunRecord
-    from genbench.sweep.runner import Sweep
-
-# One prepared sweep per (spec, overrides, results folder, force, jobs) in this process.
-_SWEEPS: dict[tuple[Any, ...], Sweep] = {}
+# What this process has built: the registry once, a prepared `OneRun` per sweep.
+_REGISTRY: list[Registry] = []
+_RUNNERS: dict[tuple[Any, ...], tuple[OneRun, list[RunInfo]]] = {}
 
 
 def run_task(task: RunTask) -> RunRecord:
-    """Train, evaluate and record the task's run; returns its record (also written to disk)."""
-    sweep = _sweep(task)
-    run = next((r for r in sweep.runs if (r.entry, r.seed) == (task.entry, task.seed)), None)
+    """Train, evaluate and record the task's run; returns its record (also written to disk).
+    Module-level, so it pickles by reference: the sweep hands it to every executor."""
+    one_run, runs = _runner(task)
+    run = next((r for r in runs if (r.entry, r.seed) == (task.entry, task.seed)), None)
     if run is None or run.config_hash != task.config_hash:
         raise UserError(
             f"{task.spec_path}: changed since the sweep was planned "
             f"({task.entry!r} seed {task.seed} has another configuration now)"
         )
-    return sweep.work(run)
+    return one_run.observed(run, one_run.registry.hook)
 
 
 def start_worker(jobs: int, settings: dict[str, str] | None = None) -> None:
@@ -43,39 +50,36 @@ def start_worker(jobs: int, settings: dict[str, str] | None = None) -> None:
 
     import torch
 
+    from genbench.engine.threads import available_cpus
     from genbench.sweep.interrupt import ignore_stop_signals
-    from genbench.sweep.threads import available_cpus
 
     ignore_stop_signals()
     os.environ.update(settings or {})
     torch.set_num_threads(max(1, math.floor(available_cpus() / max(1, jobs))))
 
 
-def _sweep(task: RunTask) -> Sweep:
+def _registry() -> Registry:
+    if not _REGISTRY:
+        _REGISTRY.append(Registry.load())
+        activate(_REGISTRY[0])
+    return _REGISTRY[0]
+
+
+def _runner(task: RunTask) -> tuple[OneRun, list[RunInfo]]:
     key: tuple[Any, ...] = (str(task.spec_path), tuple(sorted(task.overrides.items())))
     key += (str(task.out), task.force, task.jobs, task.loggers)
-    if key not in _SWEEPS:
-        from rich.console import Console
+    if key not in _RUNNERS:
+        registry = _registry()
+        spec = load_spec(Path(task.spec_path), registry, Overrides(**task.overrides))
+        runs = plan_runs(spec, Path(task.out), task.loggers)
+        results_dir = Path(task.out) / spec.name
 
-        from genbench import registry as registry_module
-        from genbench.registry import Registry
-        from genbench.sweep.runner import Sweep
-        from genbench.sweep.spec import Overrides, load_spec
+        def warn(message: str) -> None:
+            registry.hook.genbench_sweep_warning(message=message)
 
-        registry = Registry.load()
-        registry_module.activate(registry)
-        overrides = Overrides(**task.overrides)
-        spec = load_spec(Path(task.spec_path), registry, overrides)
-        console = Console(quiet=True)
-        sweep = Sweep(
-            spec,
-            registry,
-            Path(task.out),
-            force=task.force,
-            console=console,
-            loggers=task.loggers,
-            jobs=task.jobs,
-            overrides=overrides,
+        prepared = prepare(spec, registry)
+        one_run = OneRun(
+            spec, registry, runs, results_dir, prepared, jobs=task.jobs, force=task.force, warn=warn
         )
-        _SWEEPS[key] = sweep
-    return _SWEEPS[key]
+        _RUNNERS[key] = (one_run, runs)
+    return _RUNNERS[key]

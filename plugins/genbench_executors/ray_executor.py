@@ -17,10 +17,9 @@ from dataclasses import replace
 from typing import Any
 
 from genbench.api import RunInfo, RunRecord, UserError, Work
-from genbench.api.executor import RunTask
-from genbench_executors.schedule import run_remotely
+from genbench.api.executor import RunTask, TaskRunner
+from genbench.api.schedule import run_scheduled
 
-ADDRESS_ENV = "GENBENCH_ADDRESS"
 INSTALL = "the ray executor needs Ray: pip install 'genbench[ray]'"
 
 
@@ -28,7 +27,7 @@ def run_on_ray(runs: Sequence[RunInfo], work: Work, params: dict[str, Any]) -> I
     ray = import_ray()
     started = connect(ray, params)
     try:
-        yield from run_remotely(runs, work, RayBackend(ray, params))
+        yield from run_scheduled(runs, work, RayBackend(ray, params))
     finally:
         if started:
             ray.shutdown()
@@ -43,11 +42,11 @@ def import_ray() -> Any:
 
 
 def connect(ray: Any, params: dict[str, Any]) -> bool:
-    """Join the cluster that `--address` ($GENBENCH_ADDRESS) or `address` names, else start a
-    local Ray; True when this call started (or joined) Ray and so must shut it down."""
+    """Join the cluster that `address` names (the spec's, or `--address`), else start a local
+    Ray; True when this call started (or joined) Ray and so must shut it down."""
     if ray.is_initialized():
         return False
-    address = os.environ.get(ADDRESS_ENV) or params.get("address")
+    address = params.get("address")
     # The workers take this process's genbench settings (cache and data folders, plugins).
     settings = {k: v for k, v in os.environ.items() if k.startswith("GENBENCH_")}
     runtime_env = {"env_vars": settings}
@@ -72,7 +71,10 @@ def connect(ray: Any, params: dict[str, Any]) -> bool:
 
 
 class RayBackend:
-    """Ray tasks as `schedule.Backend` handles (object refs)."""
+    """Ray tasks as `genbench.api.schedule.Backend` handles (object refs); Ray's resources
+    decide how many run at once."""
+
+    slots = None
 
     def __init__(self, ray: Any, params: dict[str, Any]) -> None:
         self.ray = ray
@@ -83,8 +85,8 @@ class RayBackend:
         self.remote = ray.remote(run_ray_task).options(**options)
         self.cpus = cpus
 
-    def submit(self, task: RunTask) -> Any:
-        return self.remote.remote(task, self.cpus)
+    def submit(self, run_task: TaskRunner, task: RunTask) -> Any:
+        return self.remote.remote(run_task, task, self.cpus)
 
     def wait(self, handles: list[Any]) -> list[Any]:
         done, _ = self.ray.wait(handles, num_returns=1)
@@ -103,13 +105,13 @@ class RayBackend:
             self.ray.cancel(handle, force=True)
 
 
-def run_ray_task(task: RunTask, cpus: float) -> RunRecord:
+def run_ray_task(run_task: TaskRunner, task: RunTask, cpus: float) -> RunRecord:
     """In a Ray worker: the run, its torch threads the CPUs it reserved."""
     import torch
 
     jobs = max(1, math.floor(_cpus() / max(cpus, 1.0)))
     torch.set_num_threads(max(1, math.floor(cpus)))
-    return replace(task, jobs=jobs).run()
+    return run_task(replace(task, jobs=jobs))
 
 
 def _cpus() -> float:

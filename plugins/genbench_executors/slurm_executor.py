@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from genbench.api import RunInfo, RunRecord, UserError, Work
-from genbench.api.executor import RunTask
-from genbench_executors.schedule import run_remotely
+from genbench.api.executor import RunTask, TaskRunner
+from genbench.api.schedule import run_scheduled
 
 INSTALL = "the slurm executor needs submitit: pip install 'genbench[slurm]'"
 
@@ -48,19 +48,22 @@ def run_on_slurm(
         settings["slurm_partition"] = params["partition"]
     executor.update_parameters(**settings)
     backend = SlurmBackend(executor, int(settings["cpus_per_task"]), params)
-    yield from run_remotely(runs, work, backend)
+    yield from run_scheduled(runs, work, backend)
 
 
 class SlurmBackend:
-    """submitit jobs as `schedule.Backend` handles."""
+    """submitit jobs as `genbench.api.schedule.Backend` handles; Slurm's queue decides how
+    many run at once."""
+
+    slots = None
 
     def __init__(self, executor: Any, cpus: int, params: dict[str, Any]) -> None:
         self.executor = executor
         self.cpus = cpus
         self.poll = float(params.get("poll_seconds", 2.0))
 
-    def submit(self, task: RunTask) -> Any:
-        return self.executor.submit(run_slurm_task, task, self.cpus)
+    def submit(self, run_task: TaskRunner, task: RunTask) -> Any:
+        return self.executor.submit(run_slurm_task, run_task, task, self.cpus)
 
     def wait(self, handles: list[Any]) -> list[Any]:
         while True:
@@ -78,7 +81,7 @@ class SlurmBackend:
             job.cancel(check=False)
 
 
-def run_slurm_task(task: RunTask, cpus: int) -> RunRecord:
+def run_slurm_task(run_task: TaskRunner, task: RunTask, cpus: int) -> RunRecord:
     """In the job: the run, its torch threads the CPUs the job was given."""
     import torch
 
@@ -87,4 +90,4 @@ def run_slurm_task(task: RunTask, cpus: int) -> RunRecord:
     except AttributeError:  # not Linux
         available = os.cpu_count() or 1
     torch.set_num_threads(max(1, cpus))
-    return replace(task, jobs=max(1, math.floor(available / max(1, cpus)))).run()
+    return run_task(replace(task, jobs=max(1, math.floor(available / max(1, cpus)))))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import genbench
-from genbench.api import RunRecord
+from genbench.api import RunRecord, first_line
 
 from .base import RunLogger, final_metrics, final_step, missing, run_name, samples_path
 
@@ -34,9 +34,9 @@ class MLflowLogger(RunLogger):
             tags = {"entry": run.entry, "seed": str(run.seed), "config_hash": run.config_hash}
             created = self.client.create_run(experiment_id, run_name=run_name(run), tags=tags)
         except Exception as exc:  # a store MLflow cannot open is the user's setting to mend
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise genbench.UserError(
-                f"--log mlflow: {first} (set MLFLOW_TRACKING_URI to a store MLflow can open)"
+                f"--log mlflow: {first_line(exc)} "
+                "(set MLFLOW_TRACKING_URI to a store MLflow can open)"
             ) from None
         self.run_id = created.info.run_id
         self.client.log_param(self.run_id, "seed", run.seed)

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 import genbench
-from genbench.api import DamagedFileError, UserError, load_torch, write_atomic
+from genbench.api import DamagedFileError, UserError, first_line, load_torch, write_atomic
 
 NETWORK = "inception-v3-compat"
 LAYER = "2048"
@@ -142,7 +142,7 @@ def _network(path: Path, device: torch.device) -> nn.Module:
     except RuntimeError as exc:
         raise UserError(
             f"feature extractor 'inception': {path} does not hold torch-fidelity's InceptionV3 "
-            f"weights ({str(exc).splitlines()[0]})"
+            f"weights ({first_line(exc)})"
         ) from None
     return network.to(device).eval()
 

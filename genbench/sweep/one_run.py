@@ -1,5 +1,7 @@
 """One run of a sweep: train on the budget, checkpoint, evaluate, and record, or evaluate a
-saved checkpoint again when only the evaluation settings changed.
+saved checkpoint again when only the evaluation settings changed. The same object does a run in
+the sweep's process and in a worker process (`genbench.sweep.worker`), with the run hooks
+around it (`OneRun.observed`).
 
 A run never raises for its own failure: a run that raises is recorded as `failed` with its
 traceback, one that diverges as `diverged` with its step, and the sweep goes on. A run that
@@ -15,6 +17,7 @@ import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -23,11 +26,7 @@ from genbench.api.adversarial import AdversarialModel
 from genbench.api.executor import RunInfo
 from genbench.api.layout import RunFiles, runs_folder
 from genbench.api.model import BuildContext, InitSource
-from genbench.api.storage import DamagedFileError, load_torch, save_torch
-from genbench.errors import UserError
-from genbench.registry import Registry
-from genbench.report.figures import preview, save_samples
-from genbench.report.record import (
+from genbench.api.record import (
     CurveFacts,
     Divergence,
     ModelFacts,
@@ -36,17 +35,21 @@ from genbench.report.record import (
     RunRecord,
     TrainFacts,
 )
+from genbench.api.storage import DamagedFileError, load_torch, save_torch
+from genbench.engine.acceleration import EngineOptions
+from genbench.engine.loop import LogCallback, TrainOutcome, TrainProgress, train
+from genbench.engine.threads import available_cpus, plan_threads, work_macs
+from genbench.engine.timeline import Timeline
+from genbench.errors import UserError, first_line
+from genbench.registry import Registry
+from genbench.report.figures import preview, save_samples
 from genbench.report.values import finite_or_none
-from genbench.sweep.acceleration import EngineOptions
-from genbench.sweep.engine import LogCallback, TrainOutcome, train
+from genbench.spec.benchmark import BenchmarkSpec
 from genbench.sweep.preparation import Prepared
 from genbench.sweep.records import read_record, read_record_or_none, trained_already, write_record
-from genbench.sweep.spec import BenchmarkSpec
-from genbench.sweep.threads import available_cpus, plan_threads, work_macs
-from genbench.sweep.timeline import Timeline
 
 
-class SingleRun:
+class OneRun:
     """Does the runs of one sweep, one at a time, in this process."""
 
     def __init__(
@@ -84,12 +87,32 @@ class SingleRun:
                 self._train_and_evaluate(run, record, on_log)
         except Exception as exc:  # a failing run is a row in the table, not the end of the sweep
             record.status = "failed"
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            record.error = RunError(
-                type=type(exc).__name__, message=message, traceback=traceback.format_exc()
-            )
+            record.error = run_error(exc)
         record.finished_at = _now()
         write_record(run.run_dir, record)
+        return record
+
+    def observed(self, run: RunInfo, hook: Any) -> RunRecord:
+        """The run with the run hooks around it: started, training scalars with the share of
+        the budget spent, finished; `hook` is the plugin manager's hook relay."""
+        hook.genbench_run_started(run=run)
+        budget = self.spec.budget
+
+        def on_log(progress: TrainProgress) -> None:
+            spent = budget.fraction(progress.steps, progress.seconds, progress.flops)
+            scalars = progress.losses
+            hook.genbench_train_log(run=run, step=progress.steps, scalars=scalars, progress=spent)
+
+        record = self(run, on_log)
+        hook.genbench_run_finished(run=run, record=record)
+        return record
+
+    def failed(self, run: RunInfo, exc: BaseException) -> RunRecord:
+        """The record of a run whose worker or job ended with `exc` before it could write one,
+        built from the run's facts as any record is."""
+        record = self.new_record(run)
+        record.error = run_error(exc)
+        record.finished_at = _now()
         return record
 
     def _train_and_evaluate(self, run: RunInfo, record: RunRecord, on_log: LogCallback) -> None:
@@ -130,7 +153,7 @@ class SingleRun:
             state = load_torch(_files(run).checkpoint, map_location=self.prepared.device)
             model.load_checkpoint(state)
         except (DamagedFileError, KeyError, RuntimeError, TypeError, ValueError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            reason = first_line(exc)
             self.warn(f"{run.entry} seed {run.seed}: damaged checkpoint ({reason}); trains again")
             return False
         self._evaluate(run, model, record)
@@ -215,6 +238,13 @@ class SingleRun:
             started_at=_now(),
             **self.prepared.record_facts,
         )
+
+
+def run_error(exc: BaseException) -> RunError:
+    """The error of a failed run: its type, its first line (the table's reason) and the
+    traceback as far as it is known."""
+    trace = "".join(traceback.format_exception(exc))
+    return RunError(type=type(exc).__name__, message=first_line(exc), traceback=trace)
 
 
 def _files(run: RunInfo) -> RunFiles:

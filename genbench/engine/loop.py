@@ -24,10 +24,10 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils.flop_counter import flop_registry
 
 from genbench.api.adversarial import AdversarialModel
-from genbench.sweep.acceleration import EngineOptions, Functions, StepFunctions
-from genbench.sweep.budget import Budget, TrainingClock
-from genbench.sweep.freezing import frozen, trainable_weights
-from genbench.sweep.threads import CpuShare, thread_limit
+from genbench.engine.acceleration import EngineOptions, Functions, StepFunctions
+from genbench.engine.freezing import frozen, trainable_weights
+from genbench.engine.threads import CpuShare, thread_limit
+from genbench.spec.budget import Budget, TrainingClock
 
 LOSS_NAMES = ("d_loss", "g_loss")
 
@@ -82,7 +82,7 @@ def train(
 
     `threads`: torch's intra-op threads for a CPU run, restored afterwards; the run falls back
     to one thread if a neighbour takes its cores. None keeps the process's setting as it is.
-    `options`: compilation and bfloat16 (see `genbench.sweep.acceleration`); off by default."""
+    `options`: compilation and bfloat16 (see `genbench.engine.acceleration`); off by default."""
     model.train()
     cpu = data.device.type == "cpu"
     # Adam's moment estimates of weights whose gradient stays zero (a saturated loss, a clipped

@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
+from genbench.api.record import TimelineFacts
+from genbench.engine.loop import LogCallback, TrainProgress
 from genbench.eval.evaluator import Evaluator
-from genbench.report.record import TimelineFacts
 from genbench.report.values import finite_or_none
-from genbench.sweep.engine import LogCallback, TrainProgress
 
 if TYPE_CHECKING:
     from genbench.api.adversarial import AdversarialModel
-    from genbench.sweep.spec import EvaluationSpec
+    from genbench.spec.benchmark import EvaluationSpec
 
 # One small evaluator per sweep evaluator (the real features of the small sample, once).
 _SMALL: weakref.WeakKeyDictionary[Evaluator, Evaluator] = weakref.WeakKeyDictionary()

@@ -194,7 +194,7 @@ class RunRecord:
             )
         for step in range(version, SCHEMA_VERSION):
             data = _MIGRATIONS[step](data)
-        record = _build(cls, data, "")
+        record: RunRecord = _build(cls, data, "")
         if record.status not in STATUSES:
             raise RecordError(f"status: {short_repr(record.status)} is not one of {STATUSES}")
         return record

@@ -1,9 +1,12 @@
-"""Dependency-ordered submission shared by the remote executors.
+"""The one scheduler every executor that runs elsewhere shares: local worker processes, Ray
+tasks, Slurm jobs.
 
-Every run whose parent (`init_from`, same seed) is not waiting or in flight is submitted at
-once; the cluster's scheduler (Ray's resources, Slurm's queue) decides how many run together.
-Whatever a handle ends with, a record or an exception, goes to `work.keep`, so a lost worker
-is a `failed` row and the sweep goes on.
+Runs are submitted in dependency order (a run whose `init_from` parent, same seed, is still
+waiting or in flight waits for it), at most `backend.slots` at a time (None: every ready run
+at once, and the cluster's own scheduler decides). Whatever a handle ends with, a record or
+an exception, goes to `work.keep`, so a worker that dies, a job the cluster kills or a node
+that is lost is a `failed` row and the sweep goes on. Handles still in flight when the sweep
+stops (Ctrl-C, an error) are cancelled.
 """
 
 from __future__ import annotations
@@ -11,16 +14,23 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Generic, Protocol, TypeVar
 
-from genbench.api import RunInfo, RunRecord, Work
-from genbench.api.executor import RunTask
+from genbench.api.executor import RunInfo, RunTask, TaskRunner, Work
+from genbench.api.record import RunRecord
 
 Handle = TypeVar("Handle")
 
 
 class Backend(Protocol, Generic[Handle]):
-    """How one kind of cluster starts a task and reports on it."""
+    """How one kind of worker starts a task and reports on it."""
 
-    def submit(self, task: RunTask) -> Handle: ...
+    @property
+    def slots(self) -> int | None:
+        """Tasks in flight at once; None: no limit here."""
+        ...
+
+    def submit(self, run_task: TaskRunner, task: RunTask) -> Handle:
+        """Start `run_task(task)` elsewhere."""
+        ...
 
     def wait(self, handles: list[Handle]) -> list[Handle]:
         """Blocks until at least one of `handles` has finished; returns the finished ones."""
@@ -33,7 +43,7 @@ class Backend(Protocol, Generic[Handle]):
     def cancel(self, handles: list[Handle]) -> None: ...
 
 
-def run_remotely(
+def run_scheduled(
     runs: Sequence[RunInfo], work: Work, backend: Backend[Handle]
 ) -> Iterator[RunRecord]:
     """Submit `runs` in dependency order and yield each record, written here, as it comes."""
@@ -43,9 +53,10 @@ def run_remotely(
     try:
         while waiting or running:
             busy = {(run.entry, run.seed) for run in [*waiting, *(r for _, r in running.values())]}
-            for run in [r for r in waiting if ready(r, busy, keys)]:
+            free = len(waiting) if backend.slots is None else backend.slots - len(running)
+            for run in [r for r in waiting if parent_done(r, busy, keys)][: max(0, free)]:
                 waiting.remove(run)
-                handle = backend.submit(work.task(run))
+                handle = backend.submit(work.run_task, work.task(run))
                 running[id(handle)] = (handle, run)
             if not running:
                 raise RuntimeError(f"runs wait for runs that never start: {waiting}")
@@ -62,7 +73,7 @@ def run_remotely(
             backend.cancel([h for h, _ in running.values()])
 
 
-def ready(run: RunInfo, busy: set[tuple[str, int]], keys: set[tuple[str, int]]) -> bool:
+def parent_done(run: RunInfo, busy: set[tuple[str, int]], keys: set[tuple[str, int]]) -> bool:
     """Whether the run it starts from (if any, and if part of this sweep) has finished."""
-    parent = (run.init_from, run.seed)
+    parent = (run.init_from or "", run.seed)
     return run.init_from is None or parent not in keys or parent not in busy

@@ -1,9 +1,7 @@
-"""Benchmark specs: TOML in, validated dataclasses out.
+"""A benchmark spec as validated dataclasses: what every later step reads.
 
-Everything is checked before anything trains: unknown keys and names (with the closest valid
-ones), types, budgets and plugin parameters. Errors name the file and the key path. This
-module holds the dataclasses, their hashes and the loading; `genbench.sweep.validate` the
-checks and the spec's keys.
+This module holds the dataclasses and their hashes; `genbench.spec.load` reads a file,
+`genbench.spec.validate` checks it and knows the spec's keys.
 """
 
 from __future__ import annotations
@@ -11,29 +9,27 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from genbench.errors import ParamError, SpecError
-from genbench.registry import Registry
-from genbench.sweep.budget import Budget
+from genbench.spec.budget import Budget
 
 DATA_ROOT_ENV = "GENBENCH_DATA_ROOT"
 DEFAULT_DATA_ROOT = "~/.cache/genbench/data"
-MAX_SPEC_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
 class Overrides:
-    """Command-line values that replace the file's."""
+    """Command-line values that replace the file's; `address` replaces the `[executor]`
+    table's (the cluster `--executor ray` joins)."""
 
     budget: str | None = None
     seeds: str | None = None
     device: str | None = None
     executor: str | None = None
+    address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +57,7 @@ class EvaluationSpec:
     feature_params: dict[str, Any]
     metrics: tuple[str, ...]
     metric_params: dict[str, dict[str, Any]]
-    every: Budget | None = None  # metrics over training time; see genbench.sweep.timeline
+    every: Budget | None = None  # metrics over training time; see genbench.engine.timeline
     every_samples: int = 1000
 
 
@@ -146,56 +142,6 @@ def training_hash(config: Mapping[str, Any]) -> str:
     """The hash of what determines training alone: a run whose evaluation settings changed
     keeps its checkpoint and is only evaluated again."""
     return config_hash({key: value for key, value in config.items() if key != "evaluation"})
-
-
-def load_spec(
-    path: str | Path, registry: Registry, overrides: Overrides | None = None
-) -> BenchmarkSpec:
-    """Read and validate a spec file; raises SpecError naming the file and key path."""
-    path = Path(path)
-    try:
-        raw = tomllib.loads(_read_text(path))
-    except tomllib.TOMLDecodeError as exc:
-        raise SpecError(path, "", f"invalid TOML: {_first_line(exc)}") from None
-    if not raw:
-        message = "holds no settings; a spec needs [benchmark] and [[entry]] (see examples/)"
-        raise SpecError(path, "", message)
-    # Imported here: the validator builds this module's dataclasses, so it imports this module.
-    from genbench.sweep.validate import SpecValidator
-
-    try:
-        return SpecValidator(path, registry).validate(raw, overrides or Overrides())
-    except ParamError as exc:
-        raise SpecError(path, exc.key, exc.reason) from None
-
-
-def _read_text(path: Path) -> str:
-    """The spec's text, or a SpecError saying why it cannot be a spec (a size check comes
-    first, so a huge file is neither read whole nor echoed into a message)."""
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise SpecError(path, "", "is a directory, not a spec file; name a .toml file")
-        if size > MAX_SPEC_BYTES:
-            size_text = f"{size / 2**20:.1f} MiB"
-            message = f"is {size_text}; a spec is a few KB of TOML: is it the right file?"
-            raise SpecError(path, "", message)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SpecError(path, "", "no such file") from None
-    except OSError as exc:
-        raise SpecError(path, "", f"cannot read it ({exc.strerror or exc})") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        where = f"byte {data[exc.start]:#04x} at offset {exc.start}"
-        message = f"is not UTF-8 text ({where}); save it as UTF-8"
-        raise SpecError(path, "", message) from None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def resolve_data_root(given: str | Path | None) -> Path:

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import torch
 
 from genbench.api.adversarial import AdversarialModel
-from genbench.sweep.freezing import frozen, trainable_weights
+from genbench.engine.freezing import frozen, trainable_weights
 
 PRECISIONS = ("float32", "bf16")
 

@@ -17,9 +17,7 @@ from genbench.api.params import Param, resolve_params
 from genbench.devices import check_device_name
 from genbench.errors import SpecError, UnknownNameError, UserError, did_you_mean, short_repr
 from genbench.registry import Registry
-from genbench.sweep.budget import Budget
-from genbench.sweep.seeds import check_seeds, parse_seeds
-from genbench.sweep.spec import (
+from genbench.spec.benchmark import (
     DATA_ROOT_ENV,
     DEFAULT_DATA_ROOT,
     BenchmarkSpec,
@@ -28,6 +26,8 @@ from genbench.sweep.spec import (
     Overrides,
     resolve_data_root,
 )
+from genbench.spec.budget import Budget
+from genbench.spec.seeds import check_seeds, parse_seeds
 
 BENCHMARK_KEYS = (
     Param("name", "", "benchmark name (default: the file's stem); results go to <out>/<name>"),
@@ -115,9 +115,7 @@ class SpecValidator:
             seeds=seeds,
             device=self._device(bench["device"], "--device" if overrides.device else None),
             executor=executor.name,
-            executor_params=self.item_params(
-                "executor", executor, raw.get("executor", {}), "executor"
-            ),
+            executor_params=self._executor_params(executor, raw, overrides.address),
             data_root=resolve_data_root(bench["data_root"]),
             evaluation=self._evaluation(raw.get("evaluation", {})),
             entries=self._entries(raw.get("entry"), seeds, own_seeds=overrides.seeds is None),
@@ -139,6 +137,20 @@ class SpecValidator:
             if value is not None:
                 bench[key] = value
         return bench
+
+    def _executor_params(
+        self, executor: Any, raw: dict[str, Any], address: str | None
+    ) -> dict[str, Any]:
+        """The `[executor]` table's parameters; `--address` replaces the spec's `address`."""
+        params = self.item_params("executor", executor, raw.get("executor", {}), "executor")
+        if address is not None:
+            if not any(param.name == "address" for param in executor.params):
+                raise UserError(
+                    f"--address: executor {executor.name!r} joins no cluster; "
+                    "use it with --executor ray, or leave it out"
+                )
+            params["address"] = address
+        return params
 
     def _budget(self, text: str, option: str | None) -> Budget:
         with self._blame("benchmark.budget", option):
