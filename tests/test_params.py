@@ -97,3 +97,14 @@ def test_an_inclusive_maximum_accepts_the_bound_itself():
     assert resolve_params(declared, {"share": 1}, "x")["share"] == 1.0
     with pytest.raises(ParamError, match=r"at most 1\.0"):
         resolve_params(declared, {"share": 1.01}, "x")
+
+
+def test_a_rule_refuses_what_bounds_cannot_say_with_the_key_path():
+    def ordered(value):
+        return None if value[0] < value[1] else "low must be below high"
+
+    declared = (Param("span", (0.0, 1.0), "", rule=ordered),)
+    with pytest.raises(ParamError, match="low must be below high") as caught:
+        resolve_params(declared, {"span": [2, 1]}, "x", prefix="entry[0].")
+    assert caught.value.key == "entry[0].span"
+    assert resolve_params(declared, {"span": [1, 2]}, "x")["span"] == (1.0, 2.0)

@@ -147,6 +147,12 @@ CASES = {
         "entry[1].seeds",
         "seeds 1, 2, 3 have no run of 'GAN' to start from",
     ),
+    "a plugin parameter's own rule (a reversed clamp)": (
+        GOOD + '\n[[entry]]\nname = "PR"\nmodel = "pr-optimizer"\ninit_from = "GAN"\n'
+        "critic_range = [5, -2]\n",
+        "entry[1].critic_range",
+        "low must be below high, got [5.0, -2.0]",
+    ),
 }
 
 

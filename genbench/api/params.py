@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +40,10 @@ class Param:
     would train for the whole budget and record garbage. A
     parameter with `fields` takes a table whose keys are
     those fields (checked the same way, missing ones defaulted); its default is usually None,
-    meaning "off".
+    meaning "off". `rule` checks what the fields above cannot say (a range's low below its
+    high): it gets the converted value and returns None, or what is wrong and how to mend it,
+    so a plugin's own constraints are refused with the spec's key path before anything trains
+    rather than when its builder runs, after other entries have trained.
     """
 
     name: str
@@ -53,6 +56,7 @@ class Param:
     maximum: float | None = None
     maximum_excluded: bool = False
     fields: tuple[Param, ...] = ()
+    rule: Callable[[Any], str | None] | None = None
 
     @property
     def value_type(self) -> builtins.type:
@@ -91,6 +95,9 @@ class Param:
         if self.choices is not None and value not in self.choices:
             options = ", ".join(short_repr(c) for c in self.choices)
             raise ParamError(key, f"{short_repr(value)} is not one of {options}")
+        problem = self.rule(value) if self.rule is not None else None
+        if problem:
+            raise ParamError(key, problem)
         return value
 
     def _open_bound(self, value: float) -> bool:

@@ -4,6 +4,7 @@ divergence and the PR optimizer (Verine et al. 2023)."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from genbench.api import Deferred, ModelFamily, Param, lazy
 
@@ -12,6 +13,16 @@ LAMBDA = Param(
 )
 
 GENERATOR_LOSSES = ("precision", "pr", "dual")
+
+
+def critic_range_problem(value: Any) -> str | None:
+    """What is wrong with a `critic_range` (None if nothing): a clamp whose low is not below
+    its high would pin every ratio estimate to one value, and `clamp` would not say so."""
+    low, high = value
+    if low < high:
+        return None
+    return f"low must be below high, got [{low}, {high}]; e.g. [-2.0, 5.0], as the authors"
+
 
 PR_OPTIMIZER_PARAMS = (
     LAMBDA,
@@ -32,6 +43,7 @@ PR_OPTIMIZER_PARAMS = (
         "critic_range",
         (-math.inf, math.inf),
         "clamp the auxiliary critic's output before the ratio; the authors use [-2.0, 5.0]",
+        rule=critic_range_problem,
     ),
     Param("critic_warmup", 500, "critic-only updates before the first generator update", minimum=0),
     Param("batch_size", 64, "real and generated samples per batch", minimum=1),

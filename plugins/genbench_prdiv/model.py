@@ -32,6 +32,7 @@ import torch
 
 import genbench
 from genbench_gan.common import make_optimizer
+from genbench_prdiv.catalog import critic_range_problem
 from genbench_prdiv.divergence import PRDivergence
 
 
@@ -88,13 +89,11 @@ def _auxiliary(registry: genbench.api.Registry, name: str) -> genbench.FDivergen
 
 
 def _critic_range(value: Sequence[Any]) -> tuple[float, float]:
-    # The parameter's default is the open range (-inf, inf), so it is never None.
-    if (
-        len(value) != 2
-        or not all(isinstance(x, int | float) for x in value)
-        or value[0] >= value[1]
-    ):
-        raise genbench.UserError(f"critic_range must be [low, high] with low < high, got {value!r}")
+    """The clamp as floats; the spec validator has checked it (`critic_range_problem`), and a
+    builder called without a spec checks it the same way."""
+    problem = critic_range_problem(value)
+    if problem:
+        raise genbench.UserError(f"critic_range: {problem}")
     return float(value[0]), float(value[1])
 
 
