@@ -11,7 +11,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from genbench.api.model import BuildContext
 from genbench.api.params import resolve_params
-from genbench.engine.acceleration import EngineOptions
+from genbench.engine.acceleration import EngineOptions, StepFunctions
 from genbench.engine.loop import train
 from genbench.registry import current
 from genbench.spec.budget import Budget
@@ -182,6 +182,31 @@ def test_compilation_probe_leaves_the_losses_of_an_eager_run_unchanged(registry,
         outcome = train(model, DATA, Budget(steps=15), options=options)
         runs.append((outcome.compiled, outcome.last_losses))
     assert runs[0] == (False, runs[1][1]) and runs[1][0]
+
+
+@pytest.mark.parametrize(
+    ("network", "network_params"),
+    [
+        ("pacgan-mlp", {"width": 16, "depth": 2, "critic_width": 8, "critic_depth": 1}),
+        ("mnist-mlp-small", {"generator_widths": [16, 16], "critic_widths": [16]}),
+    ],
+)
+def test_compile_probe_takes_a_whole_batch_and_leaves_weights_and_statistics_as_they_were(
+    registry, monkeypatch, network, network_params
+):
+    monkeypatch.setattr(torch, "compile", lambda function, mode=None: function)
+    model = build_gan(
+        registry, batch_size=16, packing=2, network=network, network_params=network_params
+    )
+    before = {key: value.clone() for key, value in model.state_dict().items()}
+    assert any(key.endswith("running_mean") for key in before)
+    functions = StepFunctions(model, EngineOptions(compile=True))
+    functions.compile(DATA[:5])  # fewer rows than one batch: the packing critic needs 16
+    assert functions.compiled, functions.compile_error
+    after = model.state_dict()
+    assert after.keys() == before.keys()
+    changed = [key for key, value in before.items() if not torch.equal(after[key], value)]
+    assert changed == []
 
 
 def test_bf16_runs_the_forward_passes_in_bfloat16_and_keeps_float32_weights(registry):

@@ -4,9 +4,10 @@ Both options are off by default and opt-in per benchmark (`[benchmark] compile`,
 - `compile`: `torch.compile` (inductor) of `generate`, `critic_loss` and `generator_loss`; on
   CUDA in "reduce-overhead" mode, which replays the step's kernels as CUDA graphs (at GAN batch
   sizes a GPU step is bound by kernel launches). Compilation happens in a probe before the
-  training clock starts, on a throw-away step whose gradients are discarded and whose random
-  numbers are restored; where it fails (no C++ toolchain, an unsupported model) training runs
-  eagerly and the record says why.
+  training clock starts, on a throw-away step of a whole training batch whose gradients are
+  discarded and whose random numbers, parameters and buffers (batch norm's running statistics,
+  a spectral norm's vectors) are restored, so the probe leaves no trace on the model; where it
+  fails (no C++ toolchain, an unsupported model) training runs eagerly and the record says why.
 - `precision = "bf16"`: the forward passes under `torch.autocast` in bfloat16, the losses and
   the optimiser states in float32.
 The first step of every step shape runs eagerly anyway, so the FLOP counter sees plain ops.
@@ -14,13 +15,16 @@ The first step of every step shape runs eagerly anyway, so the FLOP counter sees
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import torch
+from torch import nn
 
 from genbench.api.adversarial import AdversarialModel
+from genbench.engine.batches import whole_batch
 from genbench.engine.freezing import frozen, trainable_weights
 
 PRECISIONS = ("float32", "bf16")
@@ -82,13 +86,14 @@ class StepFunctions:
 
     def _probe(self, data: torch.Tensor) -> None:
         model, batch, f = self.model, self.model.batch_size, self.current
+        real = whole_batch(data, batch)
         devices = [self.device] if self.device.type == "cuda" else []
-        with torch.random.fork_rng(devices=devices):
+        with torch.random.fork_rng(devices=devices), _restored(model):
             for _ in range(2):  # the second call proves the compiled code is reused
                 self.begin_step()
                 with torch.no_grad():
                     fake = f.generate(batch)
-                f.critic_loss(data[:batch], fake).backward()
+                f.critic_loss(real, fake).backward()
                 with frozen(trainable_weights(model.critic)):
                     f.generator_loss(f.generate(batch)).backward()
                 model.zero_grad(set_to_none=True)
@@ -103,3 +108,18 @@ class StepFunctions:
                 return function(*args)
 
         return in_bf16
+
+
+@contextmanager
+def _restored(module: nn.Module) -> Iterator[None]:
+    """The module's parameters and buffers (persistent or not) get their values back after the
+    block, copied in place so optimisers and compiled code keep the same tensors: a training
+    forward pass moves batch norm's running statistics, which evaluation samples with."""
+    tensors = [*module.parameters(), *module.buffers()]
+    saved = [tensor.detach().clone() for tensor in tensors]
+    try:
+        yield
+    finally:
+        with torch.no_grad():
+            for tensor, value in zip(tensors, saved, strict=True):
+                tensor.copy_(value)

@@ -25,6 +25,7 @@ from torch.utils.flop_counter import flop_registry
 
 from genbench.api.adversarial import AdversarialModel
 from genbench.engine.acceleration import EngineOptions, Functions, StepFunctions
+from genbench.engine.batches import whole_batch
 from genbench.engine.freezing import frozen, trainable_weights
 from genbench.engine.threads import CpuShare, thread_limit
 from genbench.spec.budget import Budget, TrainingClock
@@ -94,10 +95,7 @@ def train(
     share = CpuShare(planned if cpu else 1, adapt=cpu and threads is not None)
     try:
         with thread_limit(planned):
-            # A batch of the training size even from data smaller than one (a packing critic
-            # needs whole groups); the engine draws with replacement, so such data trains.
-            rows = torch.arange(model.batch_size, device=data.device) % data.shape[0]
-            model.joint_critic = model.critic_is_per_sample(data[rows])
+            model.joint_critic = model.critic_is_per_sample(whole_batch(data, model.batch_size))
             functions = StepFunctions(model, options)
             functions.compile(data)
             outcome = _train(model, data, budget, on_log, log_every, share, functions)
