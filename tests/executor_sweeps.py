@@ -1,5 +1,6 @@
-"""Helpers for the tests of executors that run elsewhere (Ray, Slurm): a tiny 2-D sweep and
-the comparison of its records with those of the local executor."""
+"""What the tests of every executor share (local worker processes, Ray, Slurm): a tiny 2-D
+sweep whose second entry starts from the first, and the comparison of its records with those
+of one run after another in this process."""
 
 from __future__ import annotations
 
@@ -9,9 +10,15 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from genbench.cli import cli
-from tests.test_jobs import SPEC, without_timings
+from tests.tiny_specs import entry, tiny_spec
 
-__all__ = ["SPEC", "records_of", "run_cli", "same_rows", "without_timings"]
+SPEC = tiny_spec(
+    entry("PR", "pr-optimizer", init_from="GAN", critic_warmup=2),
+    entry("GAN", "gan"),
+    benchmark={"name": "jobs", "budget": "15 steps", "seeds": [0, 1]},
+)
+TIMINGS = {"seconds", "cpu_seconds", "cpu_share", "contended", "steps_per_second", "jobs"}
+TIMINGS |= {"samples_per_second", "threads"}
 
 
 def run_cli(spec: Path, out: Path, *options: str) -> tuple[int, str]:
@@ -25,6 +32,17 @@ def records_of(out: Path) -> dict[tuple[str, int], dict]:
         record = json.loads(path.read_text())
         found[(record["entry"], record["seed"])] = record
     return found
+
+
+def without_timings(record: dict) -> dict:
+    kept = {k: v for k, v in record.items() if k not in ("started_at", "finished_at")}
+    kept.pop("eval_seconds", None)
+    kept["train"] = {k: v for k, v in record["train"].items() if k not in TIMINGS}
+    kept["machine"] = {k: v for k, v in record["machine"].items() if k != "torch_threads"}
+    # The second sweep finds the real features the first one cached.
+    reference = {**record["features"]["reference"], "cached": None}
+    kept["features"] = {**record["features"], "reference": reference}
+    return kept
 
 
 def same_rows(one: dict[tuple[str, int], dict], other: dict[tuple[str, int], dict]) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.remote_sweeps import SPEC, records_of, run_cli, same_rows
+from tests.executor_sweeps import SPEC, records_of, run_cli, same_rows
 
 ray = pytest.importorskip("ray", reason="the ray executor's tests need `pip install ray`")
 psutil = pytest.importorskip("psutil")

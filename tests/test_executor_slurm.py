@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.remote_sweeps import SPEC, records_of, run_cli, same_rows
+from tests.executor_sweeps import SPEC, records_of, run_cli, same_rows
 
 pytest.importorskip("submitit", reason="the slurm executor's tests need `pip install submitit`")
 
@@ -35,8 +35,8 @@ def test_a_failed_job_is_a_failed_row_with_the_reason(write_spec, tmp_path, monk
     spec = write_spec(SPEC + LOCAL_CLUSTER)
     original = slurm_executor.SlurmBackend.submit
 
-    def submit_with_stale_hash(self, task):  # the job refuses it: the spec changed meanwhile
-        return original(self, replace(task, config_hash="stale"))
+    def submit_with_stale_hash(self, run_task, task):  # the job refuses it: the spec changed
+        return original(self, run_task, replace(task, config_hash="stale"))
 
     monkeypatch.setattr(slurm_executor.SlurmBackend, "submit", submit_with_stale_hash)
     code, output = run_cli(spec, tmp_path / "out", "--executor", "slurm", "--seeds", "0")

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from genbench.cli import cli
 from genbench.errors import UserError
-from tests.test_jobs import SPEC
+from tests.executor_sweeps import SPEC
 
 
 def test_both_executors_are_listed_with_their_parameters(registry):

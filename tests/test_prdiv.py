@@ -9,11 +9,13 @@ import math
 
 import pytest
 import torch
-from genbench.sweep.runner import Sweep
 from torch import nn
 
 import genbench
+from genbench.report.tables import summarize
 from genbench.spec.load import load_spec
+from genbench.sweep.execute import execute_sweep
+from genbench.sweep.plan import pending, plan_runs
 from genbench_prdiv.divergence import PRDivergence
 from genbench_prdiv.model import PROptimizer
 
@@ -152,10 +154,9 @@ def test_init_from_trains_the_start_first_and_fine_tunes_its_checkpoint(
     registry, write_spec, tmp_path
 ):
     spec = load_spec(write_spec(SPEC), registry)
-    sweep = Sweep(spec, registry, tmp_path)
-    assert [run.entry for run in sweep.runs] == ["base", "base", "PR frozen", "PR frozen"]
-    result = sweep.execute()
-    assert not result.failed
+    runs = plan_runs(spec, tmp_path)
+    assert [run.entry for run in runs] == ["base", "base", "PR frozen", "PR frozen"]
+    assert not execute_sweep(spec, registry, tmp_path).failed
     runs = tmp_path / "pr" / "runs"
     for seed in (0, 1):
         start = torch.load(runs / "base" / f"seed-{seed}" / "checkpoint.pt", weights_only=True)
@@ -171,16 +172,16 @@ def test_init_from_trains_the_start_first_and_fine_tunes_its_checkpoint(
 
 
 def test_retraining_the_start_retrains_what_starts_from_it(registry, write_spec, tmp_path):
-    Sweep(load_spec(write_spec(SPEC), registry), registry, tmp_path).execute()
+    execute_sweep(load_spec(write_spec(SPEC), registry), registry, tmp_path)
     changed = SPEC.replace('model = "gan"\n', 'model = "gan"\nlr_g = 1e-3\n')
-    sweep = Sweep(load_spec(write_spec(changed), registry), registry, tmp_path)
-    assert {run.entry for run in sweep.pending()} == {"base", "PR frozen"}
+    runs = plan_runs(load_spec(write_spec(changed), registry), tmp_path)
+    assert {run.entry for run in pending(runs, force=False)} == {"base", "PR frozen"}
 
 
 def test_fine_tuning_fails_as_a_row_when_its_start_diverged(registry, write_spec, tmp_path):
     diverging = SPEC.replace('model = "gan"\n', 'model = "gan"\nlr_d = 1e30\nlr_g = 1e30\n')
-    result = Sweep(load_spec(write_spec(diverging), registry), registry, tmp_path).execute()
-    statuses = {r[0].rstrip(" †‡"): r[-1] for r in result.summary.rows}
+    outcome = execute_sweep(load_spec(write_spec(diverging), registry), registry, tmp_path)
+    statuses = {r[0].rstrip(" †‡"): r[-1] for r in summarize(outcome.records, "pr").rows}
     assert statuses["base"].startswith("diverged")
     assert statuses["PR frozen"] == "failed"
     record = next((tmp_path / "pr" / "runs" / "pr-frozen").rglob("record.json")).read_text()

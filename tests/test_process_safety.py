@@ -107,8 +107,10 @@ def test_ctrl_c_keeps_finished_runs_and_prints_the_command_that_resumes(tmp_path
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr + stdout
     (line,) = stderr.strip().splitlines()
-    assert line.startswith("interrupted: 1 run(s) finished and kept; the run in flight (")
-    assert "was dropped; resume with: genbench run " in line
+    assert line.startswith(
+        "interrupted: 1 run(s) finished and kept; dropped in flight: GAN minimax seed 0; "
+        "resume with: genbench run "
+    )
     assert not temporary_files(out) and len(records(out)) == 1
     command = shlex.split(line.split("resume with: ")[1])
     assert command == ["genbench", "run", str(spec), "--out", str(out)]
@@ -189,9 +191,71 @@ def test_sigterm_stops_the_sweep_and_its_workers_runs_at_once_leaving_no_process
     assert time.monotonic() - started < 30, "the workers trained on after SIGTERM"
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr + stdout
-    assert stderr.strip().splitlines()[-1].startswith("interrupted: 0 run(s) finished and kept")
+    assert (
+        stderr.strip()
+        .splitlines()[-1]
+        .startswith(
+            "interrupted: 0 run(s) finished and kept; "
+            "dropped in flight: GAN seed 0, GAN minimax seed 0;"
+        )
+    )
     wait_for(lambda: not any(alive(pid) for pid in workers), 15)
     assert not records(out) and not temporary_files(out)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_ctrl_c_counts_the_runs_worker_processes_kept_and_names_those_dropped(tmp_path):
+    spec = tmp_path / "toy.toml"
+    spec.write_text(SPEC.format(budget="3s", seeds="[0, 1]"))
+    out = tmp_path / "out"
+    process = start("run", str(spec), "--out", str(out), "--jobs", "2")
+    wait_for(lambda: len(records(out)) == 2, 240, process)
+    time.sleep(1.0)  # into the next two runs, which train for 3 s
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    line = stderr.strip().splitlines()[-1]
+    assert line.startswith("interrupted: 2 run(s) finished and kept; dropped in flight: "), line
+    dropped = line.split("dropped in flight: ")[1].split(";")[0].split(", ")
+    assert sorted(dropped) == ["GAN minimax seed 0", "GAN minimax seed 1"], line
+    assert len(records(out)) == 2 and not temporary_files(out)
+
+
+def workers_of(pid: int) -> set[int]:
+    """The worker processes of a sweep: below its forkserver, two levels down."""
+    children = {child for child in descendants(pid) if parent_of(child) == pid}
+    return {worker for child in children for worker in descendants(child)}
+
+
+def parent_of(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return None
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_jobs_worker_killed_mid_run_is_a_failed_row_and_the_sweep_finishes(tmp_path):
+    spec = tmp_path / "toy.toml"
+    spec.write_text(SPEC.format(budget="6s", seeds="[0]"))
+    out = tmp_path / "out"
+    process = start("run", str(spec), "--out", str(out), "--jobs", "2")
+    wait_for(lambda: holds(out, process), 240, process)
+    wait_for(lambda: len(workers_of(process.pid)) >= 2, 60, process)
+    time.sleep(2.0)  # both runs are training now
+    victim = min(workers_of(process.pid))
+    os.kill(victim, signal.SIGKILL)
+    _, stderr = process.communicate(timeout=240)
+    assert process.returncode == 1, stderr  # the sweep finished and said a run failed
+    assert "Traceback" not in stderr
+    found = [RunRecord.from_dict(json.loads(path.read_text())) for path in records(out)]
+    assert sorted(record.status for record in found) == ["failed", "ok"]
+    (failed,) = [record for record in found if record.status == "failed"]
+    assert failed.error is not None
+    assert (
+        failed.error.message == f"worker process {victim} died while training (killed by SIGKILL)"
+    )
+    assert (out / "toy" / "table.md").exists()  # the sweep was tabulated
 
 
 HOLD_LOCK = """

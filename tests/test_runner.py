@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 import torch
 from click.testing import CliRunner
-from genbench.sweep.runner import Sweep, plan_runs
 from rich.console import Console
 
 import genbench
@@ -18,8 +17,12 @@ from genbench import registry as registry_module
 from genbench.cli import cli
 from genbench.plugin_manager import get_plugin_manager
 from genbench.registry import Registry
+from genbench.report.publish import publish
+from genbench.report.tables import summarize
 from genbench.spec.benchmark import Overrides
 from genbench.spec.load import load_spec
+from genbench.sweep.execute import execute_sweep
+from genbench.sweep.plan import plan_runs
 
 SPEC = """
 [benchmark]
@@ -215,14 +218,15 @@ def test_failed_and_diverged_runs_are_rows_and_the_sweep_goes_on(write_spec, tmp
     registry_module.activate(registry)
     try:
         spec = load_spec(write_spec(FAULTY_SPEC), registry)
-        result = Sweep(spec, registry, tmp_path / "out", console=Console(file=None)).execute()
+        outcome = execute_sweep(spec, registry, tmp_path / "out")
+        publish(outcome.records, outcome.results_dir, "toy", Console(file=None))
     finally:
         registry_module.activate(None)
     # Footnote marks (a fallback dataset, a contended run on a busy machine) are not names.
-    statuses = {row[0].rstrip(" †‡"): row[-1] for row in result.summary.rows}
+    statuses = {row[0].rstrip(" †‡"): row[-1] for row in summarize(outcome.records, "toy").rows}
     assert statuses == {"Broken": "failed", "Diverging": "diverged (step 1, 1)", "GAN": "ok"}
-    assert len(result.failed) == 2
-    record = json.loads(result.failed[0].read_text())
+    assert len(outcome.failed) == 2
+    record = json.loads(outcome.failed[0].read_text())
     assert record["error"]["message"] == "out of coffee"
     assert "RuntimeError" in record["error"]["traceback"]
     markdown = (tmp_path / "out" / "toy" / "table.md").read_text()

@@ -6,9 +6,9 @@ import pytest
 import torch
 
 from genbench.api.record import RunRecord
+from genbench.engine import threads
 from genbench.engine.threads import CpuShare, cgroup_cpu_limit, plan_threads
 from genbench.report.tables import CONTENDED_MARK, summarize
-from genbench.sweep import threads
 
 
 def write(path, text):

@@ -17,28 +17,38 @@ from genbench.api.executor import RunInfo, RunTask
 from genbench.api.record import RunRecord
 from genbench.errors import UserError
 from genbench.registry import Registry, activate
-from genbench.spec.benchmark import Overrides
+from genbench.spec.benchmark import BenchmarkSpec, Overrides
 from genbench.spec.load import load_spec
 from genbench.sweep.one_run import OneRun
 from genbench.sweep.plan import plan_runs
 from genbench.sweep.preparation import prepare
 
-# What this process has built: the registry once, a prepared `OneRun` per sweep.
+# What this process has built: the registry once; per sweep its spec and runs, and the
+# `OneRun` that prepared its data (made on the first task that is not refused).
 _REGISTRY: list[Registry] = []
-_RUNNERS: dict[tuple[Any, ...], tuple[OneRun, list[RunInfo]]] = {}
+_SWEEPS: dict[tuple[Any, ...], tuple[BenchmarkSpec, list[RunInfo]]] = {}
+_RUNNERS: dict[tuple[Any, ...], OneRun] = {}
 
 
 def run_task(task: RunTask) -> RunRecord:
     """Train, evaluate and record the task's run; returns its record (also written to disk).
     Module-level, so it pickles by reference: the sweep hands it to every executor."""
-    one_run, runs = _runner(task)
+    key: tuple[Any, ...] = (str(task.spec_path), tuple(sorted(task.overrides.items())))
+    key += (str(task.out), task.force, task.jobs, task.loggers)
+    registry = _registry()
+    if key not in _SWEEPS:
+        spec = load_spec(Path(task.spec_path), registry, Overrides(**task.overrides))
+        _SWEEPS[key] = spec, plan_runs(spec, Path(task.out), task.loggers)
+    spec, runs = _SWEEPS[key]
     run = next((r for r in runs if (r.entry, r.seed) == (task.entry, task.seed)), None)
     if run is None or run.config_hash != task.config_hash:
         raise UserError(
             f"{task.spec_path}: changed since the sweep was planned "
             f"({task.entry!r} seed {task.seed} has another configuration now)"
         )
-    return one_run.observed(run, one_run.registry.hook)
+    if key not in _RUNNERS:
+        _RUNNERS[key] = _one_run(task, registry, spec, runs)
+    return _RUNNERS[key].observed(run, registry.hook)
 
 
 def start_worker(jobs: int, settings: dict[str, str] | None = None) -> None:
@@ -65,21 +75,12 @@ def _registry() -> Registry:
     return _REGISTRY[0]
 
 
-def _runner(task: RunTask) -> tuple[OneRun, list[RunInfo]]:
-    key: tuple[Any, ...] = (str(task.spec_path), tuple(sorted(task.overrides.items())))
-    key += (str(task.out), task.force, task.jobs, task.loggers)
-    if key not in _RUNNERS:
-        registry = _registry()
-        spec = load_spec(Path(task.spec_path), registry, Overrides(**task.overrides))
-        runs = plan_runs(spec, Path(task.out), task.loggers)
-        results_dir = Path(task.out) / spec.name
+def _one_run(task: RunTask, registry: Registry, spec: BenchmarkSpec, runs: list[RunInfo]) -> OneRun:
+    def warn(message: str) -> None:
+        registry.hook.genbench_sweep_warning(message=message)
 
-        def warn(message: str) -> None:
-            registry.hook.genbench_sweep_warning(message=message)
-
-        prepared = prepare(spec, registry)
-        one_run = OneRun(
-            spec, registry, runs, results_dir, prepared, jobs=task.jobs, force=task.force, warn=warn
-        )
-        _RUNNERS[key] = (one_run, runs)
-    return _RUNNERS[key]
+    results_dir = Path(task.out) / spec.name
+    prepared = prepare(spec, registry)
+    return OneRun(
+        spec, registry, runs, results_dir, prepared, jobs=task.jobs, force=task.force, warn=warn
+    )
