@@ -20,8 +20,12 @@ DATA = torch.randn(500, 2)
 
 
 def build_gan(registry, **given):
-    family = registry.get("model", "gan")
-    params = resolve_params(family.params, given, "model 'gan'")
+    return build_model(registry, "gan", **given)
+
+
+def build_model(registry, name, **given):
+    family = registry.get("model", name)
+    params = resolve_params(family.params, given, f"model {name!r}")
     torch.manual_seed(0)
     return family.build(BuildContext(params, (2,), torch.device("cpu"), current()))
 
@@ -211,17 +215,41 @@ def test_compile_probe_takes_a_whole_batch_and_leaves_weights_and_statistics_as_
 
 def test_bf16_runs_the_forward_passes_in_bfloat16_and_keeps_float32_weights(registry):
     model = build_gan(registry, batch_size=16)
+    layers = (model.generator.net[0], model.critic.net[0])
     dtypes = []
-    critic_loss = model.critic_loss
 
-    def recording(real, fake):
-        dtypes.append(model.critic.net[0](real.flatten(1)).dtype)
-        return critic_loss(real, fake)
+    def record(layer, inputs, output):
+        if any(layer is own for own in layers):  # not the joint-critic check's copy
+            dtypes.append(output.dtype)
 
-    model.critic_loss = recording
+    for layer in layers:
+        layer.register_forward_hook(record)
     outcome = train(model, DATA, Budget(steps=5), options=EngineOptions(precision="bf16"))
     assert outcome.status == "ok" and set(dtypes) == {torch.bfloat16}
     assert all(p.dtype == torch.float32 for p in model.parameters())
+
+
+@pytest.mark.parametrize("name", ["gan", "fgan", "wgan-gp"])
+def test_bf16_computes_the_losses_in_float32_outside_autocast(registry, name):
+    model = build_model(registry, name, batch_size=16)
+    seen = []
+
+    def recording(loss_function):
+        def loss(*args):
+            value = loss_function(*args)
+            seen.append((torch.is_autocast_enabled("cpu"), value.dtype))
+            return value
+
+        return loss
+
+    model.critic_loss = recording(model.critic_loss)
+    model.generator_loss = recording(model.generator_loss)
+    outcome = train(model, DATA, Budget(steps=5), options=EngineOptions(precision="bf16"))
+    assert outcome.status == "ok" and outcome.steps == 5
+    assert all(math.isfinite(value) for value in outcome.last_losses.values())
+    assert len(seen) >= 10 and set(seen) == {(False, torch.float32)}
+    assert not torch.is_autocast_enabled("cpu")
+    assert "forward" not in vars(model.critic) and "forward" not in vars(model.generator)
 
 
 @pytest.mark.parametrize("compiled", [False, True], ids=["eager", "compile-probe"])

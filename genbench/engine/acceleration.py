@@ -8,17 +8,17 @@ Both options are off by default and opt-in per benchmark (`[benchmark] compile`,
   discarded and whose random numbers, parameters and buffers (batch norm's running statistics,
   a spectral norm's vectors) are restored, so the probe leaves no trace on the model; where it
   fails (no C++ toolchain, an unsupported model) training runs eagerly and the record says why.
-- `precision = "bf16"`: the forward passes under `torch.autocast` in bfloat16, the losses and
-  the optimiser states in float32.
+- `precision = "bf16"`: the networks' forward passes under `torch.autocast` in bfloat16, the
+  losses, weights and optimiser states in float32 (`genbench.engine.precision`).
 The first step of every step shape runs eagerly anyway, so the FLOP counter sees plain ops.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import torch
 from torch import nn
@@ -26,6 +26,7 @@ from torch import nn
 from genbench.api.adversarial import AdversarialModel
 from genbench.engine.batches import whole_batch
 from genbench.engine.freezing import frozen, trainable_weights
+from genbench.engine.precision import networks_in_bf16
 
 PRECISIONS = ("float32", "bf16")
 
@@ -57,9 +58,9 @@ class StepFunctions:
         self.compiled = False
         self.compile_error: str | None = None
         self.eager = Functions(
-            self._autocast(lambda n: model.generate(n)),
-            self._autocast(lambda real, fake: model.critic_loss(real, fake)),
-            self._autocast(lambda fake: model.generator_loss(fake)),
+            lambda n: model.generate(n),
+            lambda real, fake: model.critic_loss(real, fake),
+            lambda fake: model.generator_loss(fake),
         )
         self.current = self.eager
 
@@ -98,16 +99,12 @@ class StepFunctions:
                     f.generator_loss(f.generate(batch)).backward()
                 model.zero_grad(set_to_none=True)
 
-    def _autocast(self, function: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
+    def precision(self) -> AbstractContextManager[None]:
+        """The block in which the functions run (compile probe and training): with bf16, the
+        networks' forward passes under autocast and the losses outside it."""
         if self.options.precision != "bf16":
-            return function
-        device_type = self.device.type
-
-        def in_bf16(*args: Any) -> torch.Tensor:
-            with torch.autocast(device_type, dtype=torch.bfloat16):
-                return function(*args)
-
-        return in_bf16
+            return nullcontext()
+        return networks_in_bf16(self.model)
 
 
 @contextmanager

@@ -97,8 +97,9 @@ def train(
         with thread_limit(planned):
             model.joint_critic = model.critic_is_per_sample(whole_batch(data, model.batch_size))
             functions = StepFunctions(model, options)
-            functions.compile(data)
-            outcome = _train(model, data, budget, on_log, log_every, share, functions)
+            with functions.precision():
+                functions.compile(data)
+                outcome = _train(model, data, budget, on_log, log_every, share, functions)
     finally:
         if flushing:
             torch.set_flush_denormal(False)
