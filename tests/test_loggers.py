@@ -178,8 +178,8 @@ def test_a_failing_logger_warns_and_the_run_goes_on(registry, monkeypatch, tmp_p
     info = genbench.RunInfo("toy", "GAN", 0, tmp_path, {}, "0" * 16, "0" * 16, ("tensorboard",))
     registry.hook.genbench_run_started(run=info)
     with pytest.warns(UserWarning, match="TensorBoardLogger for 'GAN' seed 0 stopped: OSError"):
-        registry.hook.genbench_train_log(run=info, step=1, scalars={"g_loss": 1.0})
+        registry.hook.genbench_train_log(run=info, step=1, scalars={"g_loss": 1.0}, progress=0.5)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the stopped logger is not called again
-        registry.hook.genbench_train_log(run=info, step=2, scalars={"g_loss": 1.0})
+        registry.hook.genbench_train_log(run=info, step=2, scalars={"g_loss": 1.0}, progress=0.5)
         registry.hook.genbench_run_finished(run=info, record={"metrics": {}, "train": {}})

@@ -96,3 +96,70 @@ def test_a_run_under_a_flop_budget_moves_its_bar_by_the_flops_spent(registry, wr
     spent = watcher.spent
     assert len(spent) >= 3
     assert spent == sorted(spent) and spent[0] > 0 and spent[-1] == 1.0
+
+
+class EventRecorder:
+    """Notes the sweep's and the runs' hooks, in order."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    @hookimpl
+    def genbench_sweep_status(self, message: str) -> None:
+        self.events.append(f"status {message}")
+
+    @hookimpl
+    def genbench_sweep_warning(self, message: str) -> None:
+        self.events.append("warning " + message.split(": ", 1)[1].split(" (")[0])
+
+    @hookimpl
+    def genbench_sweep_started(self, sweep) -> None:
+        self.events.append(f"started {sweep.runs} runs, {sweep.reused} reused")
+
+    @hookimpl
+    def genbench_run_started(self, run) -> None:
+        self.events.append(f"run started {run.seed}")
+
+    @hookimpl
+    def genbench_train_log(self, run) -> None:
+        if self.events[-1] != f"train log {run.seed}":
+            self.events.append(f"train log {run.seed}")
+
+    @hookimpl
+    def genbench_run_finished(self, run, record) -> None:
+        self.events.append(f"run finished {run.seed} {record.status}")
+
+    @hookimpl
+    def genbench_run_kept(self, run, record) -> None:
+        self.events.append(f"run kept {run.seed} {record.status}")
+
+    @hookimpl
+    def genbench_sweep_finished(self, sweep) -> None:
+        self.events.append("finished")
+
+
+def test_the_sweep_prints_nothing_and_tells_its_observers_everything(
+    registry, write_spec, tmp_path, capfd
+):
+    spec, out = write_spec(SPEC.format(budget="5 steps")), tmp_path / "out"
+    execute_sweep(load_spec(spec, registry, Overrides(seeds="0")), registry, out)
+    next(out.rglob("record.json")).write_text("{not json")  # seed 0's record is damaged now
+    recorder = EventRecorder()
+    registry.pm.register(recorder, name="recorder")
+    execute_sweep(load_spec(spec, registry, Overrides(seeds="0-1")), registry, out)
+    assert capfd.readouterr() == ("", "")
+    assert recorder.events == [
+        "status Loading dataset ring-8...",
+        "status Preparing feature extractor identity...",
+        "warning damaged record",
+        "started 2 runs, 0 reused",
+        "run started 0",
+        "train log 0",
+        "run finished 0 ok",
+        "run kept 0 ok",
+        "run started 1",
+        "train log 1",
+        "run finished 1 ok",
+        "run kept 1 ok",
+        "finished",
+    ]

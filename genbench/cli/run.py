@@ -108,14 +108,12 @@ def run(
 def _dry_run(spec: BenchmarkSpec, registry: Registry, out: Path, options: SweepOptions) -> None:
     """Print what the sweep would do, from the records alone; nothing is loaded or written."""
     from genbench.sweep.jobs import JobsRequest
-    from genbench.sweep.plan import damaged_records, make_plan, plan_runs
+    from genbench.sweep.plan import make_plan
 
-    results_dir = out / spec.name
     jobs = JobsRequest.of(spec, registry.get("executor", spec.executor), options.jobs)
-    for message in damaged_records(results_dir):
+    plan = make_plan(spec, out, options.force, options.loggers, jobs.asked or 1)
+    for message in plan.damaged:
         click.echo(f"warning: {message}; that run would be trained again", err=True)
-    runs = plan_runs(spec, out, options.loggers)
-    plan = make_plan(spec, runs, options.force, results_dir, jobs.asked or 1)
     click.echo(f"{spec.name}: {plan.describe()}; nothing was written")
 
 

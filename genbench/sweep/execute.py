@@ -26,9 +26,9 @@ from genbench.sweep.jobs import JobsRequest
 from genbench.sweep.lock import results_lock
 from genbench.sweep.one_run import OneRun
 from genbench.sweep.options import SweepOptions, Tally
-from genbench.sweep.plan import damaged_records, pending, plan_runs
-from genbench.sweep.preparation import prepare
-from genbench.sweep.records import find_records, write_record
+from genbench.sweep.plan import Plan, make_plan
+from genbench.sweep.preparation import Prepared, prepare
+from genbench.sweep.records import write_record
 from genbench.sweep.worker import run_task
 
 
@@ -59,40 +59,65 @@ def execute_sweep(
     options: SweepOptions | None = None,
     tally: Tally | None = None,
 ) -> SweepOutcome:
-    """Train and evaluate every run of `spec` that no record answers; returns the records."""
+    """Train and evaluate every run of `spec` that no record answers; returns the records of
+    all its runs, reused and new."""
     options = options or SweepOptions()
-    tally = tally if tally is not None else Tally()
     hook = registry.hook
-    runs = plan_runs(spec, out, options.loggers)
-    results_dir = out / spec.name
     executor = registry.get("executor", spec.executor)
     jobs = JobsRequest.of(spec, executor, options.jobs)
-    todo = pending(runs, options.force)
-    prepared = prepare(spec, registry) if todo else None
-    for message in damaged_records(results_dir):
+    plan = make_plan(spec, out, options.force, options.loggers)
+    prepared = prepare(spec, registry) if plan.todo else None
+    for message in plan.damaged:
         hook.genbench_sweep_warning(message=f"{message}; that run is trained again")
-    reevaluated = 0
+    results_dir = out / spec.name
     with results_lock(results_dir) as takeover:
         if takeover:
             hook.genbench_sweep_warning(message=takeover)
-        if todo:
-            todo = pending(runs, options.force)  # another sweep may have finished some meanwhile
-        if todo and prepared is not None:
+        if plan.todo:  # another sweep may have finished some meanwhile
+            plan = make_plan(spec, out, options.force, options.loggers)
+        new: list[RunRecord] = []
+        if plan.todo and prepared is not None:
             write_atomic(results_dir / SPEC_FILE, spec.path.read_bytes())
-            at_once = jobs.resolve(len(todo), prepared.data.sample_shape, prepared.device)
-            one_run = OneRun(
-                spec, registry, runs, results_dir, prepared, jobs=at_once, force=options.force,
-                warn=lambda message: hook.genbench_sweep_warning(message=message),
-            )  # fmt: skip
-            work = SweepWork(one_run, hook, out, options, tally)
+            work = _work(spec, registry, plan, prepared, jobs, out, options, tally)
+            at_once = work.one_run.jobs
             info = SweepInfo(
-                spec.name, len(runs), len(runs) - len(todo), at_once, spec.budget.seconds
+                spec.name, len(plan.runs), len(plan.reused), at_once, spec.budget.seconds
             )
-            reevaluated = _through_executor(executor, jobs.params(at_once), todo, work, info, hook)
-        records = [r for r in find_records(results_dir).records if _planned(r, runs)]
+            new = _through_executor(executor, jobs.params(at_once), plan.todo, work, info, hook)
+    reevaluated = sum(record.training_reused for record in new)
     return SweepOutcome(
-        results_dir, records, len(todo) - reevaluated, reevaluated, len(runs) - len(todo)
+        results_dir, [*plan.reused, *new], len(new) - reevaluated, reevaluated, len(plan.reused)
     )
+
+
+def _work(
+    spec: BenchmarkSpec,
+    registry: Registry,
+    plan: Plan,
+    prepared: Prepared,
+    jobs: JobsRequest,
+    out: Path,
+    options: SweepOptions,
+    tally: Tally | None,
+) -> SweepWork:
+    """The sweep's `Work` for the runs `plan` has to do, with as many at once as fit."""
+
+    def warn(message: str) -> None:
+        registry.hook.genbench_sweep_warning(message=message)
+
+    at_once = jobs.resolve(len(plan.todo), prepared.data.sample_shape, prepared.device)
+    results_dir = out / spec.name
+    one_run = OneRun(
+        spec,
+        registry,
+        plan.runs,
+        results_dir,
+        prepared,
+        jobs=at_once,
+        force=options.force,
+        warn=warn,
+    )
+    return SweepWork(one_run, registry.hook, out, options, tally if tally is not None else Tally())
 
 
 def _through_executor(
@@ -102,21 +127,13 @@ def _through_executor(
     work: SweepWork,
     info: SweepInfo,
     hook: Any,
-) -> int:
-    """Hand `todo` to the executor; returns how many runs were evaluated again rather than
-    trained."""
-    reevaluated = 0
+) -> list[RunRecord]:
+    """Hand `todo` to the executor; returns the records it yields."""
     hook.genbench_sweep_started(sweep=info)
     try:
-        for record in executor.run(todo, work, params):
-            reevaluated += record.training_reused
+        return list(executor.run(todo, work, params))
     finally:
         hook.genbench_sweep_finished(sweep=info)
-    return reevaluated
-
-
-def _planned(record: RunRecord, runs: list[RunInfo]) -> bool:
-    return any(r.entry == record.entry and r.config_hash == record.config_hash for r in runs)
 
 
 class SweepWork:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from genbench.api.executor import RunInfo
 from genbench.api.layout import RunFiles, entry_folders, run_folder
+from genbench.api.record import RunRecord
 from genbench.spec.benchmark import BenchmarkSpec, config_hash, training_hash
-from genbench.sweep.records import find_records, read_record_or_none, reusable, trained_already
+from genbench.sweep.records import RecordScan, find_records, reusable, trained_already
 
 
 def plan_runs(spec: BenchmarkSpec, out: Path, loggers: tuple[str, ...] = ()) -> list[RunInfo]:
@@ -37,14 +38,17 @@ def plan_runs(spec: BenchmarkSpec, out: Path, loggers: tuple[str, ...] = ()) -> 
 
 @dataclass(frozen=True)
 class Plan:
-    """Runs by what happens to them; `seconds` is the wall time of their training with
-    `at_once` runs side by side, None when a step budget has no earlier run of the entry to
-    measure its speed by."""
+    """Every run of the spec (`runs`, in training order) by what happens to it: trained,
+    evaluated again from its checkpoint, or reused with the record that answers it
+    (`reused`); `damaged` says, a line each, which records could not be read (their runs
+    train again). `seconds` is the wall time of the training with `at_once` runs side by side,
+    None when a step budget has no earlier run of the entry to measure its speed by."""
 
     runs: list[RunInfo]
     train: list[RunInfo]
     reevaluate: list[RunInfo]
-    reuse: list[RunInfo]
+    reused: list[RunRecord]
+    damaged: list[str]
     seconds: float | None
     at_once: int = 1
 
@@ -59,47 +63,44 @@ class Plan:
         side_by_side = f"{self.at_once} runs at once; " if self.at_once > 1 else ""
         return (
             f"{len(self.train)} run(s) to train, {len(self.reevaluate)} to evaluate again from "
-            f"their checkpoints, {len(self.reuse)} to reuse; estimated training time {estimate} "
-            f"({side_by_side}evaluation extra)"
+            f"their checkpoints, {len(self.reused)} to reuse; estimated training time "
+            f"{estimate} ({side_by_side}evaluation extra)"
         )
 
 
-def pending(runs: Sequence[RunInfo], force: bool) -> list[RunInfo]:
-    """The runs no record answers (all of them with `force`)."""
-    if force:
-        return list(runs)
-    return [run for run in runs if not reusable(read_record_or_none(run.run_dir), run.config_hash)]
-
-
 def make_plan(
-    spec: BenchmarkSpec, runs: Sequence[RunInfo], force: bool, results_dir: Path, jobs: int = 1
+    spec: BenchmarkSpec,
+    out: Path,
+    force: bool = False,
+    loggers: tuple[str, ...] = (),
+    jobs: int = 1,
 ) -> Plan:
-    """`jobs`: the runs trained side by side, which divide the training time."""
-    todo = {(run.entry, run.seed) for run in pending(runs, force)}
-    train, reevaluate, reuse = [], [], []
+    """The plan of `spec`'s sweep into `out`, from the records there (all retrained with
+    `force`); `jobs`: the runs trained side by side, which divide the training time."""
+    runs = plan_runs(spec, out, loggers)
+    results_dir = out / spec.name
+    scan = find_records(results_dir) if results_dir.exists() else RecordScan()
+    train, reevaluate, reused = [], [], []
     for run in runs:
-        if (run.entry, run.seed) not in todo:
-            reuse.append(run)
-            continue
-        record = None if force else read_record_or_none(run.run_dir)
-        has_checkpoint = RunFiles(run.run_dir).checkpoint.exists()
-        if trained_already(record, run.training_hash) and has_checkpoint:
+        record = None if force else scan.located.get(run.run_dir)
+        if record is not None and reusable(record, run.config_hash):
+            reused.append(record)
+        elif trained_already(record, run.training_hash) and _has_checkpoint(run):
             reevaluate.append(run)
         else:
             train.append(run)
     at_once = max(1, min(jobs, len(train)))
-    seconds = _training_seconds(spec, train, results_dir)
+    seconds = _training_seconds(spec, train, scan.records)
     estimate = None if seconds is None else seconds / at_once
-    return Plan(list(runs), train, reevaluate, reuse, estimate, at_once)
+    return Plan(runs, train, reevaluate, reused, scan.damaged, estimate, at_once)
 
 
-def damaged_records(results_dir: Path) -> list[str]:
-    """One line per damaged record of a benchmark: its run is trained again."""
-    return find_records(results_dir).damaged if results_dir.exists() else []
+def _has_checkpoint(run: RunInfo) -> bool:
+    return RunFiles(run.run_dir).checkpoint.exists()
 
 
 def _training_seconds(
-    spec: BenchmarkSpec, train: Sequence[RunInfo], results_dir: Path
+    spec: BenchmarkSpec, train: Sequence[RunInfo], records: Sequence[RunRecord]
 ) -> float | None:
     budget = spec.budget
     if budget.seconds is not None:
@@ -107,10 +108,9 @@ def _training_seconds(
     if not train:
         return 0.0
     speeds: dict[str, float] = {}
-    if results_dir.exists():
-        for record in find_records(results_dir).records:
-            if record.train.steps_per_second > 0:
-                speeds.setdefault(record.entry, record.train.steps_per_second)
+    for record in records:
+        if record.train.steps_per_second > 0:
+            speeds.setdefault(record.entry, record.train.steps_per_second)
     if any(run.entry not in speeds for run in train):
         return None
     return sum((budget.steps or 0) / speeds[run.entry] for run in train)

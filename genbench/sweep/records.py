@@ -67,10 +67,14 @@ def trained_already(record: RunRecord | None, training_hash: str) -> TypeGuard[R
 
 @dataclass
 class RecordScan:
-    """The readable records of a results folder and, for each damaged one, why."""
+    """The readable records of a results folder by run folder and, for each damaged one, why."""
 
-    records: list[RunRecord] = field(default_factory=list)
+    located: dict[Path, RunRecord] = field(default_factory=dict)
     damaged: list[str] = field(default_factory=list)
+
+    @property
+    def records(self) -> list[RunRecord]:
+        return list(self.located.values())
 
 
 def find_records(results_dir: Path) -> RecordScan:
@@ -83,5 +87,5 @@ def find_records(results_dir: Path) -> RecordScan:
             scan.damaged.append(str(exc))
             continue
         if record is not None:
-            scan.records.append(record)
+            scan.located[path.parent] = record
     return scan

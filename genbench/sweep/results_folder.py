@@ -4,6 +4,7 @@ wrong `--out` is one line instead of a traceback after training."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from genbench.errors import UserError
@@ -28,8 +29,20 @@ def _check(folder: Path, option: str) -> None:
         existing = existing.parent
     if existing.exists() and not existing.is_dir():
         raise UserError(f"{option} {folder}: {existing} is a file, not a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
+    if not _can_write_in(existing):
         raise UserError(
             f"{option} {folder}: no permission to write in {existing}; give a folder you can "
             f"write to"
         )
+
+
+def _can_write_in(folder: Path) -> bool:
+    """Whether a file can be made in `folder`, found by making one: permission bits say
+    nothing to root, and a read-only mount or /proc refuses whatever they say."""
+    try:
+        descriptor, name = tempfile.mkstemp(prefix=".genbench-probe-", dir=folder)
+    except OSError:
+        return False
+    os.close(descriptor)
+    os.unlink(name)
+    return True
