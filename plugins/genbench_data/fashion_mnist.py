@@ -21,7 +21,7 @@ def load_fashion_mnist(request: DatasetRequest) -> LoadedData:
     except MnistUnavailable as exc:
         raise UserError(
             f"Fashion-MNIST not found under {root} ({exc}); go online with download = true, or "
-            f"put its four idx files under {root / VARIANT / 'raw'} (Debian: apt-get install "
-            "dataset-fashion-mnist, then gunzip its files there)"
+            f"put its four idx files (gzipped or not) under {root / VARIANT / 'raw'} (Debian: "
+            "apt-get install dataset-fashion-mnist, then copy its files there)"
         ) from exc
     return to_loaded(images, request, request.params["limit"])

