@@ -1,7 +1,8 @@
 """A benchmark spec as validated dataclasses: what every later step reads.
 
 This module holds the dataclasses and their hashes; `genbench.spec.load` reads a file,
-`genbench.spec.validate` checks it and knows the spec's keys.
+`genbench.spec.validate` checks it (with `entries` and `evaluation_table`), and
+`genbench.spec.keys` knows the spec's keys.
 """
 
 from __future__ import annotations

@@ -1,0 +1,58 @@
+"""The keys a spec's tables take, with their defaults and help: what `genbench show` fills in
+and what the spec validator checks a file against."""
+
+from __future__ import annotations
+
+import re
+
+from genbench.api.params import Param
+from genbench.spec.benchmark import DATA_ROOT_ENV, DEFAULT_DATA_ROOT
+
+BENCHMARK_KEYS = (
+    Param("name", "", "benchmark name (default: the file's stem); results go to <out>/<name>"),
+    Param("description", "", "one line shown above the table"),
+    Param("dataset", "", "dataset name (see `genbench list datasets`)"),
+    Param(
+        "budget", "60s", "training budget per run: '90s', '5m', '1h', '2000 steps' or '20 TFLOP'"
+    ),
+    Param("seeds", [0], "seeds to run every entry with"),
+    Param("device", "auto", "auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps"),
+    Param("executor", "local", "where runs execute (see `genbench list executors`)"),
+    Param(
+        "compile",
+        False,
+        "torch.compile the training step (CUDA: as CUDA graphs); falls back to eager, on record",
+    ),
+    Param(
+        "precision",
+        "float32",
+        "forward passes in float32 or under bfloat16 autocast",
+        choices=("float32", "bf16"),
+    ),
+    Param(
+        "data_root",
+        "",
+        f"where datasets are read or downloaded (default ${DATA_ROOT_ENV} or {DEFAULT_DATA_ROOT})",
+    ),
+)
+EVALUATION_KEYS = (
+    Param("samples", 10000, "generated and real samples per evaluation", minimum=2),
+    Param("batch_size", 500, "batch size for sampling and feature extraction", minimum=1),
+    Param("features", "identity", "feature extractor (see `genbench list features`)"),
+    Param("metrics", ["fid", "precision-recall"], "metrics to compute"),
+    Param("params", {}, "per-metric or per-extractor parameters: [evaluation.params.<name>]"),
+    Param(
+        "weights",
+        "",
+        "local weights file for the feature extractor (e.g. inception offline); "
+        "passed to it as its `weights` parameter",
+    ),
+    Param("every", "", "score on the training clock every '15s' or 'N steps' (off: '')"),
+    Param("every_samples", 1000, "samples per point of `every` (kept small: cheap)", minimum=2),
+)
+ENTRY_KEYS = ("name", "model")
+INIT_FROM = "init_from"
+ENTRY_SEEDS = "seeds"
+BENCHMARK_NAME = re.compile(r"^(?!\.+$)[A-Za-z0-9_.-]{1,100}$")
+MAX_ENTRY_NAME = 100
+TABLES = ("benchmark", "dataset", "evaluation", "executor", "entry")
