@@ -21,7 +21,7 @@ def critic_range_problem(value: Any) -> str | None:
     low, high = value
     if low < high:
         return None
-    return f"low must be below high, got [{low}, {high}]; e.g. [-2.0, 5.0], as the authors"
+    return f"low must be below high, got [{low}, {high}]; e.g. [-2.0, 5.0], the authors' clamp"
 
 
 PR_OPTIMIZER_PARAMS = (
