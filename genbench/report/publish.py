@@ -27,11 +27,11 @@ def publish(
     there is no record) and print the table; returns the summary and the files by name.
     A figure input that cannot be read (a damaged preview) goes to `on_problem`, one line."""
     summary = summarize(records, title)
-    files: dict[str, Path] = {}
+    files: dict[str, Path] = write_tables(summary, results_dir) if records else {}
+    print_summary(summary, console)
     if records:
         figures = write_figures(records, results_dir, on_problem)
         figures.update(write_timeline_figures(records, results_dir))
-        files = {**write_tables(summary, results_dir), **figures}
+        files.update(figures)
         files.update(write_page(summary, records, figures, results_dir))
-    print_summary(summary, console)
     return summary, files

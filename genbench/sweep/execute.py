@@ -73,8 +73,6 @@ def execute_sweep(
     with results_lock(results_dir) as takeover:
         if takeover:
             hook.genbench_sweep_warning(message=takeover)
-        if plan.todo:  # another sweep may have finished some meanwhile
-            plan = make_plan(spec, out, options.force, options.loggers)
         new: list[RunRecord] = []
         if plan.todo and prepared is not None:
             write_atomic(results_dir / SPEC_FILE, spec.path.read_bytes())
