@@ -15,7 +15,7 @@ import genbench
 from genbench.report.tables import summarize
 from genbench.spec.load import load_spec
 from genbench.sweep.execute import execute_sweep
-from genbench.sweep.plan import pending, plan_runs
+from genbench.sweep.plan import make_plan, plan_runs
 from genbench_prdiv.divergence import PRDivergence
 from genbench_prdiv.model import PROptimizer
 
@@ -174,8 +174,8 @@ def test_init_from_trains_the_start_first_and_fine_tunes_its_checkpoint(
 def test_retraining_the_start_retrains_what_starts_from_it(registry, write_spec, tmp_path):
     execute_sweep(load_spec(write_spec(SPEC), registry), registry, tmp_path)
     changed = SPEC.replace('model = "gan"\n', 'model = "gan"\nlr_g = 1e-3\n')
-    runs = plan_runs(load_spec(write_spec(changed), registry), tmp_path)
-    assert {run.entry for run in pending(runs, force=False)} == {"base", "PR frozen"}
+    plan = make_plan(load_spec(write_spec(changed), registry), tmp_path)
+    assert {run.entry for run in plan.todo} == {"base", "PR frozen"}
 
 
 def test_fine_tuning_fails_as_a_row_when_its_start_diverged(registry, write_spec, tmp_path):

@@ -25,12 +25,10 @@ import torch
 from genbench.api.adversarial import AdversarialModel
 from genbench.api.executor import RunInfo
 from genbench.api.layout import RunFiles, runs_folder
-from genbench.api.model import BuildContext, InitSource
 from genbench.api.record import (
     CurveFacts,
     Divergence,
     ModelFacts,
-    RecordError,
     RunError,
     RunRecord,
     TrainFacts,
@@ -40,13 +38,14 @@ from genbench.engine.acceleration import EngineOptions
 from genbench.engine.loop import LogCallback, TrainOutcome, TrainProgress, train
 from genbench.engine.threads import available_cpus, plan_threads, work_macs
 from genbench.engine.timeline import Timeline
-from genbench.errors import UserError, first_line
+from genbench.errors import first_line
 from genbench.registry import Registry
 from genbench.report.figures import preview, save_samples
 from genbench.report.values import finite_or_none
 from genbench.spec.benchmark import BenchmarkSpec
 from genbench.sweep.preparation import Prepared
-from genbench.sweep.records import read_record, read_record_or_none, trained_already, write_record
+from genbench.sweep.records import read_record_or_none, trained_already, write_record
+from genbench.sweep.run_models import RunModels
 
 
 class OneRun:
@@ -66,13 +65,13 @@ class OneRun:
     ) -> None:
         self.spec = spec
         self.registry = registry
-        self.runs = runs
         self.results_dir = results_dir
         self.prepared = prepared
         self.jobs = jobs
         self.force = force
         self.warn = warn
         self._entries = {entry.name: (i, entry) for i, entry in enumerate(spec.entries)}
+        self.models = RunModels(spec, registry, runs, prepared)
 
     def __call__(self, run: RunInfo, on_log: LogCallback) -> RunRecord:
         """The run's record, written to its folder; `on_log` sees the training scalars."""
@@ -81,7 +80,6 @@ class OneRun:
         try:
             reused = False
             if trained_already(previous, run.training_hash) and _files(run).checkpoint.exists():
-                assert previous is not None
                 reused = self._reuse_training(run, record, previous)
             if not reused:
                 self._train_and_evaluate(run, record, on_log)
@@ -119,7 +117,7 @@ class OneRun:
         record.training_reused = False
         record.diverged = None
         _seed_everything(run.seed)
-        model = self._build(run)
+        model = self.models.build(run)
         timeline = Timeline(self.spec.evaluation, self.prepared.evaluator, model)
         on_log = timeline.wrap(on_log)
         threads = plan_threads(available_cpus(), self.jobs, work_macs(model, model.batch_size))
@@ -148,7 +146,7 @@ class OneRun:
         record.timeline = previous.timeline
         if record.status != "ok":
             return True
-        model = self._build(run)
+        model = self.models.build(run)
         try:
             state = load_torch(_files(run).checkpoint, map_location=self.prepared.device)
             model.load_checkpoint(state)
@@ -158,44 +156,6 @@ class OneRun:
             return False
         self._evaluate(run, model, record)
         return True
-
-    def _build(self, run: RunInfo) -> AdversarialModel:
-        _, entry = self._entries[run.entry]
-        family = self.registry.get("model", entry.model)
-        init = None
-        if entry.init_from is not None:
-            parent = self._run_of(entry.init_from, run.seed)
-            parent_model = self._entries[parent.entry][1].model
-            init = InitSource(parent.entry, parent_model, lambda: self._load_trained(parent))
-        prepared = self.prepared
-        context = BuildContext(
-            entry.params, prepared.data.sample_shape, prepared.device, self.registry, init
-        )
-        model: AdversarialModel = family.build(context)
-        return model
-
-    def _run_of(self, entry: str, seed: int) -> RunInfo:
-        return next(run for run in self.runs if run.entry == entry and run.seed == seed)
-
-    def _load_trained(self, run: RunInfo) -> AdversarialModel:
-        """The trained model of `run`, rebuilt from its checkpoint, for an entry that starts
-        from it; a run that did not finish training is this run's failure, said plainly."""
-        try:
-            record = read_record(run.run_dir)
-        except RecordError:
-            record = None
-        path = _files(run).checkpoint
-        source = f"{run.entry!r} seed {run.seed}"
-        if record is None or not trained_already(record, run.training_hash) or not path.exists():
-            raise UserError(f"{source} has no trained checkpoint to start from")
-        if record.status != "ok":
-            raise UserError(f"{source} {record.status}; cannot start from it")
-        model = self._build(run)
-        try:
-            model.load_checkpoint(load_torch(path, map_location=self.prepared.device))
-        except DamagedFileError as exc:
-            raise UserError(f"{exc}; retrain {source} with `genbench run --force`") from None
-        return model
 
     def _evaluate(self, run: RunInfo, model: AdversarialModel, record: RunRecord) -> None:
         # Seeded here, so that evaluating a checkpoint again draws the same samples.

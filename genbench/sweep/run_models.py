@@ -1,0 +1,67 @@
+"""A run's model, built fresh by its family, or, for an entry that starts from another
+(`init_from`), with that entry's trained model (same seed) rebuilt from its checkpoint, prior
+included, so a fine-tuning family takes over exactly what was evaluated."""
+
+from __future__ import annotations
+
+from genbench.api.adversarial import AdversarialModel
+from genbench.api.executor import RunInfo
+from genbench.api.layout import RunFiles
+from genbench.api.model import BuildContext, InitSource
+from genbench.api.record import RecordError
+from genbench.api.storage import DamagedFileError, load_torch
+from genbench.errors import UserError
+from genbench.registry import Registry
+from genbench.spec.benchmark import BenchmarkSpec
+from genbench.sweep.preparation import Prepared
+from genbench.sweep.records import read_record, trained_already
+
+
+class RunModels:
+    """Builds the models of one sweep's runs on its prepared data and device."""
+
+    def __init__(
+        self, spec: BenchmarkSpec, registry: Registry, runs: list[RunInfo], prepared: Prepared
+    ) -> None:
+        self.entries = {entry.name: entry for entry in spec.entries}
+        self.registry = registry
+        self.runs = runs
+        self.prepared = prepared
+
+    def build(self, run: RunInfo) -> AdversarialModel:
+        entry = self.entries[run.entry]
+        family = self.registry.get("model", entry.model)
+        init = None
+        if entry.init_from is not None:
+            parent = self._run_of(entry.init_from, run.seed)
+            parent_model = self.entries[parent.entry].model
+            init = InitSource(parent.entry, parent_model, lambda: self.load_trained(parent))
+        prepared = self.prepared
+        context = BuildContext(
+            entry.params, prepared.data.sample_shape, prepared.device, self.registry, init
+        )
+        model: AdversarialModel = family.build(context)
+        return model
+
+    def load_trained(self, run: RunInfo) -> AdversarialModel:
+        """The trained model of `run`, rebuilt from its checkpoint, for an entry that starts
+        from it; a run that did not finish training is this run's failure, said plainly."""
+        try:
+            record = read_record(run.run_dir)
+        except RecordError:
+            record = None
+        path = RunFiles(run.run_dir).checkpoint
+        source = f"{run.entry!r} seed {run.seed}"
+        if record is None or not trained_already(record, run.training_hash) or not path.exists():
+            raise UserError(f"{source} has no trained checkpoint to start from")
+        if record.status != "ok":
+            raise UserError(f"{source} {record.status}; cannot start from it")
+        model = self.build(run)
+        try:
+            model.load_checkpoint(load_torch(path, map_location=self.prepared.device))
+        except DamagedFileError as exc:
+            raise UserError(f"{exc}; retrain {source} with `genbench run --force`") from None
+        return model
+
+    def _run_of(self, entry: str, seed: int) -> RunInfo:
+        return next(run for run in self.runs if run.entry == entry and run.seed == seed)
