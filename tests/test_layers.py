@@ -129,3 +129,14 @@ def test_the_cycle_finder_finds_a_cycle_and_the_graph_reads_lazy_imports():
     assert "genbench.sweep.worker" in graph["genbench.sweep.execute"]
     lazy = graph["genbench.cli.run"]  # imported inside the command, not at the top
     assert {"genbench.sweep.execute", "genbench.default_plugins.terminal"} <= lazy
+
+
+def test_no_test_module_imports_another_test_module_or_a_private_name():
+    found = []
+    for path in sorted((REPO / "tests").glob("*.py")):
+        for base, names in imported_names(path, module_name(path, REPO)):
+            test_module = base.split(".")[-1].startswith("test_")
+            private = [name for name in names if name.startswith("_") and name != "__future__"]
+            if test_module or private:
+                found.append((path.name, base, private))
+    assert found == []

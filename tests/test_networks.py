@@ -4,7 +4,6 @@ registration, validation in specs, and every network trained end to end on a tin
 
 from __future__ import annotations
 
-import importlib
 import json
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from genbench.errors import SpecError, UserError
 from genbench.registry import activate
 from genbench.spec.load import load_spec
 from genbench_networks.pacgan import Maxout
-from tests.test_third_party_plugins import install_fake_distribution
+from tests.fake_distributions import install_fake_distribution
 
 
 def build(
@@ -344,10 +343,7 @@ batch_size = 8
 """
 
 
-def test_third_party_network_works_like_a_built_in(tmp_path, monkeypatch, write_spec):
-    site = tmp_path / "site"
-    site.mkdir()
-    monkeypatch.syspath_prepend(str(site))
+def test_third_party_network_works_like_a_built_in(site, tmp_path, write_spec):
     install_fake_distribution(
         site,
         "genbench-fake-net",
@@ -369,6 +365,4 @@ def test_third_party_network_works_like_a_built_in(tmp_path, monkeypatch, write_
         assert request.params == {"scale": 2.0} and request.latent_dim == 3
         assert request.critic_shape == (4,)  # two packed 2-D points
     finally:
-        sys.modules.pop("genbench_fake_net", None)
-        importlib.invalidate_caches()
         activate(None)

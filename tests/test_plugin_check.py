@@ -4,11 +4,6 @@ naming the plugin, the item and the problem."""
 
 from __future__ import annotations
 
-import importlib
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 import torch
 from click.testing import CliRunner
@@ -16,7 +11,7 @@ from click.testing import CliRunner
 import genbench
 from genbench.cli import cli
 from genbench.plugin_check import divergence_problems
-from tests.test_third_party_plugins import install_fake_distribution
+from tests.fake_distributions import install_fake_distribution
 
 
 class NaiveNeyman(genbench.FDivergence):
@@ -110,18 +105,6 @@ BROKEN = {
         ],
     ),
 }
-
-
-@pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A folder on sys.path for a fake distribution; its modules are forgotten afterwards."""
-    folder = tmp_path / "site"
-    folder.mkdir()
-    monkeypatch.syspath_prepend(str(folder))
-    yield folder
-    for name in [m for m in sys.modules if m.startswith("genbench_fake")]:
-        del sys.modules[name]
-    importlib.invalidate_caches()
 
 
 @pytest.mark.parametrize("case", list(BROKEN))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from genbench.cli import cli
 from genbench.errors import PluginError
 from genbench.plugin_manager import BUILTIN_MODULES, get_plugin_manager
 from genbench.registry import Registry
+from tests.fake_distributions import install_fake_distribution
 
 PLUGIN_SOURCE = """
 import torch
@@ -187,30 +187,6 @@ name = "LSGAN uniform"
 model = "divergence-gan"
 prior = "uniform"
 """
-
-
-def install_fake_distribution(
-    site: Path, dist: str, version: str, entry_points: dict[str, str], modules: dict[str, str]
-) -> None:
-    info = site / f"{dist.replace('-', '_')}-{version}.dist-info"
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n")
-    lines = "".join(f"{name} = {target}\n" for name, target in entry_points.items())
-    (info / "entry_points.txt").write_text(f"[genbench]\n{lines}")
-    for module, source in modules.items():
-        (site / f"{module}.py").write_text(source)
-
-
-@pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder on sys.path for fake distributions; their modules are forgotten afterwards."""
-    folder = tmp_path / "site"
-    folder.mkdir()
-    monkeypatch.syspath_prepend(str(folder))
-    yield folder
-    for name in [m for m in sys.modules if m.startswith("genbench_fake")]:
-        del sys.modules[name]
-    importlib.invalidate_caches()
 
 
 @pytest.fixture
