@@ -1,2 +1,3 @@
-"""Sweeps: a spec (TOML -> validated dataclasses), its budget, the training engine that spends
-it, the runner that trains entries x seeds and the run records it keeps on disk."""
+"""Sweeps: a spec's entries x seeds planned (`plan`, pure), executed through an executor with
+the hooks fired and nothing printed (`execute`), each run done here or in a worker process
+(`one_run`, `worker`), its record kept on disk (`records`), the results folder locked."""

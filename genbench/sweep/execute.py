@@ -99,10 +99,6 @@ def _work(
     tally: Tally | None,
 ) -> SweepWork:
     """The sweep's `Work` for the runs `plan` has to do, with as many at once as fit."""
-
-    def warn(message: str) -> None:
-        registry.hook.genbench_sweep_warning(message=message)
-
     at_once = jobs.resolve(len(plan.todo), prepared.data.sample_shape, prepared.device)
     results_dir = out / spec.name
     one_run = OneRun(
@@ -113,7 +109,6 @@ def _work(
         prepared,
         jobs=at_once,
         force=options.force,
-        warn=warn,
     )
     return SweepWork(one_run, registry.hook, out, options, tally if tally is not None else Tally())
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import random
 import time
 import traceback
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -61,7 +60,6 @@ class OneRun:
         *,
         jobs: int,
         force: bool,
-        warn: Callable[[str], None],
     ) -> None:
         self.spec = spec
         self.registry = registry
@@ -69,7 +67,6 @@ class OneRun:
         self.prepared = prepared
         self.jobs = jobs
         self.force = force
-        self.warn = warn
         self._entries = {entry.name: (i, entry) for i, entry in enumerate(spec.entries)}
         self.models = RunModels(spec, registry, runs, prepared)
 
@@ -152,7 +149,8 @@ class OneRun:
             model.load_checkpoint(state)
         except (DamagedFileError, KeyError, RuntimeError, TypeError, ValueError) as exc:
             reason = first_line(exc)
-            self.warn(f"{run.entry} seed {run.seed}: damaged checkpoint ({reason}); trains again")
+            message = f"{run.entry} seed {run.seed}: damaged checkpoint ({reason}); trains again"
+            self.registry.hook.genbench_sweep_warning(message=message)
             return False
         self._evaluate(run, model, record)
         return True

@@ -76,11 +76,6 @@ def _registry() -> Registry:
 
 
 def _one_run(task: RunTask, registry: Registry, spec: BenchmarkSpec, runs: list[RunInfo]) -> OneRun:
-    def warn(message: str) -> None:
-        registry.hook.genbench_sweep_warning(message=message)
-
     results_dir = Path(task.out) / spec.name
     prepared = prepare(spec, registry)
-    return OneRun(
-        spec, registry, runs, results_dir, prepared, jobs=task.jobs, force=task.force, warn=warn
-    )
+    return OneRun(spec, registry, runs, results_dir, prepared, jobs=task.jobs, force=task.force)
