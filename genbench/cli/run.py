@@ -68,12 +68,12 @@ def run(
     )
     spec = load_spec(spec_file, registry, overrides)
     options = SweepOptions(force, _logger_names(registry, loggers), jobs or "auto", overrides)
+    if dry_run:  # writes nothing, so it needs no folder it may write to
+        _dry_run(spec, registry, out, options)
+        return
     from genbench.sweep.results_folder import check_writable_folder
 
     check_writable_folder(out / spec.name, "--out")
-    if dry_run:
-        _dry_run(spec, registry, out, options)
-        return
     from genbench.default_plugins.terminal import reporting
     from genbench.report.publish import publish
     from genbench.sweep.execute import execute_sweep
