@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from genbench.api.data import Dataset, DatasetRequest, LoadedData
 from genbench.api.divergence import Divergence, FDivergence
-from genbench.api.executor import Executor, RunInfo, Work
+from genbench.api.executor import Executor, RunInfo, RunTask, SweepInfo, Work
 from genbench.api.features import Extractor, ExtractorRequest, FeatureExtractor
 from genbench.api.hookspecs import hookimpl
 from genbench.api.kinds import KINDS, Kind
@@ -77,6 +77,8 @@ __all__ = [
     "Registry",
     "RunInfo",
     "RunRecord",
+    "RunTask",
+    "SweepInfo",
     "UserError",
     "Work",
     "cache_dir",

@@ -15,6 +15,7 @@ import random
 import time
 import traceback
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from genbench.engine.loop import LogCallback, TrainOutcome, TrainProgress, train
 from genbench.engine.threads import available_cpus, plan_threads, work_macs
 from genbench.engine.timeline import Timeline
 from genbench.errors import first_line
+from genbench.eval.evaluator import Evaluator
 from genbench.registry import Registry
 from genbench.report.figures import preview, save_samples
 from genbench.report.values import finite_or_none
@@ -68,7 +70,12 @@ class OneRun:
         self.jobs = jobs
         self.force = force
         self._entries = {entry.name: (i, entry) for i, entry in enumerate(spec.entries)}
-        self.models = RunModels(spec, registry, runs, prepared)
+        self._runs = runs
+
+    @cached_property
+    def models(self) -> RunModels:
+        """Made on the first run that builds a model (not for a record kept from elsewhere)."""
+        return RunModels(self.spec, self.registry, self._runs, self.prepared)
 
     def __call__(self, run: RunInfo, on_log: LogCallback) -> RunRecord:
         """The run's record, written to its folder; `on_log` sees the training scalars."""
@@ -129,7 +136,7 @@ class OneRun:
         if outcome.status == "diverged":
             record.diverged = Divergence(step=outcome.diverged_at or 0, reason=outcome.reason or "")
             return
-        self._evaluate(run, model, record)
+        _evaluate(run, model, record, self.prepared.evaluator, self.spec.evaluation.batch_size)
 
     def _reuse_training(self, run: RunInfo, record: RunRecord, previous: RunRecord) -> bool:
         """Only the evaluation settings changed: evaluate the saved generator again. False
@@ -152,30 +159,8 @@ class OneRun:
             message = f"{run.entry} seed {run.seed}: damaged checkpoint ({reason}); trains again"
             self.registry.hook.genbench_sweep_warning(message=message)
             return False
-        self._evaluate(run, model, record)
+        _evaluate(run, model, record, self.prepared.evaluator, self.spec.evaluation.batch_size)
         return True
-
-    def _evaluate(self, run: RunInfo, model: AdversarialModel, record: RunRecord) -> None:
-        # Seeded here, so that evaluating a checkpoint again draws the same samples.
-        _seed_everything(run.seed)
-        started = time.perf_counter()
-        evaluator = self.prepared.evaluator
-        if record.model is not None:  # ema None: the raw generator was evaluated
-            record.model.ema = model.ema_decay
-        fake = model.sample(evaluator.samples, self.spec.evaluation.batch_size)
-        # An undefined value (e.g. reverse KL with no high-quality sample) is stored as null.
-        scores = evaluator.score(fake)
-        record.metrics = {k: finite_or_none(v) for k, v in scores.values.items()}
-        record.curves = {
-            key: CurveFacts(
-                x=list(curve.x), y=list(curve.y), x_label=curve.x_label, y_label=curve.y_label
-            )
-            for key, curve in scores.curves.items()
-        }
-        record.eval_seconds = time.perf_counter() - started
-        files = _files(run)
-        save_samples(fake, evaluator.real_samples, files.samples, run.entry)
-        save_torch(preview(fake), files.preview)
 
     def new_record(self, run: RunInfo) -> RunRecord:
         """A fresh record of `run` (status failed until it succeeds), with the sweep's facts."""
@@ -203,6 +188,32 @@ def run_error(exc: BaseException) -> RunError:
     traceback as far as it is known."""
     trace = "".join(traceback.format_exception(exc))
     return RunError(type=type(exc).__name__, message=first_line(exc), traceback=trace)
+
+
+def _evaluate(
+    run: RunInfo, model: AdversarialModel, record: RunRecord, evaluator: Evaluator, batch: int
+) -> None:
+    """Score `model`'s samples into `record`, and save the samples figure and the preview a
+    report rebuilds its samples figure from."""
+    # Seeded here, so that evaluating a checkpoint again draws the same samples.
+    _seed_everything(run.seed)
+    started = time.perf_counter()
+    if record.model is not None:  # ema None: the raw generator was evaluated
+        record.model.ema = model.ema_decay
+    fake = model.sample(evaluator.samples, batch)
+    # An undefined value (e.g. reverse KL with no high-quality sample) is stored as null.
+    scores = evaluator.score(fake)
+    record.metrics = {k: finite_or_none(v) for k, v in scores.values.items()}
+    record.curves = {
+        key: CurveFacts(
+            x=list(curve.x), y=list(curve.y), x_label=curve.x_label, y_label=curve.y_label
+        )
+        for key, curve in scores.curves.items()
+    }
+    record.eval_seconds = time.perf_counter() - started
+    files = _files(run)
+    save_samples(fake, evaluator.real_samples, files.samples, run.entry)
+    save_torch(preview(fake), files.preview)
 
 
 def _files(run: RunInfo) -> RunFiles:
