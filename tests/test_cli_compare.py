@@ -9,26 +9,9 @@ from click.testing import CliRunner
 
 from genbench.cli import cli
 from genbench.report import stats
+from tests.tiny_specs import entry, tiny_spec
 
-SPEC = """
-[benchmark]
-name = "toy"
-dataset = "ring-8"
-budget = "20 steps"
-seeds = [0, 1]
-device = "cpu"
-
-[dataset]
-samples = 1000
-
-[evaluation]
-samples = 200
-metrics = ["mode-coverage"]
-
-[[entry]]
-name = "GAN"
-model = "gan"
-"""
+SPEC = tiny_spec(entry("GAN", "gan"), benchmark={"name": "toy", "seeds": [0, 1]})
 
 
 @pytest.fixture(scope="module")

@@ -15,26 +15,13 @@ from click.testing import CliRunner
 from genbench.api.record import SCHEMA_VERSION, RecordError, RunRecord
 from genbench.api.storage import DamagedFileError, load_torch
 from genbench.cli import cli
+from tests.tiny_specs import entry, tiny_spec
 
-SPEC = """
-[benchmark]
-name = "toy"
-dataset = "ring-8"
-budget = "10 steps"
-seeds = [0, 1]
-device = "cpu"
-
-[dataset]
-samples = 1000
-
-[evaluation]
-samples = 200
-metrics = ["precision-recall", "mode-coverage"]
-
-[[entry]]
-name = "GAN"
-model = "gan"
-"""
+SPEC = tiny_spec(
+    entry("GAN", "gan"),
+    benchmark={"name": "toy", "budget": "10 steps", "seeds": [0, 1]},
+    evaluation={"metrics": ["precision-recall", "mode-coverage"]},
+)
 FEWER_METRICS = SPEC.replace(', "mode-coverage"', "")
 
 

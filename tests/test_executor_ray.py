@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.executor_sweeps import SPEC, records_of, run_cli, same_rows
+from tests.tiny_specs import entry, tiny_spec
 
 ray = pytest.importorskip("ray", reason="the ray executor's tests need `pip install ray`")
 psutil = pytest.importorskip("psutil")
@@ -22,7 +23,6 @@ RAY = "\n[executor]\nlocal_cpus = 2\nobject_store_mb = 100\n"
 
 @pytest.fixture(autouse=True)
 def ray_shut_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv("GENBENCH_ADDRESS", raising=False)
     monkeypatch.delenv("RAY_ADDRESS", raising=False)
     yield
     if ray.is_initialized():
@@ -41,29 +41,9 @@ def test_ray_gives_the_rows_of_the_local_executor_and_keeps_init_from_order(writ
     assert not ray.is_initialized()  # the Ray it started for the sweep is shut down
 
 
-KILL_SPEC = """
-[benchmark]
-name = "kill"
-dataset = "ring-8"
-budget = "8s"
-seeds = [0]
-device = "cpu"
-
-[dataset]
-samples = 1000
-
-[evaluation]
-samples = 200
-metrics = ["mode-coverage"]
-
-[[entry]]
-name = "A"
-model = "gan"
-
-[[entry]]
-name = "B"
-model = "gan"
-"""
+KILL_SPEC = tiny_spec(
+    entry("A", "gan"), entry("B", "gan"), benchmark={"name": "kill", "budget": "8s"}
+)
 
 
 def kill_first_run_task(killed: list[int], stop: threading.Event) -> None:

@@ -4,13 +4,17 @@ an executor that joins no cluster."""
 
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import asdict
 
 import pytest
 from click.testing import CliRunner
 
 from genbench.cli import cli
 from genbench.errors import UserError
+from genbench.spec.benchmark import Overrides
+from genbench.spec.load import load_spec
 from tests.executor_sweeps import SPEC
 
 
@@ -34,10 +38,17 @@ def test_an_executor_without_its_library_says_what_to_install(
         list(registry.get("executor", executor).run([run], None, {}))
 
 
-def test_address_is_refused_for_the_local_executor(write_spec, tmp_path, monkeypatch):
-    monkeypatch.delenv("GENBENCH_ADDRESS", raising=False)
+def test_address_is_refused_for_the_local_executor(write_spec, tmp_path):
     args = ["run", str(write_spec(SPEC)), "--out", str(tmp_path), "--address", "auto"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
     assert "executor 'local' joins no cluster" in result.output
     assert not (tmp_path / "jobs").exists()
+
+
+def test_address_travels_in_the_overrides_to_the_executors_parameters(registry, write_spec):
+    overrides = Overrides(executor="ray", address="ray://head:10001")
+    spec = load_spec(write_spec(SPEC), registry, overrides)
+    assert spec.executor_params["address"] == "ray://head:10001"
+    assert asdict(overrides)["address"] == "ray://head:10001"  # what a RunTask carries
+    assert not any("ADDRESS" in name for name in os.environ)

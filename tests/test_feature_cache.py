@@ -15,6 +15,7 @@ from genbench.cli import cli
 from genbench.eval.evaluator import Evaluator, MetricRequest
 from genbench.eval.reference import ReferenceCache
 from genbench_metrics.catalog import PRECISION_RECALL
+from tests.tiny_specs import entry, tiny_spec
 
 REAL = torch.randn(400, 2, generator=torch.Generator().manual_seed(0))
 FAKE = torch.randn(100, 2, generator=torch.Generator().manual_seed(1)) + 0.5
@@ -103,24 +104,11 @@ def test_a_damaged_cache_file_is_computed_again(tmp_path: Path) -> None:
     assert torch.equal(second.real_features, first.real_features)
 
 
-SPEC = """
-[benchmark]
-name = "toy"
-dataset = "ring-8"
-budget = "5 steps"
-device = "cpu"
-
-[dataset]
-samples = 1000
-
-[evaluation]
-samples = 200
-metrics = ["precision-recall"]
-
-[[entry]]
-name = "GAN"
-model = "gan"
-"""
+SPEC = tiny_spec(
+    entry("GAN", "gan"),
+    benchmark={"name": "toy", "budget": "5 steps", "seeds": None},
+    evaluation={"metrics": ["precision-recall"]},
+)
 
 
 def test_a_second_sweep_takes_its_reference_from_the_cache(write_spec, tmp_path: Path) -> None:

@@ -16,26 +16,9 @@ import genbench
 from genbench.cli import cli
 from genbench.errors import UserError
 from genbench.registry import Registry
+from tests.tiny_specs import entry, tiny_spec
 
-SPEC = """
-[benchmark]
-name = "toy"
-dataset = "ring-8"
-budget = "60 steps"
-seeds = [0]
-device = "cpu"
-
-[dataset]
-samples = 1000
-
-[evaluation]
-samples = 200
-metrics = ["mode-coverage"]
-
-[[entry]]
-name = "GAN"
-model = "gan"
-"""
+SPEC = tiny_spec(entry("GAN", "gan"), benchmark={"name": "toy", "budget": "60 steps"})
 # The engine logs once per 25 generator steps and at the end of the budget.
 LOG_STEPS = [25, 50, 60]
 

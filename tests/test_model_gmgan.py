@@ -19,6 +19,7 @@ from genbench.registry import current
 from genbench.spec.budget import Budget
 from genbench_gan.model import VanillaGAN
 from genbench_gmgan.priors import GaussianMixturePrior
+from tests.tiny_specs import entry, tiny_spec
 
 
 def build_gmgan(registry, shape=(2,), seed=0, **given):
@@ -76,31 +77,13 @@ def test_dynamic_prior_learns_with_the_generator_and_static_does_not(registry):
     assert torch.equal(static.prior.sigma, before[static][1])
 
 
-SPEC = """
-[benchmark]
-name = "gm"
-dataset = "ring-8"
-budget = "5 steps"
-seeds = [0]
-device = "cpu"
-
-[dataset]
-samples = 500
-
-[evaluation]
-samples = 200
-metrics = ["precision-recall", "mode-coverage"]
-
-[[entry]]
-name = "GM-GAN static"
-model = "gmgan"
-
-[[entry]]
-name = "GM-GAN dynamic"
-model = "gmgan"
-prior = "gm-dynamic"
-prior_params = { K = 5, sigma = 0.5 }
-"""
+SPEC = tiny_spec(
+    entry("GM-GAN static", "gmgan"),
+    entry("GM-GAN dynamic", "gmgan", prior="gm-dynamic", prior_params={"K": 5, "sigma": 0.5}),
+    benchmark={"name": "gm", "budget": "5 steps"},
+    dataset={"samples": 500},
+    evaluation={"metrics": ["precision-recall", "mode-coverage"]},
+)
 
 
 def run_cli(spec: Path, out: Path) -> str:

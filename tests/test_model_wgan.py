@@ -17,6 +17,7 @@ from genbench.engine.loop import train
 from genbench.registry import current
 from genbench.spec.budget import Budget
 from genbench_wgan.gradient_penalty import gradient_penalty
+from tests.tiny_specs import entry, tiny_spec
 
 
 def build(registry, name, shape=(2,), **given):
@@ -121,34 +122,13 @@ def test_engine_performs_the_scheduled_critic_updates(registry):
     assert len(updates) == outcome.critic_steps == 100
 
 
-SPEC = """
-[benchmark]
-name = "wgan"
-dataset = "ring-8"
-budget = "3 steps"
-seeds = [0]
-device = "cpu"
-
-[dataset]
-samples = 500
-
-[evaluation]
-samples = 200
-metrics = ["mode-coverage"]
-
-[[entry]]
-name = "WGAN"
-model = "wgan"
-
-[[entry]]
-name = "WGAN authors"
-model = "wgan"
-authors_schedule = true
-
-[[entry]]
-name = "WGAN-GP"
-model = "wgan-gp"
-"""
+SPEC = tiny_spec(
+    entry("WGAN", "wgan"),
+    entry("WGAN authors", "wgan", authors_schedule=True),
+    entry("WGAN-GP", "wgan-gp"),
+    benchmark={"name": "wgan", "budget": "3 steps"},
+    dataset={"samples": 500},
+)
 
 
 def test_wgan_models_run_end_to_end_through_the_cli(write_spec, tmp_path):

@@ -21,6 +21,7 @@ from genbench.registry import activate
 from genbench.spec.load import load_spec
 from genbench_networks.pacgan import Maxout
 from tests.fake_distributions import install_fake_distribution
+from tests.tiny_specs import entry, tiny_spec
 
 
 def build(
@@ -187,21 +188,12 @@ def test_list_networks_shows_parameters():
     assert rows["dcgan"]["plugin"] == "genbench_networks"
 
 
-SPEC = """
-[benchmark]
-name = "nets"
-dataset = "ring-8"
-budget = "2 steps"
-device = "cpu"
-
-[evaluation]
-samples = 100
-metrics = ["mode-coverage"]
-
-[[entry]]
-name = "a"
-model = "gan"
-"""
+SPEC = tiny_spec(
+    entry("a", "gan"),
+    benchmark={"name": "nets", "budget": "2 steps", "seeds": None},
+    dataset={"samples": None},
+    evaluation={"samples": 100},
+)
 
 
 @pytest.mark.parametrize(
@@ -317,30 +309,19 @@ def genbench_register_networks(register):
     ))
 """
 
-THIRD_PARTY_SPEC = """
-[benchmark]
-name = "third-net"
-dataset = "ring-8"
-budget = "3 steps"
-seeds = [0]
-device = "cpu"
-
-[dataset]
-samples = 256
-test_samples = 64
-
-[evaluation]
-samples = 64
-metrics = ["mode-coverage"]
-
-[[entry]]
-name = "linear"
-model = "wgan-gp"
-network = "fake-linear"
-network_params = { scale = 2.0 }
-packing = 2
-batch_size = 8
-"""
+THIRD_PARTY_SPEC = tiny_spec(
+    entry(
+        "linear",
+        "wgan-gp",
+        network="fake-linear",
+        network_params={"scale": 2.0},
+        packing=2,
+        batch_size=8,
+    ),
+    benchmark={"name": "third-net", "budget": "3 steps"},
+    dataset={"samples": 256, "test_samples": 64},
+    evaluation={"samples": 64},
+)
 
 
 def test_third_party_network_works_like_a_built_in(site, tmp_path, write_spec):

@@ -17,6 +17,7 @@ from genbench.engine.loop import train
 from genbench.spec.budget import Budget
 from genbench_gan.ema import WeightAverage
 from genbench_wgan.gradient_penalty import gradient_penalty
+from tests.tiny_specs import entry, tiny_spec
 
 FAMILIES = {
     "gan": {},
@@ -151,28 +152,12 @@ def test_ema_must_be_below_one(registry):
         build(registry, "gan", ema=1.0)
 
 
-SPEC = """
-[benchmark]
-name = "ema"
-dataset = "ring-8"
-budget = "3 steps"
-seeds = [0]
-device = "cpu"
-
-[dataset]
-samples = 256
-test_samples = 64
-
-[evaluation]
-samples = 64
-metrics = ["mode-coverage"]
-
-[[entry]]
-name = "averaged"
-model = "gan"
-batch_size = 8
-ema = 0.9
-"""
+SPEC = tiny_spec(
+    entry("averaged", "gan", batch_size=8, ema=0.9),
+    benchmark={"name": "ema", "budget": "3 steps"},
+    dataset={"samples": 256, "test_samples": 64},
+    evaluation={"samples": 64},
+)
 
 
 def test_record_and_checkpoint_keep_the_average(registry, write_spec, tmp_path):

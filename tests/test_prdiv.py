@@ -18,6 +18,7 @@ from genbench.sweep.execute import execute_sweep
 from genbench.sweep.plan import make_plan, plan_runs
 from genbench_prdiv.divergence import PRDivergence
 from genbench_prdiv.model import PROptimizer
+from tests.tiny_specs import entry, tiny_spec
 
 LAMBDAS = [0.05, 0.5, 1.0, 2.0, 20.0]
 U = torch.logspace(-3, 3, 301, dtype=torch.float64)
@@ -125,29 +126,12 @@ def test_generator_objectives_follow_their_formulas(registry):
             torch.testing.assert_close(model.generator_loss(fake), expected)
 
 
-SPEC = """
-[benchmark]
-name = "pr"
-dataset = "ring-8"
-budget = "5 steps"
-seeds = [0, 1]
-
-[evaluation]
-samples = 200
-metrics = ["mode-coverage"]
-
-[[entry]]
-name = "PR frozen"
-model = "pr-optimizer"
-init_from = "base"
-lr_g = 0.0
-lr_d = 0.0
-critic_warmup = 2
-
-[[entry]]
-name = "base"
-model = "gan"
-"""
+SPEC = tiny_spec(
+    entry("PR frozen", "pr-optimizer", init_from="base", lr_g=0.0, lr_d=0.0, critic_warmup=2),
+    entry("base", "gan"),
+    benchmark={"name": "pr", "budget": "5 steps", "seeds": [0, 1], "device": None},
+    dataset={"samples": None},
+)
 
 
 def test_init_from_trains_the_start_first_and_fine_tunes_its_checkpoint(

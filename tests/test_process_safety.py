@@ -19,34 +19,20 @@ from click.testing import CliRunner
 
 from genbench.api.record import RunRecord
 from genbench.cli import cli
+from tests.tiny_specs import entry, tiny_spec
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
-SPEC = """
-[benchmark]
-name = "toy"
-dataset = "ring-8"
-budget = "{budget}"
-seeds = {seeds}
-device = "cpu"
 
-[dataset]
-samples = 1000
-
-[evaluation]
-samples = 200
-metrics = ["precision-recall"]
-
-[[entry]]
-name = "GAN"
-model = "gan"
-
-[[entry]]
-name = "GAN minimax"
-model = "gan"
-generator_loss = "minimax"
-"""
+def toy_spec(budget: str, seeds: list[int]) -> str:
+    """Two entries, so a sweep has a run in flight after the first one finishes."""
+    return tiny_spec(
+        entry("GAN", "gan"),
+        entry("GAN minimax", "gan", generator_loss="minimax"),
+        benchmark={"name": "toy", "budget": budget, "seeds": seeds},
+        evaluation={"metrics": ["precision-recall"]},
+    )
 
 
 def environment() -> dict[str, str]:
@@ -97,7 +83,7 @@ def temporary_files(out: Path) -> list[Path]:
 
 def test_ctrl_c_keeps_finished_runs_and_prints_the_command_that_resumes(tmp_path):
     spec = tmp_path / "toy.toml"
-    spec.write_text(SPEC.format(budget="3s", seeds="[0]"))
+    spec.write_text(toy_spec("3s", [0]))
     out = tmp_path / "out"
     process = start("run", str(spec), "--out", str(out))
     wait_for(lambda: len(records(out)) == 1, 240, process)
@@ -178,7 +164,7 @@ def alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_sigterm_stops_the_sweep_and_its_workers_runs_at_once_leaving_no_process(tmp_path):
     spec = tmp_path / "toy.toml"
-    spec.write_text(SPEC.format(budget="60s", seeds="[0]"))
+    spec.write_text(toy_spec("60s", [0]))
     out = tmp_path / "out"
     process = start("run", str(spec), "--out", str(out), "--jobs", "2")
     wait_for(lambda: holds(out, process), 240, process)
@@ -206,7 +192,7 @@ def test_sigterm_stops_the_sweep_and_its_workers_runs_at_once_leaving_no_process
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_ctrl_c_counts_the_runs_worker_processes_kept_and_names_those_dropped(tmp_path):
     spec = tmp_path / "toy.toml"
-    spec.write_text(SPEC.format(budget="3s", seeds="[0, 1]"))
+    spec.write_text(toy_spec("3s", [0, 1]))
     out = tmp_path / "out"
     process = start("run", str(spec), "--out", str(out), "--jobs", "2")
     wait_for(lambda: len(records(out)) == 2, 240, process)
@@ -237,7 +223,7 @@ def parent_of(pid: int) -> int | None:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_a_jobs_worker_killed_mid_run_is_a_failed_row_and_the_sweep_finishes(tmp_path):
     spec = tmp_path / "toy.toml"
-    spec.write_text(SPEC.format(budget="6s", seeds="[0]"))
+    spec.write_text(toy_spec("6s", [0]))
     out = tmp_path / "out"
     process = start("run", str(spec), "--out", str(out), "--jobs", "2")
     wait_for(lambda: holds(out, process), 240, process)
@@ -271,7 +257,7 @@ with results_lock(Path(sys.argv[1])):
 
 def test_one_sweep_per_results_folder_and_a_dead_holder_is_taken_over(tmp_path):
     spec = tmp_path / "toy.toml"
-    single = SPEC.format(budget="5 steps", seeds="[0]").split('[[entry]]\nname = "GAN minimax"')[0]
+    single = toy_spec("5 steps", [0]).split('[[entry]]\nname = "GAN minimax"')[0]
     spec.write_text(single)
     out = tmp_path / "out"
     holder = subprocess.Popen(
@@ -299,7 +285,7 @@ def test_one_sweep_per_results_folder_and_a_dead_holder_is_taken_over(tmp_path):
 
 def test_a_sweep_killed_at_random_moments_resumes_to_exactly_the_uninterrupted_runs(tmp_path):
     spec = tmp_path / "toy.toml"
-    spec.write_text(SPEC.format(budget="20 steps", seeds="[0, 1]"))
+    spec.write_text(toy_spec("20 steps", [0, 1]))
     out = tmp_path / "out"
     rng = random.Random()
     moments = []

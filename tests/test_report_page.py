@@ -14,31 +14,14 @@ import pytest
 from click.testing import CliRunner
 
 from genbench.cli import cli
+from tests.tiny_specs import entry, tiny_spec
 
-SPEC = """
-[benchmark]
-name = "page"
-dataset = "ring-8"
-budget = "100 steps"
-seeds = [0, 1]
-device = "cpu"
-
-[dataset]
-samples = 1000
-
-[evaluation]
-samples = 200
-metrics = ["mode-coverage", "prd"]
-
-[[entry]]
-name = "GAN"
-model = "gan"
-
-[[entry]]
-name = "f-GAN (KL)"
-model = "fgan"
-divergence = "kl"
-"""
+SPEC = tiny_spec(
+    entry("GAN", "gan"),
+    entry("f-GAN (KL)", "fgan", divergence="kl"),
+    benchmark={"name": "page", "budget": "100 steps", "seeds": [0, 1]},
+    evaluation={"metrics": ["mode-coverage", "prd"]},
+)
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_ARGS = [
     "--headless",

@@ -23,31 +23,15 @@ from genbench.spec.benchmark import Overrides
 from genbench.spec.load import load_spec
 from genbench.sweep.execute import execute_sweep
 from genbench.sweep.plan import plan_runs
+from tests.tiny_specs import entry, tiny_spec
 
-SPEC = """
-[benchmark]
-name = "toy"
-dataset = "ring-8"
-budget = "20 steps"
-seeds = [0, 1]
-device = "cpu"
-
-[dataset]
-samples = 2000
-
-[evaluation]
-samples = 300
-metrics = ["precision-recall", "mode-coverage"]
-
-[[entry]]
-name = "GAN"
-model = "gan"
-
-[[entry]]
-name = "GAN minimax"
-model = "gan"
-generator_loss = "minimax"
-"""
+SPEC = tiny_spec(
+    entry("GAN", "gan"),
+    entry("GAN minimax", "gan", generator_loss="minimax"),
+    benchmark={"name": "toy", "seeds": [0, 1]},
+    dataset={"samples": 2000},
+    evaluation={"samples": 300, "metrics": ["precision-recall", "mode-coverage"]},
+)
 
 
 def run_cli(*args: str) -> str:

@@ -9,21 +9,14 @@ import pytest
 from click.testing import CliRunner
 
 from genbench.cli import cli
+from tests.tiny_specs import entry, tiny_spec
 
-GOOD = """
-[benchmark]
-name = "bench"
-dataset = "ring-8"
-budget = "5 steps"
-
-[evaluation]
-samples = 100
-metrics = ["fid", "precision-recall"]
-
-[[entry]]
-name = "GAN"
-model = "gan"
-"""
+GOOD = tiny_spec(
+    entry("GAN", "gan"),
+    benchmark={"name": "bench", "budget": "5 steps", "seeds": None, "device": None},
+    dataset={"samples": None},
+    evaluation={"samples": 100, "metrics": ["fid", "precision-recall"]},
+)
 
 CASES = {
     "unknown top-level table": (

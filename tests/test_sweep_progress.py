@@ -12,26 +12,14 @@ from genbench.spec.benchmark import Overrides
 from genbench.spec.load import load_spec
 from genbench.sweep.execute import SweepOutcome, execute_sweep
 from genbench.sweep.preparation import prepare
+from tests.tiny_specs import entry, tiny_spec
 
-SPEC = """
-[benchmark]
-name = "toy"
-dataset = "ring-8"
-budget = "{budget}"
-seeds = [0]
-device = "cpu"
-
-[dataset]
-samples = 500
-
-[evaluation]
-samples = 100
-metrics = ["precision-recall"]
-
-[[entry]]
-name = "GAN"
-model = "gan"
-"""
+SPEC = tiny_spec(
+    entry("GAN", "gan"),
+    benchmark={"name": "toy", "budget": "{budget}"},
+    dataset={"samples": 500},
+    evaluation={"samples": 100, "metrics": ["precision-recall"]},
+)
 
 
 class BarWatcher:

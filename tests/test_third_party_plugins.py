@@ -17,6 +17,7 @@ from genbench.errors import PluginError
 from genbench.plugin_manager import BUILTIN_MODULES, get_plugin_manager
 from genbench.registry import Registry
 from tests.fake_distributions import install_fake_distribution
+from tests.tiny_specs import entry, tiny_spec
 
 PLUGIN_SOURCE = """
 import torch
@@ -165,28 +166,18 @@ def genbench_run_finished(run, record):
     EVENTS.append(("finished", run.entry, run.seed, record.status))
 """
 
-SPEC = """
-[benchmark]
-name = "third"
-dataset = "line-2d"
-budget = "30 steps"
-seeds = [0, 1]
-device = "cpu"
-executor = "reversed"
-
-[dataset]
-samples = 400
-
-[evaluation]
-samples = 200
-features = "first-coordinate"
-metrics = ["mean-gap", "precision-recall"]
-
-[[entry]]
-name = "LSGAN uniform"
-model = "divergence-gan"
-prior = "uniform"
-"""
+SPEC = tiny_spec(
+    entry("LSGAN uniform", "divergence-gan", prior="uniform"),
+    benchmark={
+        "name": "third",
+        "dataset": "line-2d",
+        "budget": "30 steps",
+        "seeds": [0, 1],
+        "executor": "reversed",
+    },
+    dataset={"samples": 400},
+    evaluation={"features": "first-coordinate", "metrics": ["mean-gap", "precision-recall"]},
+)
 
 
 @pytest.fixture

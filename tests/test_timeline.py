@@ -11,32 +11,23 @@ from click.testing import CliRunner
 from genbench.cli import cli
 from genbench.errors import UserError
 from genbench.spec.load import load_spec
+from tests.tiny_specs import entry, tiny_spec
 
-SPEC = """
-[benchmark]
-name = "timeline"
-dataset = "ring-8"
-budget = "60 steps"
-seeds = [0, 1]
-device = "cpu"
-
-[dataset]
-samples = 1000
-
-[evaluation]
-samples = 300
-metrics = ["mode-coverage"]
-{every}
-
-[[entry]]
-name = "GAN"
-model = "gan"
-"""
-EVERY = 'every = "20 steps"\nevery_samples = 200'
+EVERY = {"every": "20 steps", "every_samples": 200}
 
 
-def sweep(write_spec, out, every: str) -> dict[tuple[str, int], dict]:
-    spec = write_spec(SPEC.replace("{every}", every), f"{out.name}.toml")
+def timeline_spec(timeline: dict) -> str:
+    """GAN on ring-8 for 60 steps and two seeds, scored on the training clock as `timeline`
+    says (`every`, `every_samples`; none: not at all)."""
+    return tiny_spec(
+        entry("GAN", "gan"),
+        benchmark={"name": "timeline", "budget": "60 steps", "seeds": [0, 1]},
+        evaluation={"samples": 300, **timeline},
+    )
+
+
+def sweep(write_spec, out, timeline: dict) -> dict[tuple[str, int], dict]:
+    spec = write_spec(timeline_spec(timeline), f"{out.name}.toml")
     result = CliRunner().invoke(cli, ["run", str(spec), "--out", str(out)])
     assert result.exit_code == 0, result.output
     return {
@@ -63,7 +54,7 @@ def test_points_on_the_training_clock_are_recorded_and_plotted(write_spec, tmp_p
 
 def test_the_timeline_changes_neither_training_nor_the_final_scores(write_spec, tmp_path):
     timed = sweep(write_spec, tmp_path / "with", EVERY)
-    plain = sweep(write_spec, tmp_path / "without", "")
+    plain = sweep(write_spec, tmp_path / "without", {})
     for key, record in plain.items():
         assert record.get("timeline") is None
         assert timed[key]["train"]["final_losses"] == record["train"]["final_losses"]
@@ -73,9 +64,9 @@ def test_the_timeline_changes_neither_training_nor_the_final_scores(write_spec, 
 
 
 @pytest.mark.parametrize(
-    ("every", "expect"), [('"5 TFLOP"', "seconds or steps"), ('"often"', "evaluation.every")]
+    ("every", "expect"), [("5 TFLOP", "seconds or steps"), ("often", "evaluation.every")]
 )
 def test_every_takes_seconds_or_steps_only(registry, write_spec, every, expect):
-    spec = write_spec(SPEC.replace("{every}", f"every = {every}"))
+    spec = write_spec(timeline_spec({"every": every}))
     with pytest.raises(UserError, match=expect):
         load_spec(spec, registry)
