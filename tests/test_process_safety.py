@@ -54,6 +54,16 @@ def start(*args: str) -> subprocess.Popen[str]:
     )
 
 
+def start_sweep(
+    tmp_path: Path, budget: str, seeds: list[int], *options: str
+) -> tuple[Path, Path, subprocess.Popen[str]]:
+    """`genbench run` of `toy_spec(budget, seeds)` into tmp_path/out, as a process of its own."""
+    spec = tmp_path / "toy.toml"
+    spec.write_text(toy_spec(budget, seeds))
+    out = tmp_path / "out"
+    return spec, out, start("run", str(spec), "--out", str(out), *options)
+
+
 def wait_for(condition, timeout: float, process: subprocess.Popen[str] | None = None) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -82,10 +92,7 @@ def temporary_files(out: Path) -> list[Path]:
 
 
 def test_ctrl_c_keeps_finished_runs_and_prints_the_command_that_resumes(tmp_path):
-    spec = tmp_path / "toy.toml"
-    spec.write_text(toy_spec("3s", [0]))
-    out = tmp_path / "out"
-    process = start("run", str(spec), "--out", str(out))
+    spec, out, process = start_sweep(tmp_path, "3s", [0])
     wait_for(lambda: len(records(out)) == 1, 240, process)
     time.sleep(1.0)  # into the second run, which trains for 3 s
     process.send_signal(signal.SIGINT)
@@ -163,10 +170,7 @@ def alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_sigterm_stops_the_sweep_and_its_workers_runs_at_once_leaving_no_process(tmp_path):
-    spec = tmp_path / "toy.toml"
-    spec.write_text(toy_spec("60s", [0]))
-    out = tmp_path / "out"
-    process = start("run", str(spec), "--out", str(out), "--jobs", "2")
+    _, out, process = start_sweep(tmp_path, "60s", [0], "--jobs", "2")
     wait_for(lambda: holds(out, process), 240, process)
     wait_for(lambda: len(descendants(process.pid)) >= 3, 60, process)  # forkserver, 2 workers
     time.sleep(3.0)  # both runs are training now
@@ -191,10 +195,7 @@ def test_sigterm_stops_the_sweep_and_its_workers_runs_at_once_leaving_no_process
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_ctrl_c_counts_the_runs_worker_processes_kept_and_names_those_dropped(tmp_path):
-    spec = tmp_path / "toy.toml"
-    spec.write_text(toy_spec("3s", [0, 1]))
-    out = tmp_path / "out"
-    process = start("run", str(spec), "--out", str(out), "--jobs", "2")
+    _, out, process = start_sweep(tmp_path, "3s", [0, 1], "--jobs", "2")
     wait_for(lambda: len(records(out)) == 2, 240, process)
     time.sleep(1.0)  # into the next two runs, which train for 3 s
     process.send_signal(signal.SIGINT)
@@ -222,10 +223,7 @@ def parent_of(pid: int) -> int | None:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_a_jobs_worker_killed_mid_run_is_a_failed_row_and_the_sweep_finishes(tmp_path):
-    spec = tmp_path / "toy.toml"
-    spec.write_text(toy_spec("6s", [0]))
-    out = tmp_path / "out"
-    process = start("run", str(spec), "--out", str(out), "--jobs", "2")
+    _, out, process = start_sweep(tmp_path, "6s", [0], "--jobs", "2")
     wait_for(lambda: holds(out, process), 240, process)
     wait_for(lambda: len(workers_of(process.pid)) >= 2, 60, process)
     time.sleep(2.0)  # both runs are training now

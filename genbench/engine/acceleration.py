@@ -27,6 +27,7 @@ from genbench.api.adversarial import AdversarialModel
 from genbench.engine.batches import whole_batch
 from genbench.engine.freezing import frozen, trainable_weights
 from genbench.engine.precision import networks_in_bf16
+from genbench.errors import first_line
 
 PRECISIONS = ("float32", "bf16")
 
@@ -82,8 +83,7 @@ class StepFunctions:
         except Exception as exc:  # no toolchain, an unsupported op: train eagerly
             self.current = self.eager
             self.compiled = False
-            text = str(exc).strip().splitlines()
-            self.compile_error = f"{type(exc).__name__}: {text[0] if text else ''}"[:300]
+            self.compile_error = f"{type(exc).__name__}: {first_line(exc)}"[:300]
 
     def _probe(self, data: torch.Tensor) -> None:
         model, batch, f = self.model, self.model.batch_size, self.current
