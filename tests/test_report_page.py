@@ -1,6 +1,7 @@
 """The report page: `report.md` and a self-contained `report.html` with the table, its
 intervals and notes, every figure and the environment; the page is checked in a real browser
-(chromium, headless) for console errors and images that do not show."""
+(chromium, headless) for console errors, images that do not show, and a figure that a click
+opens at the window's width."""
 
 from __future__ import annotations
 
@@ -8,12 +9,17 @@ import base64
 import json
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import torch
 from click.testing import CliRunner
 
 from genbench.cli import cli
+from genbench.report.figures import _samples_figure
+from genbench.report.page import write_page
+from genbench.report.tables import Summary
 from tests.tiny_specs import entry, tiny_spec
 
 SPEC = tiny_spec(
@@ -30,6 +36,7 @@ BROWSER_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
 ]
+VIEWPORT = {"width": 1280, "height": 900}
 
 
 def sweep_and_report(write_spec, out: Path) -> Path:
@@ -68,32 +75,75 @@ def test_the_report_holds_table_intervals_figures_and_environment(write_spec, tm
     assert png == (results / "prd.png").read_bytes()
     assert not re.search(r'(href|src)="(https?:|file:|/)', page)  # nothing outside the file
     assert "<td>GAN</td>" in page and "Environment" in page
+    figures = re.findall(r'<figure id="([^"]+)"[^>]*>.*?href="#([^"]+)"[^>]*><img', page)
+    assert figures == [("figure-prd", "figure-prd"), ("figure-samples", "figure-samples")]
+    assert '<figure id="figure-samples" class="wide">' in page  # the digits wider by default
 
 
-def test_the_html_report_shows_every_image_without_console_errors_in_chromium(write_spec, tmp_path):
+@contextmanager
+def chromium_page(page_file: Path):
+    """The page opened in headless chromium at a laptop's window size, with every console
+    error, page error and failed request collected in the list yielded beside it."""
     if not CHROMIUM.exists():
         pytest.skip("chromium is not installed (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="needs `pip install playwright`")
+    errors: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        try:
+            page = browser.new_page(viewport=VIEWPORT)
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+            page.goto(page_file.as_uri(), wait_until="load")
+            yield page, errors
+        finally:
+            browser.close()
+
+
+def shown_width(page, figure_id: str) -> float:
+    return page.eval_on_selector(f"#{figure_id} img", "i => i.getBoundingClientRect().width")
+
+
+def test_the_html_report_shows_every_image_without_console_errors_in_chromium(write_spec, tmp_path):
     results = sweep_and_report(write_spec, tmp_path / "out")
     # Alone in a folder: the page must not lean on the figures beside it.
     page_file = tmp_path / "alone" / "report.html"
     page_file.parent.mkdir()
     shutil.copy(results / "report.html", page_file)
-    errors: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        try:
-            page = browser.new_page()
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
-            page.goto(page_file.as_uri(), wait_until="load")
-            widths = page.eval_on_selector_all(
-                "img", "images => images.map(i => i.complete ? i.naturalWidth : 0)"
-            )
-            rows = page.eval_on_selector_all("table:first-of-type tr", "rows => rows.length")
-        finally:
-            browser.close()
+    with chromium_page(page_file) as (page, errors):
+        widths = page.eval_on_selector_all(
+            "img", "images => images.map(i => i.complete ? i.naturalWidth : 0)"
+        )
+        rows = page.eval_on_selector_all("table:first-of-type tr", "rows => rows.length")
+        before = shown_width(page, "figure-samples")
+        assert not page.is_visible("#figure-samples a.close")
+        page.click("#figure-samples a.open")  # a click opens the figure over the whole window
+        opened = shown_width(page, "figure-samples")
+        assert page.is_visible("#figure-samples a.close")
+        page.click("#figure-samples a.close")
+        closed = shown_width(page, "figure-samples")
     assert errors == []
     assert len(widths) == 2 and all(width > 0 for width in widths), widths
     assert rows == 3  # the header and one row per entry
+    shown = (before, opened, closed)  # the samples image's width on the page, opened, closed
+    assert before < 0.7 * VIEWPORT["width"] <= 0.9 * VIEWPORT["width"] <= opened, shown
+    assert closed == before, shown
+
+
+def test_a_digit_grid_is_shown_at_its_full_width_beside_the_curves(tmp_path):
+    """An image data set's samples (8 digits a row, about 1000 pixels wide) shown at their own
+    size, where a curve keeps its 32rem: the digits can be judged without a click."""
+    grid = _samples_figure(
+        {"GAN": torch.rand(8, 1, 28, 28) * 2 - 1, "WGAN": torch.rand(8, 1, 28, 28) * 2 - 1},
+        tmp_path / "samples.png",
+    )
+    curve = tmp_path / "prd.png"
+    curve.write_bytes(grid.read_bytes())
+    summary = Summary("digits", ["Model"], [["GAN"], ["WGAN"]])
+    page_file = write_page(summary, [], {"prd": curve, "samples": grid}, tmp_path)["report-html"]
+    with chromium_page(page_file) as (page, errors):
+        natural = page.eval_on_selector("#figure-samples img", "i => i.naturalWidth")
+        samples, prd = shown_width(page, "figure-samples"), shown_width(page, "figure-prd")
+    assert errors == []
+    assert natural > 900 and samples == natural and 500 < prd <= 32 * 16, (natural, samples, prd)

@@ -1,6 +1,8 @@
 """The report a reviewer reads: `report.md` beside the figures, and `report.html`, one
 self-contained file (figures embedded as base64 data URIs, no script, no external asset) that
-can be mailed or attached as it is.
+can be mailed or attached as it is. A click on a figure shows it over the whole window at its
+width (`figure:target`, pure CSS), and the samples figure is shown at its own width: a row of
+digits per entry cannot be judged at a curve's 32rem.
 
 Both hold the comparison table with its intervals and notes (the `Summary`), every curve
 figure and the samples figure, and the environment the numbers came from, read from the
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +25,7 @@ from genbench.report.tables import Summary
 
 MARKDOWN_FILE = "report.md"
 HTML_FILE = "report.html"
+WIDE_FIGURES = {"samples"}  # a row of digits per entry: unreadable at a curve's 32rem
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #222; }
@@ -31,6 +35,15 @@ th:first-child, td:first-child { text-align: left; }
 td.best { font-weight: bold; background: #eef6ee; }
 figure { display: inline-block; margin: 0.5rem; vertical-align: top; }
 figure img { max-width: 32rem; }
+figure.wide { display: block; }
+figure.wide img { max-width: 100%; }
+figure a.open { cursor: zoom-in; }
+figure a.close { display: none; }
+figure:target { position: fixed; inset: 0; margin: 0; padding: 2.5rem 1rem 1rem; z-index: 1;
+  overflow: auto; box-sizing: border-box; background: #fff; }
+figure:target img { max-width: none; width: 100%; }
+figure:target a.close { display: block; position: fixed; top: 0.6rem; right: 1.2rem;
+  padding: 0.2rem 0.6rem; border: 1px solid #ccc; background: #fff; }
 .notes { font-size: 0.9em; color: #555; }
 """
 
@@ -134,8 +147,9 @@ def _html(summary: Summary, figures: dict[str, Path], environment: list[tuple[st
         "</div>",
     ]
     if figures:
-        parts.append("<h2>Figures</h2>")
-        parts += [_html_figure(name, path) for name, path in figures.items()]
+        parts.append('<h2 id="figures">Figures</h2>')
+        ids = _figure_ids(list(figures))
+        parts += [_html_figure(name, path, ids[name]) for name, path in figures.items()]
     parts += ["<h2>Environment</h2>", "<table>", "<tr><th>Fact</th><th>Value</th></tr>"]
     parts += [
         f"<tr><td>{html.escape(name)}</td><td>{html.escape(value)}</td></tr>"
@@ -159,10 +173,31 @@ def _html_table(summary: Summary) -> str:
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
-def _html_figure(name: str, path: Path) -> str:
+def _figure_ids(names: list[str]) -> dict[str, str]:
+    """A valid, unique element id per figure name ("figure-samples"): the link that opens a
+    figure full width and the `figure:target` rule both find it by that id."""
+    ids: dict[str, str] = {}
+    for name in names:
+        base = "figure-" + (re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-") or "plot")
+        unique, count = base, 1
+        while unique in ids.values():
+            count += 1
+            unique = f"{base}-{count}"
+        ids[name] = unique
+    return ids
+
+
+def _html_figure(name: str, path: Path, figure_id: str) -> str:
+    """A figure whose image links to its own id: a click makes it the page's target, which the
+    style shows over the whole window at its full width, with a close link back to the page
+    (no script, and the image embedded once)."""
     data = base64.b64encode(path.read_bytes()).decode("ascii")
     label = html.escape(name)
+    wide = ' class="wide"' if name in WIDE_FIGURES else ""
     return (
-        f'<figure><img alt="{label}" src="data:image/png;base64,{data}">'
+        f'<figure id="{figure_id}"{wide}>'
+        f'<a class="close" href="#figures" title="back to the page">close</a>'
+        f'<a class="open" href="#{figure_id}" title="open full width">'
+        f'<img alt="{label}" src="data:image/png;base64,{data}"></a>'
         f"<figcaption>{label}</figcaption></figure>"
     )
