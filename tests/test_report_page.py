@@ -17,7 +17,7 @@ import torch
 from click.testing import CliRunner
 
 from genbench.cli import cli
-from genbench.report.figures import _samples_figure
+from genbench.report.figures import samples_figure
 from genbench.report.page import write_page
 from genbench.report.tables import Summary
 from tests.tiny_specs import entry, tiny_spec
@@ -134,7 +134,7 @@ def test_the_html_report_shows_every_image_without_console_errors_in_chromium(wr
 def test_a_digit_grid_is_shown_at_its_full_width_beside_the_curves(tmp_path):
     """An image data set's samples (8 digits a row, about 1000 pixels wide) shown at their own
     size, where a curve keeps its 32rem: the digits can be judged without a click."""
-    grid = _samples_figure(
+    grid = samples_figure(
         {"GAN": torch.rand(8, 1, 28, 28) * 2 - 1, "WGAN": torch.rand(8, 1, 28, 28) * 2 - 1},
         tmp_path / "samples.png",
     )

@@ -22,7 +22,7 @@ from genbench.api.kinds import KINDS, Kind
 from genbench.api.lazy import Deferred, lazy
 from genbench.api.metric import Column, Curve, Metric, MetricInputs
 from genbench.api.model import BuildContext, InitSource, ModelFamily
-from genbench.api.network import Network, NetworkPair, NetworkRequest
+from genbench.api.network import Network, NetworkPair, NetworkRequest, packed_shape
 from genbench.api.params import Param, resolve_params
 from genbench.api.prior import Prior
 from genbench.api.record import RunRecord
@@ -86,6 +86,7 @@ __all__ = [
     "hookimpl",
     "lazy",
     "load_torch",
+    "packed_shape",
     "resolve_params",
     "save_torch",
     "write_atomic",

@@ -35,6 +35,12 @@ class NetworkRequest:
     params: dict[str, Any]
 
 
+def packed_shape(sample_shape: tuple[int, ...], packing: int) -> tuple[int, ...]:
+    """One critic input when a model packs `packing` samples per critic input: the samples
+    concatenated along their first axis (channels of an image, features of a point)."""
+    return (sample_shape[0] * packing, *sample_shape[1:])
+
+
 @dataclass(frozen=True)
 class NetworkPair:
     """A built generator (z (B, latent) -> samples (B, *sample_shape)) and critic

@@ -4,10 +4,9 @@ probed."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
@@ -19,6 +18,9 @@ from genbench.cli.common import load_registry, make_console
 from genbench.errors import UserError, did_you_mean
 from genbench.registry import Registry
 from genbench.spec.load import load_spec
+
+if TYPE_CHECKING:
+    from genbench.plugin_check import ItemCheck
 
 LISTABLE: dict[str, str | None] = {"plugins": None, **{kind.listing: kind.name for kind in KINDS}}
 
@@ -130,15 +132,17 @@ def show(spec_file: Path) -> None:
 @click.command(name="check-plugin")
 @click.argument("plugin", required=False)
 def check_plugin(plugin: str | None) -> None:
-    """Load every item of PLUGIN (default: all plugins) and probe its divergences on a grid of
-    critic outputs for losses or gradients that are not finite; exit 1 on any problem."""
-    from genbench.plugin_check import divergence_problems
+    """Import every item of PLUGIN (default: all plugins) and run each once on a tiny probe
+    (networks forward and backward, metrics on probe sets, datasets loaded, models trained a
+    few steps, divergences on a grid of critic outputs); print what was checked, item by item,
+    and exit 1 on any problem."""
+    from genbench.plugin_check import check_item
 
     registry = load_registry()
     infos = {info.name: info for info in registry.plugins}
     if plugin is not None and plugin not in infos:
         raise UserError(f"unknown plugin {plugin!r}; {did_you_mean(plugin, infos)}")
-    problems = 0
+    problems = checked = 0
     for info in infos.values():
         if plugin is not None and info.name != plugin:
             continue
@@ -148,20 +152,26 @@ def check_plugin(plugin: str | None) -> None:
             continue
         for kind, names in registry.items_of(info.name).items():
             for name in names:
-                found = _item_problems(registry, kind, name, divergence_problems)
-                for line in found:
-                    click.echo(f"{info.name}: {KIND_BY_NAME[kind].label} {name!r}: {line}")
-                problems += len(found)
-    click.echo(f"{problems} problem(s) found" if problems else "no problems found")
+                check = check_item(registry, info.name, kind, name)
+                _echo_check(check)
+                problems += len(check.findings.problems)
+                checked += 1
+    summary = f"{problems} problem(s) found" if problems else "no problems found"
+    click.echo(f"{checked} item(s) checked, {summary}")
     if problems:
         raise SystemExit(1)
 
 
-def _item_problems(
-    registry: Registry, kind: str, name: str, probe: Callable[[Any], list[str]]
-) -> list[str]:
-    try:
-        item = registry.get(kind, name)
-    except Exception as exc:  # a plugin's import or type error is what this command reports
-        return [f"cannot be loaded: {type(exc).__name__}: {exc}"]
-    return probe(item) if kind == "divergence" else []
+def _echo_check(check: ItemCheck) -> None:
+    """One line per problem, else one line of what was checked and what the item declined."""
+    label = f"{check.plugin}: {KIND_BY_NAME[check.kind].label} {check.name!r}"
+    findings = check.findings
+    for problem in findings.problems:
+        click.echo(f"{label}: {problem}")
+    if findings.problems:
+        return
+    declined = f"declines {'; '.join(findings.declined)}" if findings.declined else ""
+    if not findings.checked:
+        click.echo(f"{label}: not probed: {declined}")
+        return
+    click.echo(f"{label}: ok: {'; '.join([*findings.checked, *([declined] if declined else [])])}")

@@ -8,6 +8,7 @@ in their generated samples; its features are computed once per sweep, or, given 
 from __future__ import annotations
 
 import dataclasses
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,11 +160,11 @@ def compute_scores(metrics: list[MetricRequest], inputs: MetricInputs) -> Scores
     curves: dict[str, Curve] = {}
     for request in metrics:
         result = request.metric.compute(inputs, request.params)
-        missing = [column.key for column in request.metric.columns if column.key not in result]
-        if missing:
+        problems = result_problems(request.metric, result)
+        if problems:
             raise PluginError(
-                f"plugin {request.plugin!r}: metric {request.metric.name!r} returned no value "
-                f"for its declared column(s) {', '.join(missing)}; fix or uninstall the plugin"
+                f"plugin {request.plugin!r}: metric {request.metric.name!r} {problems[0]}; "
+                f"fix or uninstall the plugin"
             )
         for key, value in result.items():
             if isinstance(value, Curve):
@@ -171,3 +172,33 @@ def compute_scores(metrics: list[MetricRequest], inputs: MetricInputs) -> Scores
             else:
                 values[key] = float(value)
     return Scores(values, curves)
+
+
+def result_problems(metric: Metric, result: object) -> list[str]:
+    """What is wrong with what a metric's `compute` returned, one line each: the table reads
+    a number under every declared column's key, and a curve under any other key."""
+    if not isinstance(result, dict):
+        return [f"returned {type(result).__name__}, not a dict of column keys to numbers"]
+    declared = [column.key for column in metric.columns]
+    missing = [key for key in declared if key not in result]
+    problems = []
+    if missing:
+        returned = ", ".join(map(str, result)) or "nothing"
+        problems.append(
+            f"returned no value for its declared column(s) {', '.join(missing)} "
+            f"(it returned {returned})"
+        )
+    for key, value in result.items():
+        if isinstance(value, Curve):
+            continue
+        if key not in declared:
+            problems.append(f"returned {key!r}, which is neither a declared column nor a Curve")
+        elif isinstance(value, bool) or not _is_number(value):
+            problems.append(f"returned {type(value).__name__} for {key!r}, not a number")
+    return problems
+
+
+def _is_number(value: object) -> bool:
+    if isinstance(value, torch.Tensor):
+        return value.numel() == 1
+    return isinstance(value, numbers.Real)

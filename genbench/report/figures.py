@@ -68,7 +68,7 @@ def write_figures(
         paths[key] = _curve_figure(ok, key, results_dir / f"{key}.png")
     previews = _first_previews(ok, runs_folder(results_dir), on_problem or (lambda message: None))
     if previews:
-        paths["samples"] = _samples_figure(previews, results_dir / "samples.png")
+        paths["samples"] = samples_figure(previews, results_dir / "samples.png")
     return paths
 
 
@@ -118,7 +118,9 @@ def _first_previews(
     return previews
 
 
-def _samples_figure(previews: dict[str, torch.Tensor], path: Path) -> Path:
+def samples_figure(previews: dict[str, torch.Tensor], path: Path) -> Path:
+    """The benchmark's samples figure: a row of each entry's preview, one inch per image, so
+    the report can show it at its own width and a reader can judge a digit."""
     names = list(previews)
     images = next(iter(previews.values())).dim() == 4
     if images:

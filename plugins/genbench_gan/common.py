@@ -18,7 +18,7 @@ from torch import nn
 
 import genbench
 from genbench_gan.ema import WeightAverage
-from genbench_gan.packing import PackedCritic, packed_shape
+from genbench_gan.packing import PackedCritic
 
 FUSED_DEVICES = ("cpu", "cuda")
 AUTO_NETWORKS = {"image": "mnist-mlp", "points": "toy-mlp"}
@@ -69,7 +69,9 @@ def build_parts(context: genbench.BuildContext) -> Parts:
     )
     latent_dim = params["latent_dim"] or network.latent_dim
     pair = network.build(
-        genbench.NetworkRequest(shape, packed_shape(shape, packing), latent_dim, network_params)
+        genbench.NetworkRequest(
+            shape, genbench.api.packed_shape(shape, packing), latent_dim, network_params
+        )
     )
     generator, critic = pair.generator, pair.critic
     if params.get("spectral_norm", False):

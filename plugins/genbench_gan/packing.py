@@ -13,13 +13,9 @@ import torch
 from torch import nn
 
 
-def packed_shape(sample_shape: tuple[int, ...], packing: int) -> tuple[int, ...]:
-    """One critic input: m samples of `sample_shape` concatenated along its first axis."""
-    return (sample_shape[0] * packing, *sample_shape[1:])
-
-
 class PackedCritic(nn.Module):
-    """Wraps a critic built for `packed_shape(...)`: (B, *shape) -> (B / m,) raw values."""
+    """Wraps a critic built for `genbench.api.packed_shape(...)`: (B, *shape) -> (B / m,)
+    raw values."""
 
     def __init__(self, critic: nn.Module, packing: int) -> None:
         super().__init__()

@@ -1,5 +1,5 @@
-"""`genbench check-plugin`: probes that a plugin's divergences behave on the values a critic
-really produces, before a sweep finds out the hard way.
+"""A divergence's losses probed on the values a critic really produces, before a sweep finds
+out the hard way.
 
 A divergence written from its table (f*, g_f) is correct on paper yet can lose its gradient in
 float32: Neyman chi-squared composed as f*(g_f(v)) = 2 - 2 sqrt(1 - (1 - exp(-v))) rounds
@@ -13,8 +13,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from genbench.plugin_check.findings import Findings
+
 PROBE_LIMIT = 30.0
 PROBE_POINTS = 241
+
+
+def divergence_findings(divergence: Any) -> Findings:
+    problems = divergence_problems(divergence)
+    checked = (
+        []
+        if problems
+        else [
+            f"losses and gradients finite in float32 for v in [-{PROBE_LIMIT:g}, {PROBE_LIMIT:g}]"
+        ]
+    )
+    return Findings(checked=checked, problems=problems)
 
 
 def divergence_problems(divergence: Any) -> list[str]:
