@@ -1,7 +1,8 @@
 """genbench: a plugin-based harness that benchmarks GAN objectives under equal budgets.
 
 For scripts and notebooks: `genbench.run(spec)` trains a benchmark and returns its tables,
-`genbench.evaluate(real, fake)` compares two sample sets, `genbench.get(kind, name)` and
+`genbench.evaluate(real, fake)` compares two sample sets, `genbench.load_generator(run_dir)`
+loads a run's trained generator back from its folder, `genbench.get(kind, name)` and
 `genbench.names(kind)` look up registered items. For plugin authors: the contract in
 `genbench.api`, re-exported here. Importing genbench does not import torch.
 """
@@ -49,6 +50,7 @@ from genbench.api import (
     save_torch,
     write_atomic,
 )
+from genbench.loading import TrainedGenerator, load_generator
 from genbench.registry import current
 from genbench.scripting import evaluate, run
 
@@ -108,6 +110,7 @@ __all__ = [
     "Prior",
     "Registry",
     "RunInfo",
+    "TrainedGenerator",
     "UserError",
     "Work",
     "__version__",
@@ -116,6 +119,7 @@ __all__ = [
     "get",
     "hookimpl",
     "lazy",
+    "load_generator",
     "load_torch",
     "names",
     "resolve_params",

@@ -4,6 +4,9 @@ and plugins (a logger that uploads a run's samples) may rely on.
     <out>/<benchmark>/             results folder: spec.toml, table.md, results.csv, figures
     <out>/<benchmark>/runs/<entry-folder>/seed-<n>/
                                    one run: record.json, checkpoint.pt, samples.png, preview.pt
+
+`<entry-folder>` is the entry's name in kebab case (`entry_folders`). `genbench.load_generator`
+rebuilds a run's generator from its folder; the README says what each file holds.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ class RunFiles:
 
     @property
     def checkpoint(self) -> Path:
+        """The trained model's weights and optimiser states (`AdversarialModel.checkpoint`),
+        with the steps trained and the training hash."""
         return self.folder / CHECKPOINT_FILE
 
     @property
@@ -41,7 +46,8 @@ class RunFiles:
 
     @property
     def preview(self) -> Path:
-        """A few generated samples, kept for the benchmark's overview figure."""
+        """The first of the samples the run was scored on, kept for the benchmark's overview
+        figure (the whole set is drawn again by `genbench.load_generator`)."""
         return self.folder / PREVIEW_FILE
 
 

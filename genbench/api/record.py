@@ -63,13 +63,16 @@ class TrainFacts:
 
 @dataclass(kw_only=True)
 class DatasetFacts:
-    """The data a run trained on; `fallback` says why a stand-in was used, if one was."""
+    """The data a run trained on; `fallback` says why a stand-in was used, if one was;
+    `sample_shape`, the shape of one sample, lets a generator be rebuilt from its run folder
+    without loading the data (empty in records written before it was kept)."""
 
     name: str
     source: str = ""
     fallback: str | None = None
     fingerprint: str = ""
     train_size: int = 0
+    sample_shape: list[int] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)

@@ -11,16 +11,12 @@ checkpoint, prior included.
 
 from __future__ import annotations
 
-import random
 import time
 import traceback
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-
-import numpy as np
-import torch
 
 from genbench.api.adversarial import AdversarialModel
 from genbench.api.executor import RunInfo
@@ -47,6 +43,7 @@ from genbench.spec.benchmark import BenchmarkSpec
 from genbench.sweep.preparation import Prepared
 from genbench.sweep.records import read_record_or_none, trained_already, write_record
 from genbench.sweep.run_models import RunModels
+from genbench.sweep.sampling import draw_samples, seed_everything
 
 
 class OneRun:
@@ -120,7 +117,7 @@ class OneRun:
     def _train_and_evaluate(self, run: RunInfo, record: RunRecord, on_log: LogCallback) -> None:
         record.training_reused = False
         record.diverged = None
-        _seed_everything(run.seed)
+        seed_everything(run.seed)
         model = self.models.build(run)
         timeline = Timeline(self.spec.evaluation, self.prepared.evaluator, model)
         on_log = timeline.wrap(on_log)
@@ -195,12 +192,11 @@ def _evaluate(
 ) -> None:
     """Score `model`'s samples into `record`, and save the samples figure and the preview a
     report rebuilds its samples figure from."""
-    # Seeded here, so that evaluating a checkpoint again draws the same samples.
-    _seed_everything(run.seed)
     started = time.perf_counter()
     if record.model is not None:  # ema None: the raw generator was evaluated
         record.model.ema = model.ema_decay
-    fake = model.sample(evaluator.samples, batch)
+    # Seeded, so that evaluating a checkpoint again or loading it back draws the same samples.
+    fake = draw_samples(model, evaluator.samples, batch, seed=run.seed)
     # An undefined value (e.g. reverse KL with no high-quality sample) is stored as null.
     scores = evaluator.score(fake)
     record.metrics = {k: finite_or_none(v) for k, v in scores.values.items()}
@@ -241,12 +237,6 @@ def _train_facts(outcome: TrainOutcome, model: AdversarialModel, jobs: int) -> T
         jobs=jobs,
         joint_critic=outcome.joint_critic,
     )
-
-
-def _seed_everything(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
 
 
 def _now() -> str:

@@ -101,6 +101,7 @@ def _record_facts(
             fallback=data.fallback,
             fingerprint=data.fingerprint(),
             train_size=len(data.train),
+            sample_shape=list(data.sample_shape),
         ),
         "features": features,
         "eval_samples": evaluator.samples,
