@@ -47,7 +47,9 @@ if TYPE_CHECKING:
 @click.option("--weights", help="Local weights file for the extractor (inception offline).")
 @click.option(
     "--dataset",
-    help="Dataset an extractor learns from (default: mnist for lenet-mnist, else none).",
+    help="Registered dataset the real set comes from: metrics read its facts (ring-8's modes "
+    "for mode-coverage), a learned extractor is built on it (default: mnist for lenet-mnist, "
+    "else none).",
 )
 @click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda[:N] or mps.")
 @click.option(

@@ -3,6 +3,10 @@
 Feature sets are compared as given. Image sets go through a registered extractor first,
 built as a sweep would build it: on a dataset when the extractor learns from one, else on the
 real set itself, so its checks (image layout, channels) apply to what it will see.
+
+`dataset` names the registered dataset the real set comes from, and plays the part it plays
+in a sweep: metrics read its facts (ring-8's modes for mode-coverage) and a learned extractor
+(lenet-mnist) is built on it.
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ def compare(
                 f"--features {options.features}: the sets are already features (N, D); "
                 f"drop --features, or give images to extract features from"
             )
-        data = LoadedData(real.values.to(device), "--real")
+        data = _points_data(registry, real, options, device)
         real_features, fake_features = real.values, fake.values
         described: dict[str, Any] = {"name": "identity", "info": {"name": "given features"}}
     else:
@@ -118,6 +122,23 @@ def _build_extractor(
     data = data or LoadedData(real.values, "--real")
     request = ExtractorRequest(params, data, device, cache_dir())
     return factory.build(request), data
+
+
+def _points_data(
+    registry: Registry, real: SampleSet, options: CompareOptions, device: torch.device
+) -> LoadedData:
+    """The data metrics read facts from (a mixture's modes for mode-coverage): the named
+    dataset, whose samples must be the sets' points, else the real set itself."""
+    if options.dataset is None:
+        return LoadedData(real.values.to(device), "--real")
+    data = _load_dataset(registry, options.dataset, options, device)
+    if data.sample_shape != tuple(real.values.shape[1:]):
+        raise UserError(
+            f"dataset {options.dataset!r} holds samples of shape {data.sample_shape}, but the "
+            f"sets hold {tuple(real.values.shape[1:])}; name the dataset the real set was "
+            f"drawn from, or leave dataset out"
+        )
+    return data
 
 
 def _load_dataset(
