@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from genbench.api.data import DatasetRequest
+from genbench.api.data import DatasetRequest, LoadedData
 from genbench.api.layout import RunFiles, record_paths, runs_folder
 from genbench.api.model import BuildContext, InitSource
 from genbench.api.record import RunRecord
@@ -47,6 +47,22 @@ class TrainedGenerator:
 
         batch_size = self.record.config["evaluation"]["batch_size"]
         return draw_samples(self.model, n, batch_size, seed)
+
+    def evaluated_real(self) -> torch.Tensor:
+        """The real samples the run was scored against: the benchmark's fixed subset of the
+        training split (`genbench.eval.evaluator.reference_subset`), from the dataset loaded
+        again."""
+        from genbench.eval.evaluator import reference_subset
+
+        device = next(self.model.parameters()).device
+        data = _dataset(self.record, device, current())
+        if data.fingerprint() != self.record.dataset.fingerprint:
+            raise UserError(
+                f"dataset {self.record.dataset.name!r} loaded here is not the data the run "
+                f"trained on (fingerprint {data.fingerprint()}, the record's "
+                f"{self.record.dataset.fingerprint}); point GENBENCH_DATA_ROOT at the same files"
+            )
+        return reference_subset(data.train, self.record.eval_samples)
 
     def evaluated_samples(self) -> torch.Tensor:
         """The very samples the run's metrics were computed on (when loaded on the device the
@@ -137,8 +153,13 @@ def _init_source(
 
 
 def _sample_shape(record: RunRecord, device: torch.device, registry: Registry) -> tuple[int, ...]:
-    """The shape of one sample, for a record written before it was kept: the dataset the run
-    trained on is loaded again (from $GENBENCH_DATA_ROOT or the default data root)."""
+    """The shape of one sample, for a record written before it was kept."""
+    return _dataset(record, device, registry).sample_shape
+
+
+def _dataset(record: RunRecord, device: torch.device, registry: Registry) -> LoadedData:
+    """The dataset the run trained on, loaded again (from $GENBENCH_DATA_ROOT or the default
+    data root)."""
     dataset = record.config["dataset"]
     request = DatasetRequest(dataset["params"], device, resolve_data_root(None))
-    return registry.get("dataset", dataset["name"]).load(request).sample_shape
+    return registry.get("dataset", dataset["name"]).load(request)

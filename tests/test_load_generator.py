@@ -22,7 +22,8 @@ SPEC = tiny_spec(
     entry("GAN on wide-mlp", "gan", ema=0.9),
     entry("PR", "pr-optimizer", init_from="GAN on wide-mlp", critic_warmup=2),
     benchmark={"name": "loading", "budget": "30 steps"},
-    evaluation={"batch_size": 7},  # torch draws the noise of batches this small otherwise
+    # torch draws the noise of batches this small otherwise; precision-recall reads the real set
+    evaluation={"batch_size": 7, "metrics": ["mode-coverage", "precision-recall"]},
 )
 
 
@@ -70,6 +71,21 @@ def test_a_loaded_generator_draws_the_samples_its_run_was_scored_on(finished):
     assert trained.model.ema_decay == 0.9  # the weight average is what was scored
     assert trained.record.dataset.sample_shape == [2]
     assert trained.sample(7).shape == (7, 2)
+
+
+def test_the_table_value_is_rebuilt_from_the_loaded_generator_and_the_real_subset(finished):
+    """What a user checking a number does: the run's samples against the real samples it was
+    scored against, through `genbench.evaluate`, give the record's values."""
+    run_dir = finished / "runs" / "gan-on-wide-mlp" / "seed-0"
+    trained = genbench.load_generator(run_dir)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DATA_ROOT_ENV, str(finished.parent.parent / "data"))
+        real = trained.evaluated_real()
+    fake = trained.evaluated_samples()
+    metrics = ["mode-coverage", "precision-recall"]
+    values = genbench.evaluate(real, fake, metrics=metrics, dataset="ring-8")
+    assert real.shape == fake.shape
+    assert values == pytest.approx(trained.record.metrics, nan_ok=True)
 
 
 def test_the_checkpoint_holds_what_the_readme_says(finished):

@@ -230,7 +230,9 @@ def test_a_broken_plugin_fails_the_check_with_a_line_naming_each_problem(case, s
     result = CliRunner().invoke(cli, ["check-plugin", "fake"])
     assert result.exit_code == 1, result.output
     *lines, summary = result.stdout.splitlines()
-    assert sorted(line for line in lines if ": ok: " not in line) == sorted(problems)
+    assert sorted(line for line in lines if ": ok: " not in line and ": note: " not in line) == (
+        sorted(problems)
+    )
     assert summary.endswith(f"item(s) checked, {len(problems)} problem(s) found")
     assert "Traceback" not in result.output
 
@@ -243,6 +245,8 @@ def test_the_working_plugin_passes_with_what_each_item_was_checked_on(site):
     result = CliRunner().invoke(cli, ["check-plugin", "fake"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
+        "fake: note: importing genbench_fake_check imports torch, so every `genbench` command "
+        "waits for it; register lazily (docs/plugins.md)",
         f"{WIDE}: ok: forward and backward on points (2,); forward and backward on points (2,) "
         "packed 2 to a critic input; declines images (1, 28, 28) (wide-mlp makes points (D,) "
         "only); images (3, 32, 32) (wide-mlp makes points (D,) only)",
@@ -276,3 +280,31 @@ def test_a_network_whose_critic_breaks_the_contract_is_named(site, critic_output
     result = CliRunner().invoke(cli, ["check-plugin", "fake"])
     assert result.exit_code == 1
     assert f"{WIDE}: points (2,): {problem}" in result.stdout.splitlines()
+
+
+LAZY_PLUGIN = """
+import genbench
+
+
+@genbench.hookimpl
+def genbench_register_metrics(register):
+    column = genbench.Column("mean_distance", "Mean distance", higher_is_better=False)
+    compute = genbench.lazy("genbench_fake_heavy:mean_distance")
+    register(genbench.Metric("mean-distance", "Distance of the means.", (column,), compute))
+"""
+
+
+def test_a_lazy_plugin_is_found_by_its_distribution_name_and_gets_no_start_up_note(site):
+    install_fake_distribution(
+        site, "genbench-fake-check", "0.1", {"fake": "genbench_fake_check"},
+        {"genbench_fake_check": LAZY_PLUGIN, "genbench_fake_heavy": wide_plugin()},
+    )  # fmt: skip
+    result = CliRunner().invoke(cli, ["check-plugin", "genbench-fake-chek"])
+    assert result.exit_code == 2 and "did you mean 'genbench-fake-check'" in result.output
+    result = CliRunner().invoke(cli, ["check-plugin", "genbench_fake_check"])  # as pip spells it
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "fake: metric 'mean-distance': ok: compute on points (2,): mean_distance; compute on "
+        "images (1, 28, 28): mean_distance; compute on images (3, 32, 32): mean_distance",
+        "1 item(s) checked, no problems found",
+    ]

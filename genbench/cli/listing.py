@@ -21,6 +21,7 @@ from genbench.spec.load import load_spec
 
 if TYPE_CHECKING:
     from genbench.plugin_check import ItemCheck
+    from genbench.plugin_manager import PluginInfo
 
 LISTABLE: dict[str, str | None] = {"plugins": None, **{kind.listing: kind.name for kind in KINDS}}
 
@@ -132,24 +133,25 @@ def show(spec_file: Path) -> None:
 @click.command(name="check-plugin")
 @click.argument("plugin", required=False)
 def check_plugin(plugin: str | None) -> None:
-    """Import every item of PLUGIN (default: all plugins) and run each once on a tiny probe
-    (networks forward and backward, metrics on probe sets, datasets loaded, models trained a
-    few steps, divergences on a grid of critic outputs); print what was checked, item by item,
-    and exit 1 on any problem."""
+    """Import every item of PLUGIN (its entry-point name or its distribution; default: all
+    plugins) and run each once on a tiny probe (networks forward and backward, metrics on probe
+    sets, datasets loaded, models trained a few steps, divergences on a grid of critic
+    outputs); print what was checked, item by item, and exit 1 on any problem."""
     from genbench.plugin_check import check_item
+    from genbench.plugin_check.startup import imports_torch
 
     registry = load_registry()
-    infos = {info.name: info for info in registry.plugins}
-    if plugin is not None and plugin not in infos:
-        raise UserError(f"unknown plugin {plugin!r}; {did_you_mean(plugin, infos)}")
     problems = checked = 0
-    for info in infos.values():
-        if plugin is not None and info.name != plugin:
-            continue
+    for info in _chosen_plugins(registry, plugin):
         if info.error:
             click.echo(f"{info.name}: failed to load: {info.error}")
             problems += 1
             continue
+        if not info.builtin and imports_torch(info.module):
+            click.echo(
+                f"{info.name}: note: importing {info.module} imports torch, so every `genbench` "
+                "command waits for it; register lazily (docs/plugins.md)"
+            )
         for kind, names in registry.items_of(info.name).items():
             for name in names:
                 check = check_item(registry, info.name, kind, name)
@@ -162,6 +164,24 @@ def check_plugin(plugin: str | None) -> None:
         raise SystemExit(1)
 
 
+def _chosen_plugins(registry: Registry, plugin: str | None) -> list[PluginInfo]:
+    """Every plugin, or the one named by its entry-point name or its distribution's name."""
+    infos = list(registry.plugins)
+    if plugin is None:
+        return infos
+    chosen = [info for info in infos if info.name == plugin] or [
+        info for info in infos if _canonical(info.distribution or "") == _canonical(plugin)
+    ]
+    if not chosen:
+        names = [info.name for info in infos] + [i.distribution for i in infos if i.distribution]
+        raise UserError(f"unknown plugin {plugin!r}; {did_you_mean(plugin, names)}")
+    return chosen
+
+
+def _canonical(distribution: str) -> str:
+    return distribution.lower().replace("_", "-").replace(".", "-")
+
+
 def _echo_check(check: ItemCheck) -> None:
     """One line per problem, else one line of what was checked and what the item declined."""
     label = f"{check.plugin}: {KIND_BY_NAME[check.kind].label} {check.name!r}"
@@ -170,8 +190,8 @@ def _echo_check(check: ItemCheck) -> None:
         click.echo(f"{label}: {problem}")
     if findings.problems:
         return
-    declined = f"declines {'; '.join(findings.declined)}" if findings.declined else ""
+    declined = [f"declines {'; '.join(findings.declined)}"] if findings.declined else []
     if not findings.checked:
-        click.echo(f"{label}: not probed: {declined}")
+        click.echo(f"{label}: not probed: {declined[0]}")
         return
-    click.echo(f"{label}: ok: {'; '.join([*findings.checked, *([declined] if declined else [])])}")
+    click.echo(f"{label}: ok: {'; '.join([*findings.checked, *declined])}")

@@ -49,6 +49,16 @@ def extract_features(extractor: Extractor, samples: torch.Tensor, batch_size: in
     return torch.cat(chunks).float()
 
 
+def reference_subset(train: torch.Tensor, samples: int) -> torch.Tensor:
+    """The real samples every run of a benchmark is scored against: `samples` of the training
+    split (all, if it has fewer) in the order of a permutation drawn from REFERENCE_SEED, the
+    same for every run, sweep and machine."""
+    generator = torch.Generator().manual_seed(REFERENCE_SEED)
+    count = min(samples, len(train))
+    index = torch.randperm(len(train), generator=generator)[:count]
+    return train[index.to(train.device)]
+
+
 class Evaluator:
     """Scores generators against a fixed real reference set of `samples` training examples."""
 
@@ -65,10 +75,7 @@ class Evaluator:
         self.extractor = extractor
         self.metrics = metrics
         self.batch_size = batch_size
-        generator = torch.Generator().manual_seed(REFERENCE_SEED)
-        count = min(samples, len(data.train))
-        index = torch.randperm(len(data.train), generator=generator)[:count]
-        self.real_samples = data.train[index.to(data.train.device)]
+        self.real_samples = reference_subset(data.train, samples)
         self._cache_entry = (
             cache.entry(self.real_samples, REFERENCE_SPLIT, extractor.info) if cache else None
         )

@@ -35,8 +35,8 @@ UNTESTED = "no test (fewer than 2 values)"
 
 FOOTNOTE = (
     f"Cells: mean ± std over seeds [{CONFIDENCE:.0%} percentile-bootstrap interval of the mean, "
-    f"{RESAMPLES:,} resamples, numpy seed {BOOTSTRAP_SEED}]; (n=k) where only k runs gave a "
-    f"value. Bold: the best mean together with every entry not significantly different from it "
+    f"{RESAMPLES:,} resamples, numpy seed {BOOTSTRAP_SEED}], no ± where every seed gave the "
+    f"same value; (n=k) where only k runs gave a value, — where none did. Bold: the best mean together with every entry not significantly different from it "
     f"(two-sided t-test, alpha = {ALPHA}, paired on shared seeds, Welch's otherwise); an entry "
     f"bold alone is significantly better than every other. Entries with a single value are not "
     f"tested, nor marked."
