@@ -31,6 +31,7 @@ BUILTIN_MODULES = (
     "genbench_loggers",
     "genbench_metrics",
     "genbench_networks",
+    "genbench_objectives",
     "genbench_prdiv",
     "genbench_wgan",
 )

@@ -16,6 +16,17 @@ if TYPE_CHECKING:
 
 
 class Divergence(Protocol):
+    """Losses to minimise on the critic's raw outputs: `discriminator_loss(v_real, v_fake)` for
+    the critic, `generator_loss(v_fake)` for the generator.
+
+    Optional members: `configure(params)`, returning a copy with the declared `params` set
+    (needed when there are any); and `relativistic = True` (a class attribute; absent means
+    False) for a loss whose generator side compares with real samples too (the relativistic
+    average GANs): its `generator_loss(v_fake, v_real)` then takes the critic's values on a real
+    batch as a second argument, as plain values (the generator's step does not train the
+    critic).
+    """
+
     name: str
     description: str
     params: tuple[Param, ...]

@@ -6,7 +6,8 @@ float32: Neyman chi-squared composed as f*(g_f(v)) = 2 - 2 sqrt(1 - (1 - exp(-v)
 1 - exp(-v) to 1 for v above about 17, and the square root of 0 has an infinite slope. Each
 divergence's losses and their gradients are evaluated on a grid of critic outputs v in
 [-PROBE_LIMIT, PROBE_LIMIT] in float32; any non-finite value is reported with the v where it
-appears, so the author can give a closed form (`conjugate_of_activation`) instead.
+appears, so the author can give a closed form (`conjugate_of_activation`) instead. A
+relativistic divergence's generator loss gets the same values as real and generated ones.
 """
 
 from __future__ import annotations
@@ -40,7 +41,11 @@ def divergence_problems(divergence: Any) -> list[str]:
         "discriminator_loss (critic output v on real and fake)": lambda v: (
             divergence.discriminator_loss(v, v)
         ),
-        "generator_loss": divergence.generator_loss,
+        "generator_loss": (
+            (lambda v: divergence.generator_loss(v, v))
+            if getattr(divergence, "relativistic", False)
+            else divergence.generator_loss
+        ),
     }
     if callable(getattr(divergence, "saddle_generator_loss", None)):
         losses["saddle_generator_loss"] = divergence.saddle_generator_loss

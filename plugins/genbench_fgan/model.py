@@ -4,7 +4,8 @@ The critic maximises the divergence's variational bound; the generator uses the 
 form by default (maximise E_Q[g_f(v)], as Nowozin et al. do in practice) or the saddle form.
 The seeds' stabilisers are options: critic weight decay, gradient-norm clipping and a warm
 start on another divergence for the first steps (e.g. Jensen-Shannon before KL, whose
-exponential conjugate explodes while the critic is still poor).
+exponential conjugate explodes while the critic is still poor). A divergence that is not an
+f-divergence (hinge, least squares, the relativistic losses) trains through its own two losses.
 """
 
 from __future__ import annotations
@@ -33,19 +34,37 @@ class FGAN(GANModel):
         self.grad_clip = grad_clip
         self.warm_start = warm_start
         self.active = divergence
+        self._last_real: torch.Tensor | None = None
 
     def begin_step(self, generator_step: int) -> None:
         warm = self.warm_start
         self.active = warm[0] if warm is not None and generator_step < warm[1] else self.divergence
 
     def critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        self._last_real = real.detach()
         return self.active.discriminator_loss(*self.critic_values(real, fake))
 
     def generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
+        """The divergence's generator loss on the critic's values; a relativistic divergence
+        (`relativistic = True`) also gets the critic's values on real data, as plain values.
+
+        The engine hands the generator's step no real batch, so those are the values on the
+        last real batch the critic step saw, scored by the critic as it is now. The reference
+        code (AlexiaJM/RelativisticGAN) draws a fresh real batch for the generator step
+        instead; both are batches of the data, but this one the critic has just trained on."""
         v_fake = self.critic(fake)
         if self.generator_objective == "saddle":
             return self.active.saddle_generator_loss(v_fake)
+        if getattr(self.active, "relativistic", False):
+            return self.active.generator_loss(v_fake, self._real_values())
         return self.active.generator_loss(v_fake)
+
+    def _real_values(self) -> torch.Tensor:
+        if self._last_real is None:
+            raise RuntimeError("a relativistic generator loss needs a critic step first")
+        with torch.no_grad():
+            values: torch.Tensor = self.critic(self._last_real)
+        return values
 
     def before_critic_step(self) -> None:
         if self.grad_clip > 0:
