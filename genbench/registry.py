@@ -39,6 +39,7 @@ class Registry:
     def __init__(self, pm: GenbenchPluginManager) -> None:
         self.pm = pm
         self._items: dict[str, dict[str, Registered]] = {}
+        self._loaded: dict[tuple[str, str], Any] = {}  # Deferred items, imported on first use
         self._failed: set[str] = set()
         for kind in KINDS:
             self._items[kind.name] = self._collect(kind)
@@ -61,7 +62,9 @@ class Registry:
     def get(self, kind: str, name: str) -> Any:
         """The item itself; a `Deferred` one is imported now, once."""
         registered = self.entry(kind, name)
-        if isinstance(registered.item, Deferred):
+        if not isinstance(registered.item, Deferred):
+            return registered.item
+        if (kind, name) not in self._loaded:
             loaded = import_target(registered.item.target)
             loaded = loaded() if isinstance(loaded, type) else loaded
             label = KIND_BY_NAME[kind].label
@@ -71,13 +74,14 @@ class Registry:
                     f"{registered.item.target!r}, whose name is {getattr(loaded, 'name', None)!r}"
                 )
             _check_type(KIND_BY_NAME[kind], registered.plugin, loaded)
-            registered = Registered(loaded, registered.plugin)
-            self._items[kind][name] = registered
-        return registered.item
+            self._loaded[kind, name] = loaded
+        return self._loaded[kind, name]
 
     def describe(self, kind: str, name: str) -> Any:
         """The item as registered, without importing a deferred one: its name, description
-        and params (and whatever else it declares), for listings and spec validation."""
+        and params (and whatever else it declares), for listings and spec validation. A
+        `Deferred` stays the description once its object is loaded: the description is the
+        one source of the item's params, which the object need not repeat."""
         return self.entry(kind, name).item
 
     def entry(self, kind: str, name: str) -> Registered:

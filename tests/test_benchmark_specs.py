@@ -43,6 +43,6 @@ def test_shipped_spec_runs_with_one_row_per_entry(name, budget, tmp_path):
     assert result.exit_code == 0, result.output
     table = (tmp_path / name / "table.md").read_text()
     rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line]
-    names = [row.split("|")[1].strip().rstrip(" †‡") for row in rows[1:]]
+    names = [row.split("|")[1].strip().rstrip(" †‡§") for row in rows[1:]]
     assert names == entry_names(spec)
     assert (tmp_path / name / "samples.png").exists()

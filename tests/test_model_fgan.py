@@ -3,19 +3,15 @@ say, and every divergence of the table trains end to end through the CLI."""
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 import torch
 from click.testing import CliRunner
 
 import genbench
-from genbench import registry as registry_module
 from genbench.api.model import BuildContext
 from genbench.api.params import resolve_params
 from genbench.cli import cli
-from genbench.plugin_manager import PluginInfo, get_plugin_manager
-from genbench.registry import Registry, current
+from genbench.registry import current
 from genbench_fgan.catalog import DIVERGENCES
 
 
@@ -75,36 +71,10 @@ def test_weight_decay_applies_to_the_critic_only(registry):
     assert model.g_optimizer.param_groups[0]["weight_decay"] == 0.0
 
 
-class Hinge:
-    """A divergence that is not an f-divergence: losses only, no f, f*, g_f."""
-
-    name = "hinge"
-    description = "Hinge loss."
-    params = ()
-
-    def discriminator_loss(self, v_real, v_fake):
-        return torch.relu(1 - v_real).mean() + torch.relu(1 + v_fake).mean()
-
-    def generator_loss(self, v_fake):
-        return -v_fake.mean()
-
-
-@genbench.hookimpl
-def genbench_register_divergences(register):
-    register(Hinge())
-
-
-def test_saddle_form_needs_an_f_divergence():
-    pm = get_plugin_manager(autoload=False)
-    pm.add(sys.modules[__name__], PluginInfo("hinge", __name__, None, None, builtin=False))
-    registry = Registry(pm)
-    registry_module.activate(registry)
-    try:
-        assert isinstance(build_fgan(registry, divergence="hinge"), genbench.AdversarialModel)
-        with pytest.raises(genbench.UserError, match="not an f-divergence"):
-            build_fgan(registry, divergence="hinge", generator_loss="saddle")
-    finally:
-        registry_module.activate(None)
+def test_saddle_form_needs_an_f_divergence(registry):
+    assert isinstance(build_fgan(registry, divergence="hinge"), genbench.AdversarialModel)
+    with pytest.raises(genbench.UserError, match="not an f-divergence"):
+        build_fgan(registry, divergence="hinge", generator_loss="saddle")
 
 
 def test_every_divergence_of_the_table_trains_end_to_end(tmp_path):
@@ -129,3 +99,11 @@ def test_every_divergence_of_the_table_trains_end_to_end(tmp_path):
     for name in [d.name for d in DIVERGENCES] + ["KL from JS", "KL saddle"]:
         assert f"| {name} " in table
     assert "failed" not in table
+
+
+def test_a_deferred_divergences_params_stay_declared_after_it_is_loaded(registry):
+    """The registration is the one source of a Deferred item's params: the second model on
+    the PR divergence is configured with its lambda as the first one is."""
+    first = build_fgan(registry, divergence="pr", divergence_params={"lambda": 10.0})
+    second = build_fgan(registry, divergence="pr", divergence_params={"lambda": 10.0})
+    assert first.divergence.lambda_ == second.divergence.lambda_ == 10.0

@@ -147,8 +147,8 @@ def test_ema_off_samples_from_the_generator(registry):
     assert model.ema_decay is None and model.sampler is model.generator
 
 
-def test_ema_must_be_below_one(registry):
-    with pytest.raises(genbench.UserError, match=r"ema 1\.0 must be below 1"):
+def test_ema_must_be_below_one_before_anything_is_built(registry):
+    with pytest.raises(genbench.UserError, match=r"ema: must be below 1\.0, got 1\.0"):
         build(registry, "gan", ema=1.0)
 
 

@@ -165,7 +165,7 @@ def test_retraining_the_start_retrains_what_starts_from_it(registry, write_spec,
 def test_fine_tuning_fails_as_a_row_when_its_start_diverged(registry, write_spec, tmp_path):
     diverging = SPEC.replace('model = "gan"\n', 'model = "gan"\nlr_d = 1e30\nlr_g = 1e30\n')
     outcome = execute_sweep(load_spec(write_spec(diverging), registry), registry, tmp_path)
-    statuses = {r[0].rstrip(" †‡"): r[-1] for r in summarize(outcome.records, "pr").rows}
+    statuses = {r[0].rstrip(" †‡§"): r[-1] for r in summarize(outcome.records, "pr").rows}
     assert statuses["base"].startswith("diverged")
     assert statuses["PR frozen"] == "failed"
     record = next((tmp_path / "pr" / "runs" / "pr-frozen").rglob("record.json")).read_text()

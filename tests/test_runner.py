@@ -207,7 +207,7 @@ def test_failed_and_diverged_runs_are_rows_and_the_sweep_goes_on(write_spec, tmp
     finally:
         registry_module.activate(None)
     # Footnote marks (a fallback dataset, a contended run on a busy machine) are not names.
-    statuses = {row[0].rstrip(" †‡"): row[-1] for row in summarize(outcome.records, "toy").rows}
+    statuses = {row[0].rstrip(" †‡§"): row[-1] for row in summarize(outcome.records, "toy").rows}
     assert statuses == {"Broken": "failed", "Diverging": "diverged (step 1, 1)", "GAN": "ok"}
     assert len(outcome.failed) == 2
     record = json.loads(outcome.failed[0].read_text())

@@ -57,7 +57,7 @@ def run_reversed(runs, work, params):
 
 
 class LeastSquares:
-    name = "least-squares"
+    name = "lsq"
     description = "Least-squares GAN objective (Mao et al. 2017)."
     params = ()
 
@@ -146,7 +146,7 @@ def genbench_register_divergences(register):
 
 @genbench.hookimpl
 def genbench_register_models(register):
-    params = (genbench.Param("divergence", "least-squares", "objective", refers_to="divergence"),
+    params = (genbench.Param("divergence", "lsq", "objective", refers_to="divergence"),
               *common_params())
     register(genbench.ModelFamily("divergence-gan", "A GAN on any divergence.", build, params))
 
@@ -245,7 +245,7 @@ def test_third_party_items_work_in_a_spec_and_observe_runs(installed, tmp_path):
 def test_listing_an_item_kind_names_the_providing_plugin(installed):
     result = CliRunner().invoke(cli, ["list", "divergences", "--json"])
     assert result.exit_code == 0, result.output
-    (row,) = [r for r in json.loads(result.stdout) if r["name"] == "least-squares"]
+    (row,) = [r for r in json.loads(result.stdout) if r["name"] == "lsq"]
     assert row["plugin"] == "fake"
 
 

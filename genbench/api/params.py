@@ -43,7 +43,11 @@ class Param:
     meaning "off". `rule` checks what the fields above cannot say (a range's low below its
     high): it gets the converted value and returns None, or what is wrong and how to mend it,
     so a plugin's own constraints are refused with the spec's key path before anything trains
-    rather than when its builder runs, after other entries have trained.
+    rather than when its builder runs, after other entries have trained. `recipe` marks a
+    model parameter that belongs to the training recipe (network, optimiser, batch, critic
+    steps, regularisers, stabilisers) rather than to the objective compared: a spec's
+    `[recipe]` table sets it for every entry at once, and a table whose entries differ in one
+    says so under the table.
     """
 
     name: str
@@ -57,6 +61,7 @@ class Param:
     maximum_excluded: bool = False
     fields: tuple[Param, ...] = ()
     rule: Callable[[Any], str | None] | None = None
+    recipe: bool = False
 
     @property
     def value_type(self) -> builtins.type:
@@ -169,6 +174,7 @@ def describe_params(declared: Sequence[Param]) -> list[dict[str, Any]]:
             **({"maximum": p.maximum} if p.maximum is not None else {}),
             **({"maximum_excluded": True} if p.maximum_excluded else {}),
             **({"fields": describe_params(p.fields)} if p.fields else {}),
+            **({"recipe": True} if p.recipe else {}),
         }
         for p in declared
     ]

@@ -112,7 +112,8 @@ def _describe_param(param: dict[str, Any]) -> str:
     if param["default"] is None:
         default = "off" if "fields" in param else "auto"
     choices = f", one of {', '.join(map(str, param['choices']))}" if "choices" in param else ""
-    text = escape(f"{param['name']} = {default} ({param['type']}{choices})")
+    recipe = ", recipe" if param.get("recipe") else ""
+    text = escape(f"{param['name']} = {default} ({param['type']}{choices}{recipe})")
     fields = "".join(
         "\n  " + _describe_param({**field, "name": f"{param['name']}.{field['name']}"})
         for field in param.get("fields", ())

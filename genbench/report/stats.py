@@ -36,10 +36,11 @@ UNTESTED = "no test (fewer than 2 values)"
 FOOTNOTE = (
     f"Cells: mean ± std over seeds [{CONFIDENCE:.0%} percentile-bootstrap interval of the mean, "
     f"{RESAMPLES:,} resamples, numpy seed {BOOTSTRAP_SEED}], no ± where every seed gave the "
-    f"same value; (n=k) where only k runs gave a value, — where none did. Bold: the best mean together with every entry not significantly different from it "
-    f"(two-sided t-test, alpha = {ALPHA}, paired on shared seeds, Welch's otherwise); an entry "
-    f"bold alone is significantly better than every other. Entries with a single value are not "
-    f"tested, nor marked."
+    f"same value; (n=k) where only k runs gave a value, — where none did. Bold: the best mean "
+    f"together with every entry not significantly different from it (two-sided t-test, "
+    f"alpha = {ALPHA}, paired on shared seeds, Welch's otherwise); an entry bold alone is "
+    f"significantly better than every other. Entries with a single value are not tested, "
+    f"nor marked."
 )
 ONE_SEED_NOTE = (
     "No entry is marked best: with one seed per entry no difference can be tested "

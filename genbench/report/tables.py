@@ -23,6 +23,7 @@ from genbench.api.metric import Column
 from genbench.api.record import RunRecord
 from genbench.api.storage import write_atomic
 from genbench.report import stats
+from genbench.report.recipes import RECIPE_MARK, recipe_differences, recipe_note
 
 TIME_COLUMN = Column("train_seconds", "Train time (s)", None, digits=1)
 STEPS_COLUMN = Column("steps", "Steps", None, digits=0)
@@ -52,12 +53,14 @@ def summarize(records: list[RunRecord], title: str) -> Summary:
         entries.setdefault(record.entry, []).append(record)
     summary = Summary(title, ["Model", *(c.label for c in columns), "Status"], [])
     numeric_rows, seed_values = [], []
+    recipes = recipe_differences(records)
     for name, group in entries.items():
         values = {c.key: _seed_values(group, c.key) for c in columns}
         marked = any(r.dataset.fallback for r in group)
         contended = any(r.train.contended for r in group)
         cells = [name + (f" {FALLBACK_MARK}" if marked else "")]
         cells[0] += f" {CONTENDED_MARK}" if contended else ""
+        cells[0] += f" {RECIPE_MARK}" if name in recipes else ""
         numeric: dict[str, Any] = {"model": name, "seeds": len(group)}
         for column in columns:
             estimate = stats.estimate(list(values[column.key].values()))
@@ -73,6 +76,8 @@ def summarize(records: list[RunRecord], title: str) -> Summary:
     summary.runs = pd.DataFrame([_flatten(r) for r in records])
     summary.best = _best_cells(seed_values, columns)
     summary.notes = _notes(records, tested=_tested(seed_values, columns))
+    if recipes:
+        summary.notes.insert(0, recipe_note(recipes))
     return summary
 
 

@@ -78,6 +78,7 @@ class BenchmarkSpec:
     evaluation: EvaluationSpec
     entries: tuple[EntrySpec, ...] = field(default_factory=tuple)
     compile: bool = False
+    recipe: dict[str, Any] = field(default_factory=dict)  # as given; entries hold it resolved
     precision: str = "float32"
 
     def entry(self, name: str) -> EntrySpec:

@@ -1,5 +1,6 @@
-"""The `[[entry]]` tables' checks: each entry's name and model, its model's parameters, its own
-seeds, and `init_from` (another entry, no cycle, a model that takes it, a run per seed)."""
+"""The `[[entry]]` tables' checks: each entry's name and model, its model's parameters (on the
+`[recipe]`, see `genbench.spec.recipe`), its own seeds, and `init_from` (another entry, no
+cycle, a model that takes it, a run per seed)."""
 
 from __future__ import annotations
 
@@ -9,27 +10,39 @@ from genbench.errors import did_you_mean, short_repr
 from genbench.spec.benchmark import EntrySpec
 from genbench.spec.checker import SpecChecker
 from genbench.spec.keys import ENTRY_KEYS, ENTRY_SEEDS, INIT_FROM, MAX_ENTRY_NAME
+from genbench.spec.recipe import check_every_key_taken, inherited
 
 
 def check_entries(
-    checker: SpecChecker, entries: Any, seeds: tuple[int, ...], own_seeds: bool
+    checker: SpecChecker,
+    entries: Any,
+    seeds: tuple[int, ...],
+    own_seeds: bool,
+    recipe: dict[str, Any],
 ) -> tuple[EntrySpec, ...]:
-    """The entries; with `own_seeds` False (`--seeds` given) an entry's `seeds` key yields
-    to the command line's."""
+    """The entries, each on the `[recipe]` where its model takes it; with `own_seeds` False
+    (`--seeds` given) an entry's `seeds` key yields to the command line's."""
     if not entries:
         raise checker.error("entry", "no [[entry]] tables; add at least one entry to train")
     if not isinstance(entries, list):
         raise checker.error("entry", "must be an array of tables: write [[entry]]")
     specs: list[EntrySpec] = []
     for index, entry in enumerate(entries):
-        specs.append(_entry(checker, index, entry, specs, own_seeds))
+        specs.append(_entry(checker, index, entry, specs, own_seeds, recipe))
+    families = [checker.registry.describe("model", spec.model) for spec in specs]
+    check_every_key_taken(checker, recipe, families)
     for index, spec in enumerate(specs):
         _check_init_from(checker, index, spec, specs, seeds)
     return tuple(specs)
 
 
 def _entry(
-    checker: SpecChecker, index: int, entry: Any, earlier: list[EntrySpec], own_seeds: bool
+    checker: SpecChecker,
+    index: int,
+    entry: Any,
+    earlier: list[EntrySpec],
+    own_seeds: bool,
+    recipe: dict[str, Any],
 ) -> EntrySpec:
     """Entry number `index`, its name distinct from the `earlier` entries'."""
     key = f"entry[{index}]"
@@ -49,7 +62,9 @@ def _entry(
     model = checker.lookup("model", entry["model"], f"{key}.model")
     own = {*ENTRY_KEYS, INIT_FROM, ENTRY_SEEDS}
     given = {k: v for k, v in entry.items() if k not in own}
-    params = checker.item_params("model", model, given, key)
+    params = checker.item_params(
+        "model", model, {**inherited(checker, recipe, model), **given}, key
+    )
     entry_seeds = None
     if ENTRY_SEEDS in entry and own_seeds:
         entry_seeds = checker.seeds(entry[ENTRY_SEEDS], f"{key}.{ENTRY_SEEDS}")

@@ -19,6 +19,7 @@ from genbench.spec.checker import SpecChecker
 from genbench.spec.entries import check_entries
 from genbench.spec.evaluation_table import check_evaluation
 from genbench.spec.keys import BENCHMARK_KEYS, BENCHMARK_NAME, TABLES
+from genbench.spec.recipe import RECIPE_TABLE, check_recipe_table
 from genbench.spec.seeds import parse_seeds
 
 
@@ -35,6 +36,7 @@ class SpecValidator(SpecChecker):
         dataset = self.lookup("dataset", bench["dataset"], "benchmark.dataset")
         executor = self.lookup("executor", bench["executor"], "benchmark.executor")
         seeds = self.seeds(bench["seeds"], "benchmark.seeds")
+        recipe = check_recipe_table(self, raw.get(RECIPE_TABLE, {}))
         name = self._name(bench["name"] or self.path.stem)
         return BenchmarkSpec(
             path=self.path,
@@ -49,7 +51,8 @@ class SpecValidator(SpecChecker):
             executor_params=self._executor_params(executor, raw, overrides.address),
             data_root=resolve_data_root(bench["data_root"]),
             evaluation=check_evaluation(self, raw.get("evaluation", {})),
-            entries=check_entries(self, raw.get("entry"), seeds, own_seeds=overrides.seeds is None),
+            entries=check_entries(self, raw.get("entry"), seeds, overrides.seeds is None, recipe),
+            recipe=recipe,
             compile=bench["compile"],
             precision=bench["precision"],
         )

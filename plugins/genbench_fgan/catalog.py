@@ -81,7 +81,11 @@ FGAN_PARAMS = (
         choices=GENERATOR_LOSSES,
     ),
     Param(
-        "grad_clip", 0.0, "clip both networks' gradient norm (the seeds use 1); 0: off", minimum=0.0
+        "grad_clip",
+        0.0,
+        "clip both networks' gradient norm (the seeds use 1); 0: off",
+        minimum=0.0,
+        recipe=True,
     ),
     Param(
         "warm_start",
@@ -89,6 +93,7 @@ FGAN_PARAMS = (
         "train on another divergence first: { divergence = ..., steps = ... }",
         type=dict,
         fields=WARM_START_FIELDS,
+        recipe=True,
     ),
     *common_params(),
 )

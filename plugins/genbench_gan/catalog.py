@@ -2,7 +2,9 @@
 standard normal prior, and the parameters every GAN-style family shares.
 
 Families of other plugins (f-GAN, WGAN, GM-GAN) declare `common_params(...)` with their own
-defaults, so every entry overrides networks, prior, optimiser, batch and n_critic alike.
+defaults, so every entry overrides networks, prior, optimiser, batch and n_critic alike. These
+are the training recipe (`recipe=True`): a spec's `[recipe]` table sets them for every entry,
+and a table says which entries differ in them.
 """
 
 from __future__ import annotations
@@ -19,23 +21,41 @@ NETWORK_PARAMS = (
         "for points",
         type=str,
         refers_to="network",
+        recipe=True,
     ),
-    Param("network_params", {}, "parameters of the network, e.g. { width = 64 }"),
-    Param("latent_dim", None, "latent size; auto: the network's own", type=int, minimum=1),
-    Param("prior", "normal", "latent prior (see `genbench list priors`)", refers_to="prior"),
-    Param("prior_params", {}, "parameters of the prior"),
+    Param("network_params", {}, "parameters of the network, e.g. { width = 64 }", recipe=True),
+    Param(
+        "latent_dim", None, "latent size; auto: the network's own", type=int, minimum=1, recipe=True
+    ),
+    Param(
+        "prior",
+        "normal",
+        "latent prior (see `genbench list priors`)",
+        refers_to="prior",
+        recipe=True,
+    ),
+    Param("prior_params", {}, "parameters of the prior", recipe=True),
     Param(
         "packing",
         1,
         "the critic judges this many samples at once (PacGAN); batch_size must be a multiple",
         minimum=1,
+        recipe=True,
     ),
-    Param("spectral_norm", False, "spectral normalisation of every critic layer (Miyato et al.)"),
+    Param(
+        "spectral_norm",
+        False,
+        "spectral normalisation of every critic layer (Miyato et al.)",
+        recipe=True,
+    ),
     Param(
         "ema",
         0.0,
         "decay of a moving average of G's weights that evaluation uses (e.g. 0.999); 0: off",
         minimum=0.0,
+        maximum=1.0,
+        maximum_excluded=True,
+        recipe=True,
     ),
 )
 
@@ -52,11 +72,15 @@ def common_params(
     """Network, prior, batch and optimiser parameters, with a family's own defaults."""
     return (
         *NETWORK_PARAMS,
-        Param("batch_size", batch_size, "real and generated samples per batch", minimum=1),
-        Param("n_critic", n_critic, "critic updates per generator update", minimum=1),
-        Param("optimizer", optimizer, "optimiser of both networks", choices=OPTIMIZERS),
-        Param("lr_g", lr_g, "generator learning rate", minimum=0.0),
-        Param("lr_d", lr_d, "critic learning rate", minimum=0.0),
+        Param(
+            "batch_size", batch_size, "real and generated samples per batch", minimum=1, recipe=True
+        ),
+        Param("n_critic", n_critic, "critic updates per generator update", minimum=1, recipe=True),
+        Param(
+            "optimizer", optimizer, "optimiser of both networks", choices=OPTIMIZERS, recipe=True
+        ),
+        Param("lr_g", lr_g, "generator learning rate", minimum=0.0, recipe=True),
+        Param("lr_d", lr_d, "critic learning rate", minimum=0.0, recipe=True),
         Param(
             "betas",
             betas,
@@ -64,8 +88,9 @@ def common_params(
             minimum=0.0,
             maximum=1.0,
             maximum_excluded=True,
+            recipe=True,
         ),
-        Param("weight_decay", 0.0, "L2 weight decay on the critic", minimum=0.0),
+        Param("weight_decay", 0.0, "L2 weight decay on the critic", minimum=0.0, recipe=True),
     )
 
 

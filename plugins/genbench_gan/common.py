@@ -158,7 +158,3 @@ def check_common(params: dict[str, Any]) -> None:
             f"groups of {packing} samples; use batch_size = {batch_size - batch_size % packing}"
             f" or {batch_size + packing - batch_size % packing}"
         )
-    if params["ema"] >= 1.0:
-        raise genbench.UserError(
-            f"ema {params['ema']} must be below 1 (a decay such as 0.999), or 0 to turn it off"
-        )

@@ -14,8 +14,13 @@ from genbench_gan.catalog import GAN_PARAMS
 
 PRIOR_HELP = "latent prior: gm-static (fixed means) or gm-dynamic (learned); any registered prior"
 
+# The mixture prior is what GM-GAN compares, so it is not part of the shared recipe.
 GMGAN_PARAMS = tuple(
-    replace(param, default="gm-static", help=PRIOR_HELP) if param.name == "prior" else param
+    replace(param, default="gm-static", help=PRIOR_HELP, recipe=False)
+    if param.name == "prior"
+    else replace(param, recipe=False)
+    if param.name == "prior_params"
+    else param
     for param in GAN_PARAMS
 )
 
