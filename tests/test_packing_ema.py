@@ -16,7 +16,7 @@ from genbench.cli import cli
 from genbench.engine.loop import train
 from genbench.spec.budget import Budget
 from genbench_gan.ema import WeightAverage
-from genbench_wgan.gradient_penalty import gradient_penalty
+from genbench_gan.penalties import gradient_penalty
 from tests.tiny_specs import entry, tiny_spec
 
 FAMILIES = {

@@ -40,7 +40,7 @@ class FGAN(GANModel):
         warm = self.warm_start
         self.active = warm[0] if warm is not None and generator_step < warm[1] else self.divergence
 
-    def critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    def objective_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
         self._last_real = real.detach()
         return self.active.discriminator_loss(*self.critic_values(real, fake))
 

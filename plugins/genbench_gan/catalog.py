@@ -59,6 +59,20 @@ NETWORK_PARAMS = (
     ),
 )
 
+PENALTY_FIELDS = (
+    Param(
+        "r1",
+        0.0,
+        "gamma of R1, gamma/2 E||grad v||^2 on real samples (Mescheder et al.)",
+        minimum=0.0,
+    ),
+    Param("r2", 0.0, "gamma of R2, the same on generated samples", minimum=0.0),
+    Param(
+        "dragan", 0.0, "lambda of DRAGAN's penalty around real samples (Kodali et al.)", minimum=0.0
+    ),
+    Param("gp", 0.0, "lambda of WGAN-GP's penalty on real-generated interpolates", minimum=0.0),
+)
+
 
 def common_params(
     *,
@@ -91,6 +105,14 @@ def common_params(
             recipe=True,
         ),
         Param("weight_decay", 0.0, "L2 weight decay on the critic", minimum=0.0, recipe=True),
+        Param(
+            "penalties",
+            None,
+            "critic regularisers and their weights, e.g. { r1 = 10 }",
+            type=dict,
+            fields=PENALTY_FIELDS,
+            recipe=True,
+        ),
     )
 
 

@@ -19,20 +19,39 @@ from torch import nn
 import genbench
 from genbench_gan.ema import WeightAverage
 from genbench_gan.packing import PackedCritic
+from genbench_gan.penalties import CriticPenalties
 
 FUSED_DEVICES = ("cpu", "cuda")
 AUTO_NETWORKS = {"image": "mnist-mlp", "points": "toy-mlp"}
 
 
 class GANModel(genbench.AdversarialModel):
-    """The base of the GAN-style families: an optional exponential moving average of G's
-    weights (`ema`), updated after every generator step and sampled from at evaluation; it is
-    a submodule, so every checkpoint keeps it."""
+    """The base of the GAN-style families: the critic's loss is the family's objective
+    (`objective_loss`) plus the critic regularisers the entry asks for (`penalties`), and an
+    optional exponential moving average of G's weights (`ema`), updated after every generator
+    step and sampled from at evaluation; it is a submodule, so every checkpoint keeps it."""
 
-    def __init__(self, *args: Any, ema: float = 0.0, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        ema: float = 0.0,
+        penalties: CriticPenalties | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.generator_average = WeightAverage(self.generator, ema) if ema > 0 else None
         self.ema_decay = ema if ema > 0 else None
+        self.penalties = penalties
+
+    def critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        loss = self.objective_loss(real, fake)
+        if self.penalties is None:
+            return loss
+        return loss + self.penalties(self.critic, real, fake)
+
+    def objective_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        """The family's critic loss, before regularisers."""
+        raise NotImplementedError
 
     def after_generator_step(self) -> None:
         if self.generator_average is not None:
@@ -145,6 +164,7 @@ def build_model(
         batch_size=params["batch_size"],
         n_critic=params["n_critic"],
         ema=params["ema"],
+        penalties=CriticPenalties.of(params),
         **family_args,
     )
 

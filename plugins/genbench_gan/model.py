@@ -22,7 +22,7 @@ class VanillaGAN(GANModel):
         super().__init__(*args, **kwargs)
         self.generator_objective = generator_objective
 
-    def critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    def objective_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
         v_real, v_fake = self.critic_values(real, fake)
         return F.softplus(-v_real).mean() + F.softplus(v_fake).mean()
 

@@ -13,7 +13,7 @@ from genbench_gan.common import GANModel
 
 
 class WassersteinGAN(GANModel):
-    def critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    def objective_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
         v_real, v_fake = self.critic_values(real, fake)
         return v_fake.mean() - v_real.mean()
 
