@@ -126,3 +126,33 @@ def test_one_seed_marks_nothing_and_single_values_are_neither_marked_nor_blockin
     assert stats.tied_best([SEPARATED, {0: -9.0}], higher_is_better=True) == {0}
     assert stats.tied_best([SEPARATED, {}], higher_is_better=True) == {0}
     assert stats.tied_best([SEPARATED, {0: math.nan}, LOW], higher_is_better=True) == {0}
+
+
+def test_detectable_difference_is_the_normal_approximation_for_many_seeds() -> None:
+    # With large df the t-test is a z-test: (z_0.975 + z_0.8) standard errors.
+    expected = scipy.stats.norm.ppf(0.975) + scipy.stats.norm.ppf(0.8)
+    assert stats.detectable_difference(1.0, 1e6) == pytest.approx(expected, rel=1e-3)
+    assert stats.detectable_difference(2.0, 1e6) == pytest.approx(2 * expected, rel=1e-3)
+
+
+def test_a_paired_test_of_three_seeds_detects_the_detectable_difference_four_times_in_five() -> (
+    None
+):
+    """Monte Carlo: differences of 3 seeds with true mean at the detectable size and sd 1 are
+    significant in 80 % of draws (the standard error used is the true one, sd / sqrt 3)."""
+    rng = np.random.default_rng(7)
+    size = stats.detectable_difference(1 / math.sqrt(3), 2)
+    assert size / (1 / math.sqrt(3)) > 5  # three seeds: more than five standard errors
+    draws = rng.normal(size, 1.0, size=(20_000, 3))
+    t = draws.mean(axis=1) / (draws.std(axis=1, ddof=1) / math.sqrt(3))
+    detected = np.mean(2 * scipy.stats.t.sf(np.abs(t), 2) < stats.ALPHA)
+    assert detected == pytest.approx(stats.POWER, abs=0.01)
+
+
+def test_every_comparison_carries_what_it_could_detect() -> None:
+    paired = stats.compare({0: 1.0, 1: 2.0, 2: 3.0}, {0: 2.0, 1: 2.5, 2: 4.5})
+    spread = np.std([1.0, 0.5, 1.5], ddof=1) / math.sqrt(3)
+    assert paired.detectable == pytest.approx(stats.detectable_difference(spread, 2))
+    welch = stats.compare({0: 1.0, 1: 2.0}, {5: 2.0, 6: 4.0, 7: 3.0})
+    assert welch.test == stats.WELCH and math.isfinite(welch.detectable)
+    assert math.isnan(stats.compare({0: 1.0}, {1: 2.0}).detectable)

@@ -99,13 +99,16 @@ def to_rich(result: Differences, label_a: str, label_b: str) -> Table:
         f"B - A per entry and metric: A = {label_a}, B = {label_b}. Interval: "
         f"{stats.CONFIDENCE:.0%} percentile bootstrap ({stats.RESAMPLES:,} resamples, seed "
         f"{stats.BOOTSTRAP_SEED}); p: two-sided t-test, paired on shared seeds, Welch's "
-        f"otherwise; * where p < {stats.ALPHA}."
+        f"otherwise; * where p < {stats.ALPHA}. Detectable: the smallest true difference the "
+        f"test finds with probability {stats.POWER:.0%} given the seeds' spread; below it, a "
+        f"difference that is not significant means cannot tell, not none."
     )
     for side, names in (("A", result.only_a), ("B", result.only_b)):
         if names:
             caption += f"\nOnly in {side} (not compared): {', '.join(names)}."
     table = Table(caption=escape(caption), caption_justify="left")
-    for header in ("Entry", "Metric", "A", "B", "B - A", "95% interval", "p", "Test"):
+    headers = ("Entry", "Metric", "A", "B", "B - A", "95% interval", "p", "Detectable", "Test")
+    for header in headers:
         left = header in ("Entry", "Metric", "Test")
         table.add_column(header, justify="left" if left else "right")
     for row in result.rows:
@@ -119,6 +122,7 @@ def to_rich(result: Differences, label_a: str, label_b: str) -> Table:
             _number(c.difference, digits, signed=True),
             _interval(c.ci_low, c.ci_high, digits),
             "—" if math.isnan(c.p_value) else f"{c.p_value:.3g}{star}",
+            _number(c.detectable, digits),
             _test(c),
         )
     return table
@@ -136,6 +140,7 @@ def to_json(result: Differences) -> list[dict[str, Any]]:
             "ci_low": _or_none(row.comparison.ci_low),
             "ci_high": _or_none(row.comparison.ci_high),
             "p_value": _or_none(row.comparison.p_value),
+            "detectable": _or_none(row.comparison.detectable),
             "test": row.comparison.test,
             "n_a": row.comparison.n_a,
             "n_b": row.comparison.n_b,

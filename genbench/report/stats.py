@@ -11,6 +11,10 @@ hand-computed cases and read the same whatever a run record looks like.
   t-test on all values otherwise. With three to five seeds a permutation test could never
   reach p < 0.05 (its smallest p-value is 2 / 2^n), so it would mark nothing, ever; the t-test's
   normality assumption is the price, and the footnote names the test.
+- Power: beside each comparison, the smallest true difference its test would detect with
+  probability 0.8 at alpha = 0.05 given the spread the seeds showed (the noncentral t power of
+  the same test), so that "not significant" is read as "cannot tell below this size", never as
+  "no difference". Three paired seeds detect only differences above about 5.4 standard errors.
 - Best of a column: among the entries with at least two values, the best mean, marked together
   with every entry not significantly worse than it; an entry marked alone is significantly
   better than every other tested one. An entry with a single value (one seed, or one run left
@@ -29,6 +33,7 @@ CONFIDENCE = 0.95
 RESAMPLES = 10_000
 BOOTSTRAP_SEED = 0
 ALPHA = 0.05
+POWER = 0.8
 PAIRED = "paired t-test"
 WELCH = "Welch's t-test"
 UNTESTED = "no test (fewer than 2 values)"
@@ -70,6 +75,7 @@ class Comparison:
     test: str
     n_a: int
     n_b: int
+    detectable: float = math.nan
 
     def significant(self, alpha: float = ALPHA) -> bool:
         return math.isfinite(self.p_value) and self.p_value < alpha
@@ -174,17 +180,54 @@ def compare(a: Mapping[int, float], b: Mapping[int, float]) -> Comparison:
     b = {seed: float(v) for seed, v in b.items() if math.isfinite(v)}
     shared = sorted(set(a) & set(b))
     if len(shared) >= 2:
-        d = [b[seed] - a[seed] for seed in shared]
+        d = np.array([b[seed] - a[seed] for seed in shared])
         low, high = bootstrap_interval(d)
+        detectable = detectable_difference(float(d.std(ddof=1)) / math.sqrt(len(d)), len(d) - 1)
+        n = len(shared)
         return Comparison(
-            float(np.mean(d)), low, high, paired_t_test(d), PAIRED, len(shared), len(shared)
+            float(d.mean()), low, high, paired_t_test(d), PAIRED, n, n, detectable
         )
     values_a, values_b = list(a.values()), list(b.values())
     difference = float(np.mean(values_b) - np.mean(values_a)) if values_a and values_b else math.nan
     low, high = bootstrap_difference_interval(values_a, values_b)
     p_value = welch_t_test(values_a, values_b)
     test = WELCH if math.isfinite(p_value) else UNTESTED
-    return Comparison(difference, low, high, p_value, test, len(values_a), len(values_b))
+    detectable = _welch_detectable(values_a, values_b) if test == WELCH else math.nan
+    return Comparison(
+        difference, low, high, p_value, test, len(values_a), len(values_b), detectable
+    )
+
+
+def detectable_difference(
+    standard_error: float, df: float, alpha: float = ALPHA, power: float = POWER
+) -> float:
+    """The true difference a two-sided t-test with this standard error and these degrees of
+    freedom detects with probability `power`: the d at which the noncentral t with
+    noncentrality d / se falls beyond the critical value that often."""
+    from scipy.optimize import brentq
+    from scipy.stats import nct, t
+
+    if not (standard_error > 0 and df > 0):
+        return math.nan
+    critical = float(t.ppf(1 - alpha / 2, df))
+
+    def shortfall(noncentrality: float) -> float:
+        beyond = nct.sf(critical, df, noncentrality) + nct.cdf(-critical, df, noncentrality)
+        # Far out the noncentral t's series can fail (NaN) where its power is all but 1.
+        return (float(beyond) if math.isfinite(beyond) else 1.0) - power
+
+    # The normal approximation's size, doubled for t's heavier tails, brackets the root.
+    bracket = 2 * (critical + float(t.ppf(power, df))) + 1
+    return float(brentq(shortfall, 0.0, bracket)) * standard_error
+
+
+def _welch_detectable(a: Sequence[float], b: Sequence[float]) -> float:
+    xa, xb = finite(a), finite(b)
+    va, vb = xa.var(ddof=1) / len(xa), xb.var(ddof=1) / len(xb)
+    if va + vb == 0:
+        return math.nan
+    df = (va + vb) ** 2 / (va**2 / (len(xa) - 1) + vb**2 / (len(xb) - 1))
+    return detectable_difference(math.sqrt(va + vb), float(df))
 
 
 def tied_best(
