@@ -139,7 +139,7 @@ def _percentiles(draws: np.ndarray, confidence: float) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def paired_t_test(differences: Sequence[float]) -> float:
+def paired_t_test(differences: Samples) -> float:
     """Two-sided p-value of mean(differences) = 0 (Student's t, n - 1 degrees of freedom).
 
     Identical differences have no spread: p is 0 if they are non-zero (the limit), else 1.
@@ -184,9 +184,7 @@ def compare(a: Mapping[int, float], b: Mapping[int, float]) -> Comparison:
         low, high = bootstrap_interval(d)
         detectable = detectable_difference(float(d.std(ddof=1)) / math.sqrt(len(d)), len(d) - 1)
         n = len(shared)
-        return Comparison(
-            float(d.mean()), low, high, paired_t_test(d), PAIRED, n, n, detectable
-        )
+        return Comparison(float(d.mean()), low, high, paired_t_test(d), PAIRED, n, n, detectable)
     values_a, values_b = list(a.values()), list(b.values())
     difference = float(np.mean(values_b) - np.mean(values_a)) if values_a and values_b else math.nan
     low, high = bootstrap_difference_interval(values_a, values_b)
