@@ -90,7 +90,8 @@ def _load(
     init = None
     if "init_from" in record.config:
         init = _init_source(folder, record, device, registry)
-    shape = tuple(record.dataset.sample_shape) or _sample_shape(record, device, registry)
+    # A record written before the sample shape was kept: the dataset is loaded to learn it.
+    shape = tuple(record.dataset.sample_shape) or _dataset(record, device, registry).sample_shape
     context = BuildContext(entry["params"], shape, device, registry, init)
     model: AdversarialModel = registry.get("model", entry["model"]).build(context)
     try:
@@ -150,11 +151,6 @@ def _init_source(
     parent, run = found[0]
     model = run.config["entry"]["model"]
     return InitSource(start, model, lambda: _load(parent, device, registry)[0])
-
-
-def _sample_shape(record: RunRecord, device: torch.device, registry: Registry) -> tuple[int, ...]:
-    """The shape of one sample, for a record written before it was kept."""
-    return _dataset(record, device, registry).sample_shape
 
 
 def _dataset(record: RunRecord, device: torch.device, registry: Registry) -> LoadedData:

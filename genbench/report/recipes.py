@@ -20,6 +20,7 @@ from genbench.api.params import Param
 from genbench.api.record import RunRecord
 from genbench.errors import UnknownNameError
 from genbench.registry import current
+from genbench.spec.recipe import recipe_params
 
 RECIPE_MARK = "§"
 
@@ -68,7 +69,7 @@ def _entries(records: list[RunRecord]) -> dict[str, tuple[list[Param], dict[str,
             family = registry.describe("model", entry["model"])
         except UnknownNameError:
             continue
-        recipe = [param for param in family.params if param.recipe]
+        recipe = list(recipe_params(family).values())
         if recipe:
             entries[record.entry] = (recipe, entry.get("params", {}))
     return entries

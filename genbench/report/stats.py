@@ -66,7 +66,8 @@ class Estimate:
 
 @dataclass(frozen=True)
 class Comparison:
-    """B - A: the difference of means, its bootstrap interval, and the test's p-value."""
+    """B - A: the difference of means, its bootstrap interval, and the test's p-value, with
+    the standard error and degrees of freedom the test used (NaN when untested)."""
 
     difference: float
     ci_low: float
@@ -75,7 +76,14 @@ class Comparison:
     test: str
     n_a: int
     n_b: int
-    detectable: float = math.nan
+    standard_error: float = math.nan
+    df: float = math.nan
+
+    @property
+    def detectable(self) -> float:
+        """The smallest true difference this test finds with probability POWER; computed on
+        demand, so the tables' marking of best cells, which reads only p, does not pay for it."""
+        return detectable_difference(self.standard_error, self.df)
 
     def significant(self, alpha: float = ALPHA) -> bool:
         return math.isfinite(self.p_value) and self.p_value < alpha
@@ -159,12 +167,21 @@ def welch_t_test(a: Sequence[float], b: Sequence[float]) -> float:
     xa, xb = finite(a), finite(b)
     if len(xa) < 2 or len(xb) < 2:
         return math.nan
-    va, vb = xa.var(ddof=1) / len(xa), xb.var(ddof=1) / len(xb)
+    standard_error, df = _welch_error(xa, xb)
     gap = float(xb.mean() - xa.mean())
-    if va + vb == 0:
+    if standard_error == 0:
         return 0.0 if gap != 0 else 1.0
+    return _t_two_sided(gap / standard_error, df)
+
+
+def _welch_error(xa: np.ndarray, xb: np.ndarray) -> tuple[float, float]:
+    """The standard error of mean(b) - mean(a) and its Welch-Satterthwaite degrees of freedom
+    (NaN when both samples are constant), for two samples of at least two values."""
+    va, vb = xa.var(ddof=1) / len(xa), xb.var(ddof=1) / len(xb)
+    if va + vb == 0:
+        return 0.0, math.nan
     df = (va + vb) ** 2 / (va**2 / (len(xa) - 1) + vb**2 / (len(xb) - 1))
-    return _t_two_sided(gap / math.sqrt(va + vb), float(df))
+    return math.sqrt(va + vb), float(df)
 
 
 def _t_two_sided(t: float, df: float) -> float:
@@ -182,18 +199,18 @@ def compare(a: Mapping[int, float], b: Mapping[int, float]) -> Comparison:
     if len(shared) >= 2:
         d = np.array([b[seed] - a[seed] for seed in shared])
         low, high = bootstrap_interval(d)
-        detectable = detectable_difference(float(d.std(ddof=1)) / math.sqrt(len(d)), len(d) - 1)
         n = len(shared)
-        return Comparison(float(d.mean()), low, high, paired_t_test(d), PAIRED, n, n, detectable)
+        error = float(d.std(ddof=1)) / math.sqrt(n)
+        return Comparison(float(d.mean()), low, high, paired_t_test(d), PAIRED, n, n, error, n - 1)
     values_a, values_b = list(a.values()), list(b.values())
     difference = float(np.mean(values_b) - np.mean(values_a)) if values_a and values_b else math.nan
     low, high = bootstrap_difference_interval(values_a, values_b)
     p_value = welch_t_test(values_a, values_b)
     test = WELCH if math.isfinite(p_value) else UNTESTED
-    detectable = _welch_detectable(values_a, values_b) if test == WELCH else math.nan
-    return Comparison(
-        difference, low, high, p_value, test, len(values_a), len(values_b), detectable
+    error, df = (
+        _welch_error(finite(values_a), finite(values_b)) if test == WELCH else (math.nan, math.nan)
     )
+    return Comparison(difference, low, high, p_value, test, len(values_a), len(values_b), error, df)
 
 
 def detectable_difference(
@@ -217,15 +234,6 @@ def detectable_difference(
     # The normal approximation's size, doubled for t's heavier tails, brackets the root.
     bracket = 2 * (critical + float(t.ppf(power, df))) + 1
     return float(brentq(shortfall, 0.0, bracket)) * standard_error
-
-
-def _welch_detectable(a: Sequence[float], b: Sequence[float]) -> float:
-    xa, xb = finite(a), finite(b)
-    va, vb = xa.var(ddof=1) / len(xa), xb.var(ddof=1) / len(xb)
-    if va + vb == 0:
-        return math.nan
-    df = (va + vb) ** 2 / (va**2 / (len(xa) - 1) + vb**2 / (len(xb) - 1))
-    return detectable_difference(math.sqrt(va + vb), float(df))
 
 
 def tied_best(
