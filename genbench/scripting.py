@@ -58,7 +58,7 @@ def run(
 
     from genbench.default_plugins.terminal import reporting
     from genbench.report.publish import publish
-    from genbench.sweep.execute import execute_sweep
+    from genbench.search.run import execute_benchmark
 
     registry = registry or current()
     if not isinstance(spec, BenchmarkSpec):
@@ -71,7 +71,7 @@ def run(
                         "loaded spec's fields instead, or pass the spec's path")  # fmt: skip
     console = Console(quiet=quiet)
     with reporting(registry, console) as reporter:
-        outcome = execute_sweep(spec, registry, Path(out), SweepOptions(force=force))
+        outcome, _ = execute_benchmark(spec, registry, Path(out), SweepOptions(force=force))
     title = spec.description or spec.name
     summary, files = publish(
         outcome.records, outcome.results_dir, title, console, reporter.genbench_sweep_warning

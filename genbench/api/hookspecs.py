@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from genbench.api.network import Network
     from genbench.api.prior import Prior
     from genbench.api.record import RunRecord
+    from genbench.api.search import SearchProgress
 
 PROJECT = "genbench"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -140,3 +141,9 @@ def genbench_run_kept(run: RunInfo, record: RunRecord) -> None:
 @hookspec
 def genbench_sweep_finished(sweep: SweepInfo) -> None:
     """The sweep's runs are done, or it stopped (Ctrl-C); its table is published next."""
+
+
+@hookspec
+def genbench_search_progress(progress: SearchProgress) -> None:
+    """A round of a `[search]`'s trials has ended: trials done, pruned and failed per entry,
+    the best value so far and the time left. Fired in the process that runs the search."""

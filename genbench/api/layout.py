@@ -4,6 +4,9 @@ and plugins (a logger that uploads a run's samples) may rely on.
     <out>/<benchmark>/             results folder: spec.toml, table.md, results.csv, figures
     <out>/<benchmark>/runs/<entry-folder>/seed-<n>/
                                    one run: record.json, checkpoint.pt, samples.png, preview.pt
+    <out>/<benchmark>/search/      a `[search]`'s study.db (Optuna), best.toml (the chosen
+                                   settings as a spec) and trials/ (the trials' results folder,
+                                   laid out as above, one entry `<entry> #<n>` per trial)
 
 `<entry-folder>` is the entry's name in kebab case (`entry_folders`). `genbench.load_generator`
 rebuilds a run's generator from its folder; the README says what each file holds.
@@ -21,6 +24,8 @@ RECORD_FILE = "record.json"
 CHECKPOINT_FILE = "checkpoint.pt"
 SAMPLES_FILE = "samples.png"
 PREVIEW_FILE = "preview.pt"
+SEARCH_FOLDER = "search"
+TRIAL_MARK = " #"  # a trial's entry name: "<entry> #<trial number>"
 
 
 @dataclass(frozen=True)
@@ -72,3 +77,49 @@ def entry_folders(entry_names: list[str]) -> dict[str, str]:
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "entry"
         folders[name] = slug if slug not in folders.values() else f"{slug}-{index}"
     return folders
+
+
+@dataclass(frozen=True)
+class SearchFiles:
+    """The files of a benchmark's search, in its results folder."""
+
+    results_dir: Path
+
+    @property
+    def folder(self) -> Path:
+        return self.results_dir / SEARCH_FOLDER
+
+    @property
+    def study(self) -> Path:
+        """Optuna's SQLite storage: every trial asked, its settings and its value."""
+        return self.folder / "study.db"
+
+    @property
+    def round_spec(self) -> Path:
+        """The spec of the trials being run (rewritten every round)."""
+        return self.folder / "round.toml"
+
+    @property
+    def best_spec(self) -> Path:
+        """The benchmark with each entry on its best trial's settings: a spec anyone can run."""
+        return self.folder / "best.toml"
+
+    @property
+    def trials_name(self) -> str:
+        """The benchmark name of the trials, whose results folder is `trials`."""
+        return "trials"
+
+    @property
+    def trials(self) -> Path:
+        """The trials' results folder (one run per trial)."""
+        return self.folder / self.trials_name
+
+
+def trial_entry_name(entry: str, number: int) -> str:
+    return f"{entry}{TRIAL_MARK}{number}"
+
+
+def searched_entry(trial_entry: str) -> tuple[str, int]:
+    """The entry and trial number a trial's entry name was made from."""
+    entry, number = trial_entry.rsplit(TRIAL_MARK, 1)
+    return entry, int(number)

@@ -25,7 +25,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from genbench.errors import UserError, short_repr
 
 SCHEMA_VERSION = 2
-STATUSES = ("ok", "diverged", "failed")
+STATUSES = ("ok", "diverged", "pruned", "failed")
 
 
 class RecordError(UserError):
@@ -133,6 +133,16 @@ class Divergence:
 
 
 @dataclass(kw_only=True)
+class Pruned:
+    """Where and why a search's pruning rule stopped the run: at generator step `step`, on
+    timeline point `point` (from 1)."""
+
+    step: int
+    point: int
+    reason: str
+
+
+@dataclass(kw_only=True)
 class RunError:
     """The exception that failed a run; the traceback is kept for the person debugging it."""
 
@@ -144,7 +154,8 @@ class RunError:
 @dataclass(kw_only=True)
 class RunRecord:
     """Everything known about one run (entry x seed): configuration, provenance, training,
-    metrics and status (`ok`, `diverged` with `diverged`, `failed` with `error`)."""
+    metrics and status (`ok`, `diverged` with `diverged`, `pruned` with `pruned`, `failed`
+    with `error`)."""
 
     schema_version: int = SCHEMA_VERSION
     benchmark: str
@@ -172,6 +183,7 @@ class RunRecord:
     timeline: TimelineFacts | None = None
     eval_seconds: float | None = None
     diverged: Divergence | None = None
+    pruned: Pruned | None = None
     error: RunError | None = None
     started_at: str = ""
     finished_at: str = ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +14,12 @@ from genbench.registry import Registry
 from genbench.spec.benchmark import BenchmarkSpec, Overrides
 from genbench.spec.load import load_spec
 from genbench.sweep.options import SweepOptions, Tally
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from genbench.search.run import SearchOutcome
+    from genbench.sweep.execute import SweepOutcome
 
 
 @click.command()
@@ -76,26 +83,21 @@ def run(
     check_writable_folder(out / spec.name, "--out")
     from genbench.default_plugins.terminal import reporting
     from genbench.report.publish import publish
-    from genbench.sweep.execute import execute_sweep
+    from genbench.search.run import execute_benchmark
     from genbench.sweep.interrupt import EXIT_INTERRUPTED, two_stage_interrupts
 
     console = make_console()
     tally = Tally()
     try:
         with two_stage_interrupts(), reporting(registry, console) as reporter:
-            outcome = execute_sweep(spec, registry, out, options, tally)
+            outcome, search = execute_benchmark(spec, registry, out, options, tally)
     except KeyboardInterrupt:
         click.echo(_interrupted(tally, spec_file, out, loggers), err=True)
         raise SystemExit(EXIT_INTERRUPTED) from None
     title = spec.description or spec.name
     warn = reporter.genbench_sweep_warning
     _, files = publish(outcome.records, outcome.results_dir, title, console, warn)
-    console.print(
-        f"{outcome.trained} run(s) trained, {outcome.reevaluated} evaluated again from their "
-        f"checkpoints, {outcome.reused} reused from earlier records."
-    )
-    for path in files.values():
-        console.print(f"wrote {path}")
+    _print_counts(console, outcome, search, files)
     if outcome.failed:
         click.echo(
             f"{len(outcome.failed)} run(s) failed; their records hold the tracebacks: "
@@ -105,12 +107,36 @@ def run(
         raise SystemExit(1)
 
 
+def _print_counts(
+    console: Console,
+    outcome: SweepOutcome,
+    search: SearchOutcome | None,
+    files: dict[str, Path],
+) -> None:
+    """What was trained, evaluated again and reused, and the files written."""
+    if search is not None:
+        console.print(
+            f"{search.trained} search trial(s) run; each entry's best settings: {search.best_spec}"
+        )
+    console.print(
+        f"{outcome.trained} run(s) trained, {outcome.reevaluated} evaluated again from their "
+        f"checkpoints, {outcome.reused} reused from earlier records."
+    )
+    for path in files.values():
+        console.print(f"wrote {path}")
+
+
 def _dry_run(spec: BenchmarkSpec, registry: Registry, out: Path, options: SweepOptions) -> None:
     """Print what the sweep would do, from the records alone; nothing is loaded or written."""
     from genbench.sweep.jobs import JobsRequest
     from genbench.sweep.plan import make_plan
 
     jobs = JobsRequest.of(spec, registry.get("executor", spec.executor), options.jobs)
+    if spec.search is not None:
+        from genbench.search.run import describe_search
+
+        click.echo(f"{spec.name}: {describe_search(spec, out)}; nothing was written")
+        return
     plan = make_plan(spec, out, options.force, options.loggers, jobs.asked or 1)
     for message in plan.damaged:
         click.echo(f"warning: {message}; that run would be trained again", err=True)

@@ -21,6 +21,7 @@ from rich.status import Status
 from genbench.api.executor import RunInfo, SweepInfo
 from genbench.api.hookspecs import hookimpl
 from genbench.api.record import RunRecord
+from genbench.api.search import SearchProgress
 from genbench.registry import Registry
 from genbench.sweep.plan import duration
 
@@ -102,6 +103,10 @@ class TerminalReporter:
             self.progress.stop()
         self.progress, self.sweep_bar, self.run_bars = None, None, {}
 
+    @hookimpl
+    def genbench_search_progress(self, progress: SearchProgress) -> None:
+        self.console.print(describe_search(progress), soft_wrap=True)
+
     def close(self) -> None:
         """Stop whatever is still drawn (a sweep that raised before it started)."""
         self._end_status()
@@ -132,10 +137,12 @@ class TerminalReporter:
 
 def describe_run(record: RunRecord) -> str:
     """A kept run as one line of rich markup: status, entry, seed, steps, seconds, why."""
-    style = {"ok": "green", "diverged": "yellow"}.get(record.status, "red")
+    style = {"ok": "green", "diverged": "yellow", "pruned": "blue"}.get(record.status, "red")
     detail = ""
     if record.diverged is not None:
         detail = f": {record.diverged.reason}"
+    elif record.pruned is not None:
+        detail = f": {record.pruned.reason}"
     elif record.error is not None:
         detail = f": {record.error.message}"
     if record.training_reused:
@@ -143,6 +150,22 @@ def describe_run(record: RunRecord) -> str:
     train = record.train
     text = f"{record.entry} seed {record.seed} ({train.steps} steps, {train.seconds:.1f}s){detail}"
     return f"[{style}]{record.status}[/] {escape(text)}"
+
+
+def describe_search(progress: SearchProgress) -> str:
+    """A search after a round as one line of rich markup: trials done of all, pruned and
+    failed, each entry's best so far, and the time left."""
+    entries = progress.entries
+    done = sum(e.done for e in entries)
+    total = progress.trials * len(entries)
+    pruned, failed = sum(e.pruned for e in entries), sum(e.failed for e in entries)
+    best = ", ".join(f"{e.entry} {'-' if e.best is None else f'{e.best:.4g}'}" for e in entries)
+    left = "" if progress.seconds_left is None else f"; ~{duration(progress.seconds_left)} left"
+    text = (
+        f"search {progress.benchmark}: {done}/{total} trials ({pruned} pruned, {failed} failed); "
+        f"best {progress.metric}: {best}{left}"
+    )
+    return f"[bold cyan]search[/] {escape(text.removeprefix('search '))}"
 
 
 @contextmanager

@@ -35,7 +35,8 @@ LOSS_NAMES = ("d_loss", "g_loss")
 
 @dataclass
 class TrainOutcome:
-    """How training ended; `status` is "ok" or "diverged" (then `diverged_at` and `reason`)."""
+    """How training ended; `status` is "ok", "diverged" (then `diverged_at` and `reason`) or
+    "pruned" (a log callback stopped it; then `reason`)."""
 
     status: str
     steps: int
@@ -66,7 +67,8 @@ class TrainProgress:
     losses: dict[str, float]
 
 
-LogCallback = Callable[[TrainProgress], None]
+# Returns None to go on, or why training stops here (a search's pruning rule).
+LogCallback = Callable[[TrainProgress], str | None]
 
 
 def train(
@@ -79,7 +81,8 @@ def train(
     options: EngineOptions | None = None,
 ) -> TrainOutcome:
     """Train `model` on `data` (N, ...) until `budget` is used; `on_log(progress)`
-    is called once per window of `log_every` generator steps, off the training clock.
+    is called once per window of `log_every` generator steps, off the training clock, and
+    stops training (status "pruned") when it returns a reason.
 
     `threads`: torch's intra-op threads for a CPU run, restored afterwards; the run falls back
     to one thread if a neighbour takes its cores. None keeps the process's setting as it is.
@@ -153,10 +156,14 @@ def _train(
             window.clear()
             if not finite:
                 break
-            if on_log is not None:
-                on_log(
-                    TrainProgress(outcome.steps, clock.seconds, outcome.flops, outcome.last_losses)
-                )
+            progress = TrainProgress(
+                outcome.steps, clock.seconds, outcome.flops, outcome.last_losses
+            )
+            stop = on_log(progress) if on_log is not None else None
+            # Stopping at the budget's end would save nothing and lose the final evaluation.
+            if stop and not budget.exhausted(outcome.steps, clock.seconds, outcome.flops):
+                outcome.status, outcome.reason = "pruned", stop
+                break
             clock.start()
             share.start()
     _synchronize(data.device)

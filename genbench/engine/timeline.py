@@ -6,6 +6,8 @@ scored on a small sample (`every_samples`) by the sweep's metrics, numbers only.
 in the engine's log callback, which runs off the training clock, so it charges no budget; and
 the random number generators are restored after each point, so a run trains exactly as it
 would without the timeline. A point falls on the first log window (25 steps) at or past it.
+An entry's `prune` bounds (a search's trials have them) are held against the points as they
+are scored: a run that falls behind stops there.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from genbench.report.values import finite_or_none
 if TYPE_CHECKING:
     from genbench.api.adversarial import AdversarialModel
     from genbench.spec.benchmark import EvaluationSpec
+    from genbench.spec.early_stop import PruneBounds
 
 # One small evaluator per sweep evaluator (the real features of the small sample, once).
 _SMALL: weakref.WeakKeyDictionary[Evaluator, Evaluator] = weakref.WeakKeyDictionary()
@@ -36,9 +39,14 @@ class Timeline:
     """The points of one run; `wrap(on_log)` adds them to the engine's log callback."""
 
     def __init__(
-        self, evaluation: EvaluationSpec, evaluator: Evaluator, model: AdversarialModel
+        self,
+        evaluation: EvaluationSpec,
+        evaluator: Evaluator,
+        model: AdversarialModel,
+        prune: PruneBounds | None = None,
     ) -> None:
         self.every = evaluation.every
+        self.prune = prune
         self.batch_size = evaluation.batch_size
         self.model = model
         self.evaluator = _small(evaluator, evaluation.every_samples) if self.every else None
@@ -53,12 +61,21 @@ class Timeline:
         if self.facts is None:
             return on_log
 
-        def logged(progress: TrainProgress) -> None:
-            on_log(progress)
-            if self._position(progress.steps, progress.seconds) >= self._next:
-                self._score(progress.steps, progress.seconds)
+        def logged(progress: TrainProgress) -> str | None:
+            stop = on_log(progress)
+            if stop or self._position(progress.steps, progress.seconds) < self._next:
+                return stop
+            self._score(progress.steps, progress.seconds)
+            return self._verdict()
 
         return logged
+
+    def _verdict(self) -> str | None:
+        """Why the run stops at the point just scored, if its prune bounds say so."""
+        if self.prune is None or self.facts is None:
+            return None
+        values = self.facts.values.get(self.prune.metric, [])
+        return self.prune.verdict(len(self.facts.steps), values[-1] if values else None)
 
     def _position(self, step: int, seconds: float) -> float:
         assert self.every is not None

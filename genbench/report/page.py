@@ -49,15 +49,21 @@ figure:target a.close { display: block; position: fixed; top: 0.6rem; right: 1.2
 
 
 def write_page(
-    summary: Summary, records: list[RunRecord], figures: dict[str, Path], results_dir: Path
+    summary: Summary,
+    records: list[RunRecord],
+    figures: dict[str, Path],
+    results_dir: Path,
+    sections: list[Summary] | None = None,
 ) -> dict[str, Path]:
-    """Write report.md and report.html under `results_dir`; returns their paths by name."""
+    """Write report.md and report.html under `results_dir`; returns their paths by name.
+    `sections`: further tables (a search's), each under its title after the main one."""
     environment = environment_rows(records)
     shown = {name: path for name, path in figures.items() if path.exists()}
     markdown = results_dir / MARKDOWN_FILE
     page = results_dir / HTML_FILE
-    write_atomic(markdown, _markdown(summary, shown, environment).encode())
-    write_atomic(page, _html(summary, shown, environment).encode())
+    sections = sections or []
+    write_atomic(markdown, _markdown(summary, shown, environment, sections).encode())
+    write_atomic(page, _html(summary, shown, environment, sections).encode())
     return {"report-md": markdown, "report-html": page}
 
 
@@ -104,10 +110,16 @@ def _span(records: list[RunRecord]) -> str | None:
 
 
 def _markdown(
-    summary: Summary, figures: dict[str, Path], environment: list[tuple[str, str]]
+    summary: Summary,
+    figures: dict[str, Path],
+    environment: list[tuple[str, str]],
+    sections: list[Summary],
 ) -> str:
     lines = [f"# {summary.title}", "", *_markdown_table(summary), ""]
     lines += [*(f"{note}  " for note in summary.notes), ""]
+    for section in sections:
+        lines += [f"## {section.title}", "", *_markdown_table(section), ""]
+        lines += [*(f"{note}  " for note in section.notes), ""]
     if figures:
         lines += ["## Figures", ""]
         lines += [f"![{name}]({path.name})" for name, path in figures.items()]
@@ -134,18 +146,22 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _html(summary: Summary, figures: dict[str, Path], environment: list[tuple[str, str]]) -> str:
+def _html(
+    summary: Summary,
+    figures: dict[str, Path],
+    environment: list[tuple[str, str]],
+    sections: list[Summary],
+) -> str:
     title = html.escape(summary.title)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{title}</title><style>{STYLE}</style></head><body>",
         f"<h1>{title}</h1>",
-        _html_table(summary),
-        '<div class="notes">',
-        *(f"<p>{html.escape(note)}</p>" for note in summary.notes),
-        "</div>",
+        *_html_section(summary),
     ]
+    for section in sections:
+        parts += [f"<h2>{html.escape(section.title)}</h2>", *_html_section(section)]
     if figures:
         parts.append('<h2 id="figures">Figures</h2>')
         ids = _figure_ids(list(figures))
@@ -157,6 +173,12 @@ def _html(summary: Summary, figures: dict[str, Path], environment: list[tuple[st
     ]
     parts += ["</table>", "</body></html>"]
     return "\n".join(parts) + "\n"
+
+
+def _html_section(summary: Summary) -> list[str]:
+    """A table with its notes under it."""
+    notes = (f"<p>{html.escape(note)}</p>" for note in summary.notes)
+    return [_html_table(summary), '<div class="notes">', *notes, "</div>"]
 
 
 def _html_table(summary: Summary) -> str:

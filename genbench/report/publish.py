@@ -12,6 +12,7 @@ from rich.console import Console
 from genbench.api.record import RunRecord
 from genbench.report.figures import write_figures
 from genbench.report.page import write_page
+from genbench.report.search_results import search_section
 from genbench.report.tables import Summary, print_summary, summarize, write_tables
 from genbench.report.timeline_figures import write_timeline_figures
 
@@ -30,8 +31,13 @@ def publish(
     files: dict[str, Path] = write_tables(summary, results_dir) if records else {}
     print_summary(summary, console)
     if records:
+        search, search_figures = search_section(results_dir)
+        if search is not None:
+            print_summary(search, console)
         figures = write_figures(records, results_dir, on_problem)
         figures.update(write_timeline_figures(records, results_dir))
+        figures.update(search_figures)
         files.update(figures)
-        files.update(write_page(summary, records, figures, results_dir))
+        sections = [search] if search is not None else []
+        files.update(write_page(summary, records, figures, results_dir, sections))
     return summary, files

@@ -144,7 +144,7 @@ def _numeric(key: str, estimate: stats.Estimate) -> dict[str, Any]:
 
 def _status(group: list[RunRecord]) -> str:
     parts = []
-    for status in ("ok", "diverged", "failed"):
+    for status in ("ok", "diverged", "pruned", "failed"):
         runs = [r for r in group if r.status == status]
         if not runs:
             continue

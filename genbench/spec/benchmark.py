@@ -13,9 +13,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from genbench.spec.budget import Budget
+
+if TYPE_CHECKING:
+    from genbench.spec.early_stop import PruneBounds
+    from genbench.spec.search_table import SearchSpec
 
 DATA_ROOT_ENV = "GENBENCH_DATA_ROOT"
 DEFAULT_DATA_ROOT = "~/.cache/genbench/data"
@@ -37,13 +41,15 @@ class Overrides:
 class EntrySpec:
     """One entry; `init_from` names the entry whose trained model (same seed) it starts from;
     `seeds`, when given, replace the benchmark's for this entry (10 trials for the rows held
-    against a paper, 3 for the rest)."""
+    against a paper, 3 for the rest); `prune`, which a search writes into its trials, stops a
+    run that falls behind on the training clock."""
 
     name: str
     model: str
     params: dict[str, Any]
     init_from: str | None = None
     seeds: tuple[int, ...] | None = None
+    prune: PruneBounds | None = None
 
     def seeds_or(self, benchmark_seeds: tuple[int, ...]) -> tuple[int, ...]:
         """The seeds this entry trains with: its own, else the benchmark's."""
@@ -80,6 +86,7 @@ class BenchmarkSpec:
     compile: bool = False
     recipe: dict[str, Any] = field(default_factory=dict)  # as given; entries hold it resolved
     precision: str = "float32"
+    search: SearchSpec | None = None
 
     def entry(self, name: str) -> EntrySpec:
         return next(entry for entry in self.entries if entry.name == name)
@@ -132,6 +139,8 @@ def _entry_config(entry: EntrySpec) -> dict[str, Any]:
     what any of them does, so giving an entry more seeds keeps the records it has."""
     config = asdict(entry)
     del config["seeds"]
+    if entry.prune is None:  # only when set, so that records without it keep their hashes
+        del config["prune"]
     return config
 
 

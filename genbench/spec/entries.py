@@ -7,10 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from genbench.errors import did_you_mean, short_repr
-from genbench.spec.benchmark import EntrySpec
+from genbench.spec.benchmark import EntrySpec, EvaluationSpec
 from genbench.spec.checker import SpecChecker
+from genbench.spec.early_stop import PRUNE, check_prune
 from genbench.spec.keys import ENTRY_KEYS, ENTRY_SEEDS, INIT_FROM, MAX_ENTRY_NAME
 from genbench.spec.recipe import check_every_key_taken, inherited
+from genbench.spec.search_table import SEARCH_SPACE
 
 
 def check_entries(
@@ -19,16 +21,18 @@ def check_entries(
     seeds: tuple[int, ...],
     own_seeds: bool,
     recipe: dict[str, Any],
+    evaluation: EvaluationSpec,
 ) -> tuple[EntrySpec, ...]:
     """The entries, each on the `[recipe]` where its model takes it; with `own_seeds` False
-    (`--seeds` given) an entry's `seeds` key yields to the command line's."""
+    (`--seeds` given) an entry's `seeds` key yields to the command line's. An entry's
+    `search_space` is the `[search]` table's to read (`genbench.spec.search_table`)."""
     if not entries:
         raise checker.error("entry", "no [[entry]] tables; add at least one entry to train")
     if not isinstance(entries, list):
         raise checker.error("entry", "must be an array of tables: write [[entry]]")
     specs: list[EntrySpec] = []
     for index, entry in enumerate(entries):
-        specs.append(_entry(checker, index, entry, specs, own_seeds, recipe))
+        specs.append(_entry(checker, index, entry, specs, own_seeds, recipe, evaluation))
     families = [checker.registry.describe("model", spec.model) for spec in specs]
     check_every_key_taken(checker, recipe, families)
     for index, spec in enumerate(specs):
@@ -43,6 +47,7 @@ def _entry(
     earlier: list[EntrySpec],
     own_seeds: bool,
     recipe: dict[str, Any],
+    evaluation: EvaluationSpec,
 ) -> EntrySpec:
     """Entry number `index`, its name distinct from the `earlier` entries'."""
     key = f"entry[{index}]"
@@ -60,7 +65,7 @@ def _entry(
     if any(s.name == name for s in earlier):
         raise checker.error(f"{key}.name", f"duplicate entry name {short_repr(name)}")
     model = checker.lookup("model", entry["model"], f"{key}.model")
-    own = {*ENTRY_KEYS, INIT_FROM, ENTRY_SEEDS}
+    own = {*ENTRY_KEYS, INIT_FROM, ENTRY_SEEDS, SEARCH_SPACE, PRUNE}
     given = {k: v for k, v in entry.items() if k not in own}
     params = checker.item_params(
         "model", model, {**inherited(checker, recipe, model), **given}, key
@@ -68,7 +73,10 @@ def _entry(
     entry_seeds = None
     if ENTRY_SEEDS in entry and own_seeds:
         entry_seeds = checker.seeds(entry[ENTRY_SEEDS], f"{key}.{ENTRY_SEEDS}")
-    return EntrySpec(name, model.name, params, entry.get(INIT_FROM), entry_seeds)
+    prune = None
+    if PRUNE in entry:
+        prune = check_prune(checker, entry[PRUNE], f"{key}.{PRUNE}", evaluation)
+    return EntrySpec(name, model.name, params, entry.get(INIT_FROM), entry_seeds, prune)
 
 
 def _check_start_seeds(

@@ -55,4 +55,4 @@ INIT_FROM = "init_from"
 ENTRY_SEEDS = "seeds"
 BENCHMARK_NAME = re.compile(r"^(?!\.+$)[A-Za-z0-9_.-]{1,100}$")
 MAX_ENTRY_NAME = 100
-TABLES = ("benchmark", "dataset", "evaluation", "executor", "recipe", "entry")
+TABLES = ("benchmark", "dataset", "evaluation", "executor", "recipe", "search", "entry")

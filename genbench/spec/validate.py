@@ -20,6 +20,7 @@ from genbench.spec.entries import check_entries
 from genbench.spec.evaluation_table import check_evaluation
 from genbench.spec.keys import BENCHMARK_KEYS, BENCHMARK_NAME, TABLES
 from genbench.spec.recipe import RECIPE_TABLE, check_recipe_table
+from genbench.spec.search_table import SEARCH_SPACE, SEARCH_TABLE, SearchSpec, check_search
 from genbench.spec.seeds import parse_seeds
 
 
@@ -38,6 +39,10 @@ class SpecValidator(SpecChecker):
         seeds = self.seeds(bench["seeds"], "benchmark.seeds")
         recipe = check_recipe_table(self, raw.get(RECIPE_TABLE, {}))
         name = self._name(bench["name"] or self.path.stem)
+        evaluation = check_evaluation(self, raw.get("evaluation", {}))
+        entries = check_entries(
+            self, raw.get("entry"), seeds, overrides.seeds is None, recipe, evaluation
+        )
         return BenchmarkSpec(
             path=self.path,
             name=name,
@@ -50,12 +55,26 @@ class SpecValidator(SpecChecker):
             executor=executor.name,
             executor_params=self._executor_params(executor, raw, overrides.address),
             data_root=resolve_data_root(bench["data_root"]),
-            evaluation=check_evaluation(self, raw.get("evaluation", {})),
-            entries=check_entries(self, raw.get("entry"), seeds, overrides.seeds is None, recipe),
+            evaluation=evaluation,
+            entries=entries,
             recipe=recipe,
+            search=self._search(raw, entries, evaluation),
             compile=bench["compile"],
             precision=bench["precision"],
         )
+
+    def _search(
+        self, raw: dict[str, Any], entries: tuple[Any, ...], evaluation: Any
+    ) -> SearchSpec | None:
+        """The `[search]` table, with each entry's own `search_space`; None without one."""
+        own = {entry["name"]: entry.get(SEARCH_SPACE, {}) for entry in raw["entry"]}
+        if SEARCH_TABLE not in raw:
+            for index, entry in enumerate(raw["entry"]):
+                if SEARCH_SPACE in entry:
+                    message = "searched only with a [search] table; add one or remove this key"
+                    raise self.error(f"entry[{index}].{SEARCH_SPACE}", message)
+            return None
+        return check_search(self, raw[SEARCH_TABLE], entries, own, evaluation)
 
     def _name(self, name: str) -> str:
         """The benchmark's name, which names its results folder."""

@@ -25,6 +25,7 @@ from genbench.api.record import (
     CurveFacts,
     Divergence,
     ModelFacts,
+    Pruned,
     RunError,
     RunRecord,
     TrainFacts,
@@ -101,6 +102,7 @@ class OneRun:
             spent = budget.fraction(progress.steps, progress.seconds, progress.flops)
             scalars = progress.losses
             hook.genbench_train_log(run=run, step=progress.steps, scalars=scalars, progress=spent)
+            return None
 
         record = self(run, on_log)
         hook.genbench_run_finished(run=run, record=record)
@@ -119,7 +121,8 @@ class OneRun:
         record.diverged = None
         seed_everything(run.seed)
         model = self.models.build(run)
-        timeline = Timeline(self.spec.evaluation, self.prepared.evaluator, model)
+        prune = self._entries[run.entry][1].prune
+        timeline = Timeline(self.spec.evaluation, self.prepared.evaluator, model, prune)
         on_log = timeline.wrap(on_log)
         threads = plan_threads(available_cpus(), self.jobs, work_macs(model, model.batch_size))
         options = EngineOptions(self.spec.compile, self.spec.precision)
@@ -133,15 +136,20 @@ class OneRun:
         if outcome.status == "diverged":
             record.diverged = Divergence(step=outcome.diverged_at or 0, reason=outcome.reason or "")
             return
+        if outcome.status == "pruned":  # judged hopeless: its evaluation would be spent in vain
+            point = len(record.timeline.steps) if record.timeline else 0
+            record.pruned = Pruned(step=outcome.steps, point=point, reason=outcome.reason or "")
+            return
         _evaluate(run, model, record, self.prepared.evaluator, self.spec.evaluation.batch_size)
 
     def _reuse_training(self, run: RunInfo, record: RunRecord, previous: RunRecord) -> bool:
         """Only the evaluation settings changed: evaluate the saved generator again. False
         (said on one line) when the checkpoint is damaged: then the run trains again."""
-        record.status, record.train, record.diverged = (
+        record.status, record.train, record.diverged, record.pruned = (
             previous.status,
             previous.train,
             previous.diverged,
+            previous.pruned,
         )
         record.training_reused = True
         record.timeline = previous.timeline

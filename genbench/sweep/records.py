@@ -14,7 +14,7 @@ from genbench.api.layout import RunFiles, record_paths
 from genbench.api.record import RecordError, RunRecord
 from genbench.api.storage import write_atomic
 
-REUSABLE_STATUSES = ("ok", "diverged")
+REUSABLE_STATUSES = ("ok", "diverged", "pruned")
 
 
 def write_record(run_dir: Path, record: RunRecord) -> None:
