@@ -1,5 +1,6 @@
 """Copy what a result page's tables and figures are rebuilt from: each run's record and the
-samples it was scored on (`record.json`, `preview.pt`) and the spec, not the checkpoints.
+samples it was scored on (`record.json`, `preview.pt`) and the spec, not the checkpoints; and
+of a search, its study, its best.toml and its trials' records.
 
 Usage: python benchmarks/keep_records.py RESULTS_DIR DEST
 (e.g. results/mnist_all docs/results/mnist/mnist_all); then `genbench report DEST` rebuilds
@@ -11,6 +12,8 @@ from __future__ import annotations
 import argparse
 import shutil
 from pathlib import Path
+
+from genbench.api.layout import SearchFiles
 
 KEPT = ("record.json", "preview.pt")
 
@@ -26,6 +29,16 @@ def keep(results_dir: Path, dest: Path) -> int:
                 shutil.copy2(record.parent / name, target / name)
         runs += 1
     shutil.copy2(results_dir / "spec.toml", dest / "spec.toml")
+    search = SearchFiles(results_dir)
+    if search.study.exists():
+        kept = SearchFiles(dest)
+        kept.trials.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(search.study, kept.study)
+        shutil.copy2(search.best_spec, kept.best_spec)
+        for record in sorted(search.trials.glob("runs/*/*/record.json")):
+            target = kept.trials / record.parent.relative_to(search.trials)
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(record, target / record.name)
     return runs
 
 

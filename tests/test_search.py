@@ -25,9 +25,8 @@ from genbench.cli import cli
 from genbench.report.search_results import best_within, trial_records
 from genbench.search.pruning import prune_bounds
 from genbench.search.run import best_values
-from genbench.spec.early_stop import PruneBounds
 from genbench.spec.load import load_spec
-from genbench.spec.search_table import SearchSpec
+from genbench.spec.searching import PruneBounds, SearchSpec
 from tests.tiny_specs import entry, tiny_spec
 
 SPACE = {"lr_g": {"log_uniform": [1e-4, 1e-2]}, "betas[0]": {"choice": [0.0, 0.5]}}
@@ -138,7 +137,7 @@ def _halving_records(rows: list[list[float]]) -> list[RunRecord]:
                 "config_hash": "",
                 "dataset": {"name": "d"},
                 "features": {"name": "f"},
-            }  # fmt: skip
+            }
         )
         record.timeline = TimelineFacts(every="1 steps", samples=10, values={"fid": list(row)})
         record.timeline.steps = list(range(len(row)))
@@ -281,3 +280,27 @@ def test_pruning_needs_the_timeline_and_an_entry_space_needs_a_search(
     lone = tiny_spec(entry("GAN", "gan", search_space={"lr_g": {"uniform": [0.1, 0.2]}}))
     with pytest.raises(Exception, match=r"entry\[0\].search_space: searched only with"):
         load_spec(write_spec(lone), registry)
+
+
+def test_the_documented_search_spec_is_valid(registry: Any, tmp_path: Path) -> None:
+    text = (Path(__file__).parent.parent / "docs" / "search.md").read_text(encoding="utf-8")
+    block = text[text.index("```toml\n") + 8 : text.index("```", text.index("```toml\n") + 8)]
+    path = tmp_path / "documented.toml"
+    path.write_text(block)
+    spec = load_spec(path, registry)
+    assert spec.search is not None and spec.search.own_space == ("WGAN-GP",)
+    assert [d.path for d in spec.search.spaces["WGAN-GP"]][-1] == "n_critic"
+
+
+def test_the_report_says_which_entry_searched_a_space_of_its_own(
+    write_spec: Any, tmp_path: Path
+) -> None:
+    own = entry("hinge", "fgan", divergence="hinge", search_space={"n_critic": {"int": [1, 3]}})
+    spec = search_spec({"trials": 1}, entry("GAN", "gan"), own)
+    result = run_cli(
+        "run", str(write_spec(spec.replace("60 steps", "20 steps"))), "--out", str(tmp_path)
+    )
+    assert result.exit_code == 0, result.output
+    report = (tmp_path / "tuned" / "report.md").read_text()
+    assert "Most entries searched betas[0], lr_g." in report
+    assert "hinge searched a space of its own (also n_critic)." in report

@@ -29,7 +29,7 @@ from genbench.report.values import finite_or_none
 if TYPE_CHECKING:
     from genbench.api.adversarial import AdversarialModel
     from genbench.spec.benchmark import EvaluationSpec
-    from genbench.spec.early_stop import PruneBounds
+    from genbench.spec.searching import PruneBounds
 
 # One small evaluator per sweep evaluator (the real features of the small sample, once).
 _SMALL: weakref.WeakKeyDictionary[Evaluator, Evaluator] = weakref.WeakKeyDictionary()

@@ -84,7 +84,7 @@ def search_section(results_dir: Path) -> tuple[Summary | None, dict[str, Path]]:
     trials = trial_records(results_dir)
     if searched is None or not trials:
         return None, {}
-    metric, higher_is_better = searched
+    metric, higher_is_better, spaces = searched
     curves = {
         entry: best_within([trial_value(r, metric) for r in records], higher_is_better)
         for entry, records in trials.items()
@@ -106,6 +106,7 @@ def search_section(results_dir: Path) -> tuple[Summary | None, dict[str, Path]]:
         "the same trials and budget per trial for every entry (Lucic et al. 2018), not one "
         "recipe.",
     ]
+    summary.notes += _space_notes(spaces)
     if len(counts) > 1:
         summary.notes.append(
             "The entries have different numbers of trials: a search stopped early."
@@ -113,6 +114,23 @@ def search_section(results_dir: Path) -> tuple[Summary | None, dict[str, Path]]:
     path = results_dir / f"{FIGURE_NAME}.png"
     _figure(curves, metric, path)
     return summary, {FIGURE_NAME: path}
+
+
+def _space_notes(spaces: dict[str, tuple[str, ...]]) -> list[str]:
+    """Which entries searched another space than most entries did."""
+    shapes = [frozenset(keys) for keys in spaces.values()]
+    common = max(shapes, key=shapes.count, default=frozenset())  # ties: the first entry's
+    notes = []
+    for entry, keys in spaces.items():
+        extra, missing = set(keys) - common, common - set(keys)
+        if extra or missing:
+            parts = [f"also {', '.join(sorted(extra))}" if extra else ""]
+            parts.append(f"not {', '.join(sorted(missing))}" if missing else "")
+            text = "; ".join(part for part in parts if part)
+            notes.append(f"{entry} searched a space of its own ({text}).")
+    if notes:
+        notes.insert(0, f"Most entries searched {', '.join(sorted(common))}.")
+    return notes
 
 
 def _cell(row: np.ndarray, banded: bool) -> str:

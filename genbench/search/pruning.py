@@ -14,8 +14,7 @@ import statistics
 from collections.abc import Sequence
 
 from genbench.api.record import RunRecord
-from genbench.spec.early_stop import PruneBounds
-from genbench.spec.search_table import SearchSpec
+from genbench.spec.searching import PruneBounds, SearchSpec
 
 FIRST_RUNG = 2
 REDUCTION = 3

@@ -34,9 +34,8 @@ from genbench.search.space import suggest
 from genbench.search.specs import entry_table, trial_table, write_spec
 from genbench.search.study import BOUNDS, INDEX, VALUES, ask, open_studies, told, unfinished
 from genbench.spec.benchmark import BenchmarkSpec
-from genbench.spec.early_stop import PruneBounds
 from genbench.spec.load import load_spec
-from genbench.spec.search_table import SearchSpec
+from genbench.spec.searching import PruneBounds, SearchSpec
 from genbench.sweep.execute import SweepOutcome, execute_sweep
 from genbench.sweep.jobs import JobsRequest
 from genbench.sweep.lock import results_lock

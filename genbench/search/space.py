@@ -7,7 +7,7 @@ from typing import Any
 
 import optuna
 
-from genbench.spec.search_table import Dimension
+from genbench.spec.searching import Dimension
 
 _SCALARS = (type(None), bool, int, float, str)
 

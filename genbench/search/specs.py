@@ -17,9 +17,10 @@ import tomli_w
 
 from genbench.api.storage import write_atomic
 from genbench.spec.benchmark import BenchmarkSpec, EntrySpec
-from genbench.spec.early_stop import PRUNE, PruneBounds
+from genbench.spec.early_stop import PRUNE
 from genbench.spec.keys import ENTRY_SEEDS
 from genbench.spec.search_table import SEARCH_SPACE, SEARCH_TABLE, root_name, with_value
+from genbench.spec.searching import PruneBounds
 
 
 def entry_table(

@@ -19,7 +19,7 @@ import optuna
 
 from genbench.errors import UserError
 from genbench.spec.benchmark import BenchmarkSpec, EntrySpec, config_hash
-from genbench.spec.search_table import SearchSpec
+from genbench.spec.searching import SearchSpec
 
 FINGERPRINT = "genbench_fingerprint"
 METRIC = "genbench_metric"  # the metric column searched
@@ -109,13 +109,20 @@ def told(study: optuna.Study) -> list[optuna.trial.FrozenTrial]:
     return study.get_trials(deepcopy=False, states=finished)
 
 
-def searched_metric(path: Path) -> tuple[str, bool] | None:
-    """The metric column a stored search optimised and whether higher was better; None if
-    `path` holds no study."""
+def searched_metric(path: Path) -> tuple[str, bool, dict[str, tuple[str, ...]]] | None:
+    """The metric column a stored search optimised, whether higher was better, and each
+    entry's searched parameters; None if `path` holds no study."""
     if not path.exists():
         return None
-    for summary in optuna.get_all_study_summaries(f"sqlite:///{path.resolve()}"):
+    storage = f"sqlite:///{path.resolve()}"
+    found = None
+    spaces = {}
+    for summary in optuna.get_all_study_summaries(storage):
         if METRIC in summary.user_attrs:
             higher = summary.direction == optuna.study.StudyDirection.MAXIMIZE
-            return summary.user_attrs[METRIC], higher
-    return None
+            found = summary.user_attrs[METRIC], higher
+        study = optuna.load_study(study_name=summary.study_name, storage=storage)
+        spaces[summary.study_name] = tuple(
+            dict.fromkeys(key for trial in study.trials for key in trial.params)
+        )
+    return None if found is None else (*found, spaces)

@@ -13,13 +13,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from genbench.spec.budget import Budget
-
-if TYPE_CHECKING:
-    from genbench.spec.early_stop import PruneBounds
-    from genbench.spec.search_table import SearchSpec
+from genbench.spec.searching import PruneBounds, SearchSpec
 
 DATA_ROOT_ENV = "GENBENCH_DATA_ROOT"
 DEFAULT_DATA_ROOT = "~/.cache/genbench/data"

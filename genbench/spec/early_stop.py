@@ -9,44 +9,14 @@ trial's configuration, hash and fate do not depend on which other trials finish 
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from typing import Any
 
 from genbench.errors import short_repr
 from genbench.spec.benchmark import EvaluationSpec
 from genbench.spec.checker import SpecChecker
+from genbench.spec.searching import PruneBounds
 
 PRUNE = "prune"
-
-
-@dataclass(frozen=True)
-class PruneBounds:
-    """At timeline point `points[i]` (counted from 1) a value of `metric` worse than
-    `bounds[i]` stops the run."""
-
-    metric: str
-    higher_is_better: bool
-    points: tuple[int, ...]
-    bounds: tuple[float, ...]
-
-    def verdict(self, point: int, value: float | None) -> str | None:
-        """Why the run stops at `point` with `value` (None or NaN: no score, worse than any),
-        or None to go on."""
-        if point not in self.points:
-            return None
-        bound = self.bounds[self.points.index(point)]
-        if value is not None and math.isfinite(value):
-            behind = value < bound if self.higher_is_better else value > bound
-            if not behind:
-                return None
-            shown = f"{value:.4g}"
-        else:
-            shown = "no value"
-        return f"{self.metric} {shown} at point {point} is worse than the bound {bound:.4g}"
-
-    def to_table(self) -> dict[str, Any]:
-        return {"metric": self.metric, "points": list(self.points), "bounds": list(self.bounds)}
 
 
 def check_prune(

@@ -13,13 +13,13 @@ from __future__ import annotations
 import copy
 import importlib.util
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from genbench.api.params import Param
 from genbench.errors import ParamError, did_you_mean, short_repr
 from genbench.spec.benchmark import EntrySpec, EvaluationSpec
 from genbench.spec.checker import SpecChecker
+from genbench.spec.searching import Dimension, SearchSpec
 
 SEARCH_TABLE = "search"
 SEARCH_SPACE = "search_space"  # an entry's own additions to the shared space
@@ -48,52 +48,8 @@ SEARCH_KEYS = (
     ),
     Param("space", {}, "the searched parameters: { lr_g = { log_uniform = [1e-5, 1e-3] } }"),
 )
-TRIAL_SEED_BASE = 1000
 _PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*$")
 _SEGMENT = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
-
-
-@dataclass(frozen=True)
-class Dimension:
-    """One searched parameter: `path` into the model's parameters (`lr_g`, `penalties.r1`,
-    `betas[0]`), `kind` one of KINDS, `values` the range's ends or the choices."""
-
-    path: str
-    kind: str
-    values: tuple[Any, ...]
-
-    @property
-    def ends(self) -> tuple[Any, ...]:
-        """The values a check of the space tries: both ends, or every choice."""
-        return self.values
-
-    def describe(self) -> str:
-        if self.kind == "choice":
-            return f"{self.path} in {{{', '.join(short_repr(v) for v in self.values)}}}"
-        low, high = self.values
-        return f"{self.path} {self.kind.replace('_', '-')} [{low:g}, {high:g}]"
-
-
-@dataclass(frozen=True)
-class SearchSpec:
-    """The validated `[search]` table. `spaces` holds each entry's dimensions (the shared
-    ones its family takes, then its own `search_space`); `own_space` names the entries with
-    a space of their own."""
-
-    trials: int
-    sampler: str
-    metric: str
-    higher_is_better: bool
-    prune: str
-    prune_after: int
-    seed: int
-    spaces: dict[str, tuple[Dimension, ...]] = field(default_factory=dict)
-    own_space: tuple[str, ...] = ()
-
-    def trial_seed(self, number: int) -> int:
-        """The seed trial `number` trains with: apart from the benchmark's seeds, so the runs
-        that score the chosen settings are not the ones they were chosen on."""
-        return TRIAL_SEED_BASE + number
 
 
 def check_search(
@@ -267,7 +223,7 @@ def _check_ends(
     for dimension in dimensions:
         where = f"entry[{index}].{SEARCH_SPACE}" if dimension.path in own else "search.space"
         key = f"{where}.{dimension.path}"
-        for value in dimension.ends:
+        for value in dimension.values:
             try:
                 params = with_value(entry.params, dimension.path, value)
             except (KeyError, IndexError, TypeError):

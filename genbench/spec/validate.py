@@ -20,7 +20,8 @@ from genbench.spec.entries import check_entries
 from genbench.spec.evaluation_table import check_evaluation
 from genbench.spec.keys import BENCHMARK_KEYS, BENCHMARK_NAME, TABLES
 from genbench.spec.recipe import RECIPE_TABLE, check_recipe_table
-from genbench.spec.search_table import SEARCH_SPACE, SEARCH_TABLE, SearchSpec, check_search
+from genbench.spec.search_table import SEARCH_SPACE, SEARCH_TABLE, check_search
+from genbench.spec.searching import SearchSpec
 from genbench.spec.seeds import parse_seeds
 
 
