@@ -100,3 +100,15 @@ def test_generated_mass_on_a_mode_the_real_data_lacks_keeps_reverse_kl_finite() 
     weights = [1, 0, 0, 0, 0, 0, 0, 0]
     result = _coverage(_samples({1: 100}), info={"modes": RING, "sigma": SIGMA, "weights": weights})
     assert math.isfinite(result["reverse_kl"]) and result["reverse_kl"] > 20
+
+
+def test_mode_total_variation_is_zero_for_the_mixture_and_analytic_for_half_its_modes() -> None:
+    mixture = _coverage(_samples(dict.fromkeys(range(8), 20_000), seed=1))
+    assert mixture["mode_tv"] == pytest.approx(0.0, abs=0.01)
+    exact = torch.tensor(RING)[torch.arange(4).repeat(100)]  # on 4 modes exactly, evenly
+    within = _within(3.0)
+    # |1/4 - w/8| on 4 modes, w/8 on the 4 others, and the real share off the modes, halved.
+    expected = 0.5 * (4 * (0.25 - within / 8) + 4 * within / 8 + (1 - within))
+    assert _coverage(exact)["mode_tv"] == pytest.approx(expected, abs=1e-9)
+    far = torch.full((50, 2), 10.0)
+    assert _coverage(far)["mode_tv"] == pytest.approx(within, abs=1e-9)

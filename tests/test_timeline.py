@@ -63,10 +63,19 @@ def test_the_timeline_changes_neither_training_nor_the_final_scores(write_spec, 
         assert timed[key]["config_hash"] != record["config_hash"]  # the timeline is trained
 
 
-@pytest.mark.parametrize(
-    ("every", "expect"), [("5 TFLOP", "seconds or steps"), ("often", "evaluation.every")]
-)
-def test_every_takes_seconds_or_steps_only(registry, write_spec, every, expect):
-    spec = write_spec(timeline_spec({"every": every}))
-    with pytest.raises(UserError, match=expect):
+def test_points_on_a_flop_clock_fall_where_the_training_flops_pass_each_multiple(
+    write_spec, tmp_path
+):
+    by_steps = sweep(write_spec, tmp_path / "steps", {"every": "20 steps"})
+    record = next(iter(by_steps.values()))
+    per_step = record["train"]["flops"] / record["train"]["steps"]  # one step shape: constant
+    every = f"{20 * per_step / 1e9:.6f} GFLOP"
+    by_flops = sweep(write_spec, tmp_path / "flops", {"every": every})
+    for key, timed in by_steps.items():
+        assert by_flops[key]["timeline"]["steps"] == timed["timeline"]["steps"]
+
+
+def test_every_refuses_what_is_no_clock(registry, write_spec):
+    spec = write_spec(timeline_spec({"every": "often"}))
+    with pytest.raises(UserError, match="evaluation.every"):
         load_spec(spec, registry)

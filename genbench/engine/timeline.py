@@ -1,4 +1,4 @@
-"""Metrics over training time: `[evaluation] every = "15s"` (or `"500 steps"`).
+"""Metrics over training time: `[evaluation] every = "15s"` (or `"500 steps"`, `"1 TFLOP"`).
 
 A final score says where a run ended, not how it got there; two objectives that end level may
 differ in how fast they got there. At fixed points of the training clock the run's generator is
@@ -63,9 +63,9 @@ class Timeline:
 
         def logged(progress: TrainProgress) -> str | None:
             stop = on_log(progress)
-            if stop or self._position(progress.steps, progress.seconds) < self._next:
+            if stop or self._position(progress) < self._next:
                 return stop
-            self._score(progress.steps, progress.seconds)
+            self._score(progress)
             return self._verdict()
 
         return logged
@@ -77,20 +77,23 @@ class Timeline:
         values = self.facts.values.get(self.prune.metric, [])
         return self.prune.verdict(len(self.facts.steps), values[-1] if values else None)
 
-    def _position(self, step: int, seconds: float) -> float:
+    def _position(self, progress: TrainProgress) -> float:
+        """Where training stands on the timeline's clock: steps, training FLOPs or seconds."""
         assert self.every is not None
-        return float(step) if self.every.steps is not None else seconds
+        if self.every.steps is not None:
+            return float(progress.steps)
+        return progress.flops if self.every.flops is not None else progress.seconds
 
-    def _score(self, step: int, seconds: float) -> None:
+    def _score(self, progress: TrainProgress) -> None:
         assert self.every is not None and self.evaluator is not None and self.facts is not None
-        interval = float(self.every.steps or self.every.seconds or 1.0)
-        while self._next <= self._position(step, seconds):
+        interval = float(self.every.steps or self.every.seconds or self.every.flops or 1.0)
+        while self._next <= self._position(progress):
             self._next += interval
         with _same_random_state():
             fake = self.model.sample(self.evaluator.samples, self.batch_size)
             values = self.evaluator.score(fake).values
-        self.facts.seconds.append(seconds)
-        self.facts.steps.append(step)
+        self.facts.seconds.append(progress.seconds)
+        self.facts.steps.append(progress.steps)
         for key in {*self.facts.values, *values}:
             column = self.facts.values.setdefault(key, [None] * (len(self.facts.steps) - 1))
             column.append(finite_or_none(values[key]) if key in values else None)

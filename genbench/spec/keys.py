@@ -47,7 +47,7 @@ EVALUATION_KEYS = (
         "local weights file for the feature extractor (e.g. inception offline); "
         "passed to it as its `weights` parameter",
     ),
-    Param("every", "", "score on the training clock every '15s' or 'N steps' (off: '')"),
+    Param("every", "", "score on the training clock every '15s', 'N steps' or '1 TFLOP' (off: '')"),
     Param("every_samples", 1000, "samples per point of `every` (kept small: cheap)", minimum=2),
 )
 ENTRY_KEYS = ("name", "model")

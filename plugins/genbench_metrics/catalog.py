@@ -106,11 +106,15 @@ CLASSIFIER_SCORE = Metric(
 
 MODE_COVERAGE = Metric(
     name="mode-coverage",
-    description="Modes covered, high-quality samples and reverse KL on 2-D Gaussian mixtures.",
+    description=(
+        "Modes covered, high-quality samples, reverse KL and mode total variation on 2-D "
+        "Gaussian mixtures."
+    ),
     columns=(
         Column("modes", "Modes", higher_is_better=True, digits=1),
         Column("high_quality", "High quality", higher_is_better=True),
         Column("reverse_kl", "Reverse KL", higher_is_better=False),
+        Column("mode_tv", "Mode TV", higher_is_better=False),
     ),
     compute=lazy("genbench_metrics.mode_coverage:compute_mode_coverage"),
     params=(Param("sigmas", 3.0, "Radius around a mode, in mixture standard deviations."),),
