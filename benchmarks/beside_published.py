@@ -7,10 +7,11 @@ its mean ± standard error over seeds (n), and the published value of the row of
 name, if the paper has one; the paper's rows without an entry here follow, marked
 "(published only)".
 
-Usage: python benchmarks/beside_published.py RESULTS_DIR PUBLISHED.toml
+Usage: python benchmarks/beside_published.py RESULTS_DIR PUBLISHED.toml [--rows TABLE]
 (e.g. results/pacgan_ring8 benchmarks/published/pacgan_table1.toml). PUBLISHED.toml names
-`source`, its `trials`, the metric `columns` and, under a table named after the benchmark, one
-[mean, standard error] pair per column for each row.
+`source`, its `trials`, the metric `columns` and, under a table named after the benchmark (or
+`--rows`, for another benchmark on the same data), one [mean, standard error] pair per column
+for each row (nan where the paper gives no error).
 """
 
 from __future__ import annotations
@@ -49,9 +50,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("results", type=Path)
     parser.add_argument("published", type=Path)
+    parser.add_argument("--rows", help="the paper's table to show (default: the folder's name)")
     args = parser.parse_args()
     paper = tomllib.loads(args.published.read_text(encoding="utf-8"))
-    benchmark = args.results.name
+    benchmark = args.rows or args.results.name
     rows = paper.get(benchmark)
     if rows is None:
         raise SystemExit(f"{args.published} has no rows for benchmark {benchmark!r}")

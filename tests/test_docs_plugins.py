@@ -51,7 +51,7 @@ def test_the_whole_pyproject_shown_is_the_example_that_installs():
 RECEIVED = [
     *("NetworkRequest", "NetworkPair", "MetricInputs", "DatasetRequest", "LoadedData"),
     *("ExtractorRequest", "BuildContext", "InitSource", "RunInfo", "SweepInfo", "RunTask"),
-    "Curve",
+    *("Curve", "SearchProgress", "EntrySearch"),
 ]
 RECORD = "RunRecord"  # an executor's result, documented as record.json in README.md
 

@@ -1,6 +1,7 @@
 """Every table on the result pages (docs/results/) and the README's headline table is rebuilt,
 in the test, from the records committed beside the page, by the command its marker names:
-`<!-- rebuilt by: genbench report FOLDER -->` (the table `genbench report` writes) or
+`<!-- rebuilt by: genbench report FOLDER -->` (the table `genbench report` writes, or with
+` (search.md)` after the folder, the search's table it writes beside it) or
 `<!-- rebuilt by: python benchmarks/beside_published.py FOLDER PUBLISHED -->`. A table pasted
 in without its command, or one that no longer matches its records, fails."""
 
@@ -59,7 +60,8 @@ def rebuilt(command: str, scratch: Path) -> list[list[str]]:
     if words[:2] == ["genbench", "report"]:
         result = CliRunner().invoke(cli, ["report", str(copy)])
         assert result.exit_code == 0, result.output
-        text = (copy / "table.md").read_text(encoding="utf-8")
+        written = words[3].strip("()") if len(words) > 3 else "table.md"
+        text = (copy / written).read_text(encoding="utf-8")
     elif words[:2] == ["python", "benchmarks/beside_published.py"]:
         script = [sys.executable, str(REPO / words[1]), str(copy), *words[3:]]
         done = subprocess.run(script, cwd=REPO, capture_output=True, text=True, check=False)

@@ -77,5 +77,5 @@ def test_points_on_a_flop_clock_fall_where_the_training_flops_pass_each_multiple
 
 def test_every_refuses_what_is_no_clock(registry, write_spec):
     spec = write_spec(timeline_spec({"every": "often"}))
-    with pytest.raises(UserError, match="evaluation.every"):
+    with pytest.raises(UserError, match=r"evaluation\.every"):
         load_spec(spec, registry)

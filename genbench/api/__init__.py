@@ -27,6 +27,7 @@ from genbench.api.params import Param, resolve_params
 from genbench.api.prior import Prior
 from genbench.api.record import RunRecord
 from genbench.api.registry import Registry
+from genbench.api.search import EntrySearch, SearchProgress
 from genbench.api.storage import DamagedFileError, cache_dir, load_torch, save_torch, write_atomic
 from genbench.errors import UserError, first_line
 
@@ -57,6 +58,7 @@ __all__ = [
     "DatasetRequest",
     "Deferred",
     "Divergence",
+    "EntrySearch",
     "Executor",
     "Extractor",
     "ExtractorRequest",
@@ -78,6 +80,7 @@ __all__ = [
     "RunInfo",
     "RunRecord",
     "RunTask",
+    "SearchProgress",
     "SweepInfo",
     "UserError",
     "Work",

@@ -10,10 +10,11 @@ from pathlib import Path
 from rich.console import Console
 
 from genbench.api.record import RunRecord
+from genbench.api.storage import write_atomic
 from genbench.report.figures import write_figures
 from genbench.report.page import write_page
-from genbench.report.search_results import search_section
-from genbench.report.tables import Summary, print_summary, summarize, write_tables
+from genbench.report.search_results import SEARCH_TABLE_FILE, search_section
+from genbench.report.tables import Summary, print_summary, summarize, to_markdown, write_tables
 from genbench.report.timeline_figures import write_timeline_figures
 
 
@@ -34,6 +35,8 @@ def publish(
         search, search_figures = search_section(results_dir)
         if search is not None:
             print_summary(search, console)
+            files["search-table"] = results_dir / SEARCH_TABLE_FILE
+            write_atomic(files["search-table"], to_markdown(search).encode())
         figures = write_figures(records, results_dir, on_problem)
         figures.update(write_timeline_figures(records, results_dir))
         figures.update(search_figures)

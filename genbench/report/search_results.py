@@ -28,6 +28,7 @@ from genbench.sweep.records import find_records
 ORDERS = 2000
 TABLED_K = (1, 5)
 FIGURE_NAME = "search"
+SEARCH_TABLE_FILE = "search.md"
 
 
 def trial_records(results_dir: Path) -> dict[str, list[RunRecord]]:
@@ -85,6 +86,7 @@ def search_section(results_dir: Path) -> tuple[Summary | None, dict[str, Path]]:
     if searched is None or not trials:
         return None, {}
     metric, higher_is_better, spaces = searched
+    trials = {entry: trials[entry] for entry in spaces if entry in trials}  # the spec's order
     curves = {
         entry: best_within([trial_value(r, metric) for r in records], higher_is_better)
         for entry, records in trials.items()
@@ -160,11 +162,12 @@ def _figure(curves: dict[str, np.ndarray], metric: str, path: Path) -> None:
     for index, (entry, curve) in enumerate(curves.items()):
         ks = np.arange(1, len(curve) + 1)
         style = line_style(index)
-        finite = np.isfinite(curve).all(axis=1)
-        axes.plot(ks[finite], curve[finite, 0], label=entry, **style)
-        axes.fill_between(
-            ks[finite], curve[finite, 1], curve[finite, 2], color=style["color"], alpha=0.15
-        )
+        shown = np.where(np.isfinite(curve), curve, np.nan)  # a band reaching a failure: open
+        axes.plot(ks, shown[:, 0], label=entry, **style)
+        axes.fill_between(ks, shown[:, 1], shown[:, 2], color=style["color"], alpha=0.15)
+    values = np.concatenate([c[np.isfinite(c)] for c in curves.values()])
+    if values.size and values.min() > 0 and values.max() > 10 * values.min():
+        axes.set_yscale("log")  # FIDs from a few tens to thousands
     axes.set_xlabel("trials (k)")
     axes.set_ylabel(f"best {metric} within k trials")
     if axes.lines:
