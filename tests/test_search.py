@@ -304,3 +304,24 @@ def test_the_report_says_which_entry_searched_a_space_of_its_own(
     report = (tmp_path / "tuned" / "report.md").read_text()
     assert "Most entries searched betas[0], lr_g." in report
     assert "hinge searched a space of its own (also n_critic)." in report
+
+
+def test_a_worker_that_outlives_a_round_runs_the_next_round_written_to_the_same_file(
+    write_spec: Any, tmp_path: Path, registry: Any
+) -> None:
+    """A search rewrites one round spec; a worker that lives on (a Ray worker) must plan the
+    new round's runs, not look them up among the old round's."""
+    from genbench.api.executor import RunTask
+    from genbench.sweep.plan import plan_runs
+    from genbench.sweep.worker import run_task
+
+    def run(name: str) -> RunRecord:
+        spec = load_spec(path, registry)
+        (planned,) = plan_runs(spec, tmp_path)
+        task = RunTask(path, {}, tmp_path, False, name, 0, planned.config_hash)
+        return run_task(task)
+
+    path = write_spec(tiny_spec(entry("GAN #0", "gan")), "round.toml")
+    assert run("GAN #0").status == "ok"
+    path.write_text(tiny_spec(entry("GAN #1", "gan", lr_g=1e-3)))
+    assert run("GAN #1").status == "ok"

@@ -9,6 +9,7 @@ lock and its table belong to the process that started it.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,11 @@ _RUNNERS: dict[tuple[Any, ...], OneRun] = {}
 def run_task(task: RunTask) -> RunRecord:
     """Train, evaluate and record the task's run; returns its record (also written to disk).
     Module-level, so it pickles by reference: the sweep hands it to every executor."""
-    key: tuple[Any, ...] = (str(task.spec_path), tuple(sorted(task.overrides.items())))
+    # The spec's bytes are part of the key: a worker that lives on between sweeps (a Ray
+    # worker; a search's rounds rewrite one spec file) must not run a new sweep's task on the
+    # runs it planned for an old one.
+    text = hashlib.sha256(Path(task.spec_path).read_bytes()).hexdigest()
+    key: tuple[Any, ...] = (str(task.spec_path), text, tuple(sorted(task.overrides.items())))
     key += (str(task.out), task.force, task.jobs, task.loggers)
     registry = _registry()
     if key not in _SWEEPS:
