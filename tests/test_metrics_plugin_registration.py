@@ -65,4 +65,5 @@ def test_metric_columns_say_which_direction_is_better(registry: Registry) -> Non
         "modes": True,
         "high_quality": True,
         "reverse_kl": False,
+        "mode_tv": False,
     }

@@ -61,7 +61,8 @@ def test_record_holds_what_a_reader_needs(write_spec, tmp_path):
     assert record["features"]["name"] == "identity"
     assert record["train"]["steps"] == 20 and record["train"]["seconds"] > 0
     assert record["train"]["samples_per_second"] > 0
-    assert set(record["metrics"]) == {"precision", "recall", "modes", "high_quality", "reverse_kl"}
+    metrics = {"precision", "recall", "modes", "high_quality", "reverse_kl", "mode_tv"}
+    assert set(record["metrics"]) == metrics
     assert record["model"] == {"name": "gan", "plugin": "genbench_gan", "ema": None}
     assert record["plugins"]["genbench_gan"].startswith("genbench ")
     run_dir = records(tmp_path / "out")[("GAN", 0)].parent
