@@ -24,9 +24,9 @@ import tomli_w
 
 import genbench
 from genbench.api.layout import SearchFiles
-from genbench.report.search_results import trial_records
 from genbench.report.stats import estimate
 from genbench.search.study import searched_metric
+from genbench.sweep.records import trial_records
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -56,23 +56,22 @@ def main() -> None:
         results[prune] = (run, trial_records(run.results_dir))
     metric = raw["search"]["metric"]
     print(f"{args.spec.name}: {raw['search']['trials']} trials, {raw['benchmark']['budget']} each")
-    flops = {}
+    flops, found = {}, {}
     for prune, (run, trials) in results.items():
         records = [r for group in trials.values() for r in group]
         flops[prune] = sum(r.train.flops or 0.0 for r in records)
         seconds = sum(r.train.seconds for r in records)
         pruned = sum(r.status == "pruned" for r in records)
-        final = [v for v in run.runs[metric].tolist() if v == v]
-        found = estimate(final)
+        found[prune] = estimate([v for v in run.runs[metric].tolist() if v == v])
+        best = found[prune]
         print(
             f"prune {prune:8s} {len(records)} trials ({pruned} pruned): "
             f"{flops[prune] / 1e12:.2f} TFLOP, {seconds / 60:.1f} min of training; best settings "
-            f"{metric} {found.mean:.4f} [{found.ci_low:.4f}, {found.ci_high:.4f}] over "
-            f"{found.n} seeds ({SearchFiles(run.results_dir).best_spec})"
+            f"{metric} {best.mean:.4f} [{best.ci_low:.4f}, {best.ci_high:.4f}] over "
+            f"{best.n} seeds ({SearchFiles(run.results_dir).best_spec})"
         )
     ratio = flops[rule] / flops["none"]
-    pruned_mean = estimate([v for v in results[rule][0].runs[metric].tolist() if v == v]).mean
-    whole = estimate([v for v in results["none"][0].runs[metric].tolist() if v == v])
+    pruned_mean, whole = found[rule].mean, found["none"]
     inside = whole.ci_low <= pruned_mean <= whole.ci_high
     searched = searched_metric(SearchFiles(results[rule][0].results_dir).study)
     higher = searched is not None and searched[1]

@@ -22,11 +22,12 @@ from click.testing import CliRunner
 from genbench.api.layout import SearchFiles
 from genbench.api.record import RunRecord, TimelineFacts
 from genbench.cli import cli
-from genbench.report.search_results import best_within, trial_records
+from genbench.report.search_results import best_within
 from genbench.search.pruning import prune_bounds
 from genbench.search.run import best_values
 from genbench.spec.load import load_spec
 from genbench.spec.searching import PruneBounds, SearchSpec
+from genbench.sweep.records import trial_records
 from tests.tiny_specs import entry, tiny_spec
 
 SPACE = {"lr_g": {"log_uniform": [1e-4, 1e-2]}, "betas[0]": {"choice": [0.0, 0.5]}}

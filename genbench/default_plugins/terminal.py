@@ -162,10 +162,10 @@ def describe_search(progress: SearchProgress) -> str:
     best = ", ".join(f"{e.entry} {'-' if e.best is None else f'{e.best:.4g}'}" for e in entries)
     left = "" if progress.seconds_left is None else f"; ~{duration(progress.seconds_left)} left"
     text = (
-        f"search {progress.benchmark}: {done}/{total} trials ({pruned} pruned, {failed} failed); "
+        f"{progress.benchmark}: {done}/{total} trials ({pruned} pruned, {failed} failed); "
         f"best {progress.metric}: {best}{left}"
     )
-    return f"[bold cyan]search[/] {escape(text.removeprefix('search '))}"
+    return f"[bold cyan]search[/] {escape(text)}"
 
 
 @contextmanager

@@ -115,11 +115,9 @@ def _markdown(
     environment: list[tuple[str, str]],
     sections: list[Summary],
 ) -> str:
-    lines = [f"# {summary.title}", "", *_markdown_table(summary), ""]
-    lines += [*(f"{note}  " for note in summary.notes), ""]
+    lines = _markdown_section(summary, "#")
     for section in sections:
-        lines += [f"## {section.title}", "", *_markdown_table(section), ""]
-        lines += [*(f"{note}  " for note in section.notes), ""]
+        lines += _markdown_section(section, "##")
     if figures:
         lines += ["## Figures", ""]
         lines += [f"![{name}]({path.name})" for name, path in figures.items()]
@@ -127,6 +125,12 @@ def _markdown(
     lines += ["## Environment", "", "| Fact | Value |", "|---|---|"]
     lines += [f"| {_cell(name)} | {_cell(value)} |" for name, value in environment]
     return "\n".join(lines) + "\n"
+
+
+def _markdown_section(summary: Summary, heading: str) -> list[str]:
+    """A table under its title, with its notes under it."""
+    notes = (f"{note}  " for note in summary.notes)
+    return [f"{heading} {summary.title}", "", *_markdown_table(summary), "", *notes, ""]
 
 
 def _markdown_table(summary: Summary) -> list[str]:

@@ -19,28 +19,16 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from genbench.api.layout import SearchFiles, searched_entry
+from genbench.api.layout import SearchFiles
 from genbench.api.record import RunRecord
 from genbench.report.plot_style import legend_beside, line_style, save_figure
 from genbench.report.tables import Summary
-from genbench.sweep.records import find_records
+from genbench.sweep.records import trial_records
 
 ORDERS = 2000
 TABLED_K = (1, 5)
 FIGURE_NAME = "search"
 SEARCH_TABLE_FILE = "search.md"
-
-
-def trial_records(results_dir: Path) -> dict[str, list[RunRecord]]:
-    """Each searched entry's trial records in trial order; empty without a search."""
-    folder = SearchFiles(results_dir).trials
-    by_entry: dict[str, list[RunRecord]] = {}
-    if not folder.is_dir():
-        return by_entry
-    records = sorted(find_records(folder).records, key=lambda r: searched_entry(r.entry)[1])
-    for record in records:
-        by_entry.setdefault(searched_entry(record.entry)[0], []).append(record)
-    return by_entry
 
 
 def trial_value(record: RunRecord, metric: str) -> float | None:

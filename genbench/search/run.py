@@ -24,7 +24,7 @@ from typing import Any
 
 import optuna
 
-from genbench.api.layout import SearchFiles, searched_entry, trial_entry_name
+from genbench.api.layout import SearchFiles, trial_entry_name
 from genbench.api.record import RunRecord
 from genbench.api.search import EntrySearch, SearchProgress
 from genbench.engine.threads import available_cpus
@@ -35,12 +35,12 @@ from genbench.search.specs import entry_table, trial_table, write_spec
 from genbench.search.study import BOUNDS, INDEX, VALUES, ask, open_studies, told, unfinished
 from genbench.spec.benchmark import BenchmarkSpec
 from genbench.spec.load import load_spec
-from genbench.spec.searching import PruneBounds, SearchSpec
+from genbench.spec.searching import SearchSpec
 from genbench.sweep.execute import SweepOutcome, execute_sweep
 from genbench.sweep.jobs import JobsRequest
 from genbench.sweep.lock import results_lock
 from genbench.sweep.options import SweepOptions, Tally
-from genbench.sweep.records import find_records
+from genbench.sweep.records import trial_records
 
 TrialState = optuna.trial.TrialState
 
@@ -212,36 +212,25 @@ def _trial(entry: str, number: int, trial_id: int, attrs: dict[str, Any]) -> Tri
 def _tables(spec: BenchmarkSpec, trials: list[Trial]) -> list[dict[str, Any]]:
     search = spec.search
     assert search is not None
-    tables = []
-    for trial in trials:
-        bounds = None
-        if trial.bounds is not None:
-            table = trial.bounds
-            bounds = PruneBounds(
-                table["metric"],
-                search.higher_is_better,
-                tuple(table["points"]),
-                tuple(table["bounds"]),
-            )
-        seed = search.trial_seed(trial.index)
-        entry = spec.entry(trial.entry)
-        tables.append(trial_table(spec, entry, trial.values, trial.name, seed, bounds))
-    return tables
+    return [
+        trial_table(
+            spec,
+            spec.entry(trial.entry),
+            trial.values,
+            trial.name,
+            search.trial_seed(trial.index),
+            trial.bounds,
+        )
+        for trial in trials
+    ]
 
 
 def _finished_records(files: SearchFiles) -> dict[str, list[RunRecord]]:
     """The trials' records that ran (completed or pruned), by the entry searched."""
-    by_entry: dict[str, list[RunRecord]] = {}
-    if not files.trials.exists():
-        return by_entry
-    for record in sorted(find_records(files.trials).records, key=_trial_number):
-        if record.status in ("ok", "pruned"):
-            by_entry.setdefault(searched_entry(record.entry)[0], []).append(record)
-    return by_entry
-
-
-def _trial_number(record: RunRecord) -> int:
-    return searched_entry(record.entry)[1]
+    return {
+        entry: [record for record in records if record.status in ("ok", "pruned")]
+        for entry, records in trial_records(files.results_dir).items()
+    }
 
 
 def _tell(study: optuna.Study, trial: Trial, record: RunRecord | None, search: Any) -> None:

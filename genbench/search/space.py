@@ -29,12 +29,14 @@ def _suggest(trial: optuna.Trial, dimension: Dimension) -> Any:
 
 def _choices(dimension: Dimension) -> list[Any]:
     """Optuna stores scalar choices only: a list or table choice travels as its JSON text."""
-    if all(isinstance(v, _SCALARS) for v in dimension.values):
+    if _scalars(dimension):
         return list(dimension.values)
     return [json.dumps(v) for v in dimension.values]
 
 
 def _decode(dimension: Dimension, value: Any) -> Any:
-    if dimension.kind == "choice" and not all(isinstance(v, _SCALARS) for v in dimension.values):
-        return json.loads(value)
-    return value
+    return value if _scalars(dimension) else json.loads(value)
+
+
+def _scalars(dimension: Dimension) -> bool:
+    return all(isinstance(v, _SCALARS) for v in dimension.values)

@@ -20,7 +20,6 @@ from genbench.spec.benchmark import BenchmarkSpec, EntrySpec
 from genbench.spec.early_stop import PRUNE
 from genbench.spec.keys import ENTRY_SEEDS
 from genbench.spec.search_table import SEARCH_SPACE, SEARCH_TABLE, root_name, with_value
-from genbench.spec.searching import PruneBounds
 
 
 def entry_table(
@@ -46,12 +45,13 @@ def trial_table(
     values: dict[str, Any],
     name: str,
     seed: int,
-    bounds: PruneBounds | None,
+    bounds: dict[str, Any] | None,
 ) -> dict[str, Any]:
-    """One trial: the entry on `values`, trained with `seed`, pruned by `bounds`."""
+    """One trial: the entry on `values`, trained with `seed`, pruned by `bounds` (its
+    `prune` table, as `PruneBounds.to_table` wrote it when the trial was asked)."""
     table = {**entry_table(spec, entry, values, name), ENTRY_SEEDS: [seed]}
     if bounds is not None:
-        table[PRUNE] = bounds.to_table()
+        table[PRUNE] = bounds
     return table
 
 

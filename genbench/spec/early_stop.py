@@ -14,6 +14,7 @@ from typing import Any
 from genbench.errors import short_repr
 from genbench.spec.benchmark import EvaluationSpec
 from genbench.spec.checker import SpecChecker
+from genbench.spec.evaluation_table import metric_columns
 from genbench.spec.searching import PruneBounds
 
 PRUNE = "prune"
@@ -29,11 +30,7 @@ def check_prune(
     if evaluation.every is None:
         message = "prunes on the [evaluation] every timeline; set every (e.g. '500 steps')"
         raise checker.error(key, message)
-    columns = {
-        column.key: column
-        for name in evaluation.metrics
-        for column in checker.registry.describe("metric", name).columns
-    }
+    columns = metric_columns(checker, evaluation)
     metric = given["metric"]
     if metric not in columns or columns[metric].higher_is_better is None:
         wanted = [k for k, column in columns.items() if column.higher_is_better is not None]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from genbench.api.metric import Column
 from genbench.errors import did_you_mean
 from genbench.spec.benchmark import EvaluationSpec
 from genbench.spec.budget import Budget
@@ -80,3 +81,13 @@ def _weights(
         message = f"given twice, here and in [evaluation.params.{features.name}]; keep one"
         raise checker.error("evaluation.weights", message)
     return {**own, "weights": weights} if isinstance(own, dict) else own
+
+
+def metric_columns(checker: SpecChecker, evaluation: EvaluationSpec) -> dict[str, Column]:
+    """Every column (`genbench.Column`) the evaluation's metrics report, by key: what a search
+    optimises and an entry's `prune` bounds are held to."""
+    return {
+        column.key: column
+        for name in evaluation.metrics
+        for column in checker.registry.describe("metric", name).columns
+    }

@@ -19,6 +19,7 @@ from genbench.api.params import Param
 from genbench.errors import ParamError, did_you_mean, short_repr
 from genbench.spec.benchmark import EntrySpec, EvaluationSpec
 from genbench.spec.checker import SpecChecker
+from genbench.spec.evaluation_table import metric_columns
 from genbench.spec.searching import Dimension, SearchSpec
 
 SEARCH_TABLE = "search"
@@ -117,10 +118,7 @@ def root_name(path: str) -> str:
 
 def _metric(checker: SpecChecker, given: str, evaluation: EvaluationSpec) -> tuple[str, bool]:
     """The searched metric column and whether higher is better, from the metrics' columns."""
-    columns = {}
-    for name in evaluation.metrics:
-        for column in checker.registry.describe("metric", name).columns:
-            columns[column.key] = column
+    columns = metric_columns(checker, evaluation)
     key = given or ("fid" if "fid" in columns else "")
     if not key:
         message = f"missing; name the metric column to optimise, one of {', '.join(columns)}"

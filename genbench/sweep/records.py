@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeGuard
 
-from genbench.api.layout import RunFiles, record_paths
+from genbench.api.layout import RunFiles, SearchFiles, record_paths, searched_entry
 from genbench.api.record import RecordError, RunRecord
 from genbench.api.storage import write_atomic
 
@@ -89,3 +89,16 @@ def find_records(results_dir: Path) -> RecordScan:
         if record is not None:
             scan.located[path.parent] = record
     return scan
+
+
+def trial_records(results_dir: Path) -> dict[str, list[RunRecord]]:
+    """The readable records of a benchmark's search trials, by the entry searched, in trial
+    order; empty without a search."""
+    folder = SearchFiles(results_dir).trials
+    by_entry: dict[str, list[RunRecord]] = {}
+    if not folder.is_dir():
+        return by_entry
+    records = sorted(find_records(folder).records, key=lambda r: searched_entry(r.entry)[1])
+    for record in records:
+        by_entry.setdefault(searched_entry(record.entry)[0], []).append(record)
+    return by_entry
