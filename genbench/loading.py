@@ -49,10 +49,9 @@ class TrainedGenerator:
         return draw_samples(self.model, n, batch_size, seed)
 
     def evaluated_real(self) -> torch.Tensor:
-        """The real samples the run was scored against: the benchmark's fixed subset of the
-        training split (`genbench.eval.evaluator.reference_subset`), from the dataset loaded
-        again."""
-        from genbench.eval.evaluator import reference_subset
+        """The real samples the run was scored against (`genbench.eval.evaluator.Reference`),
+        from the dataset loaded again."""
+        from genbench.eval.evaluator import Reference
 
         device = next(self.model.parameters()).device
         data = _dataset(self.record, device, current())
@@ -62,7 +61,9 @@ class TrainedGenerator:
                 f"trained on (fingerprint {data.fingerprint()}, the record's "
                 f"{self.record.dataset.fingerprint}); point GENBENCH_DATA_ROOT at the same files"
             )
-        return reference_subset(data.train, self.record.eval_samples)
+        return Reference.recorded(self.record.features.reference, self.record.eval_samples).draw(
+            data
+        )
 
     def evaluated_samples(self) -> torch.Tensor:
         """The very samples the run's metrics were computed on (when loaded on the device the

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from genbench.eval.sets import SampleSet
+    from genbench.eval.statistics_file import StatisticsFile
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def evaluate(
     features: str | None = None,
     k: int | None = None,
     weights: str | None = None,
+    protocol: str | None = None,
     dataset: str | None = None,
     samples: int | None = None,
     device: str = "auto",
@@ -105,9 +107,13 @@ def evaluate(
 
     Each set may be a tensor or NumPy array of images (N, C, H, W) or features (N, D), a path
     to a folder of images or a .npy/.pt file, or a generator `f(n) -> tensor` (called once,
-    with `samples`, else the other set's size). Undefined values are None. Warnings the
-    metrics raise are passed on as Python warnings.
+    with `samples`, else the other set's size). `real` may also be a path to reference
+    statistics (.npz, as `genbench eval --real-stats`) for fid and fid-infinity. Undefined
+    values are None. Warnings the metrics raise, and notes on the statistics, are passed on as
+    Python warnings.
     """
+    import warnings
+
     from genbench.eval.compare import CompareOptions, compare
 
     registry = registry or current()
@@ -117,17 +123,29 @@ def evaluate(
         metrics=tuple(metrics),
         k=k,
         weights=weights,
+        protocol=protocol,
         dataset=dataset,
         device=device,
         batch_size=batch_size,
     )
     result = compare(real_set, fake_set, registry, options)
+    for note in result.notes:
+        warnings.warn(note, stacklevel=2)
     return {key: finite_or_none(value) for key, value in result.scores.values.items()}
 
 
-def _as_sets(real: Any, fake: Any, samples: int | None) -> tuple[SampleSet, SampleSet]:
+def _as_sets(
+    real: Any, fake: Any, samples: int | None
+) -> tuple[SampleSet | StatisticsFile, SampleSet]:
+    from genbench.eval.statistics_file import read_statistics
+
     if callable(real) and callable(fake) and samples is None:
         raise UserError("both sets are generators: say how many samples to draw (samples=N)")
+    if isinstance(real, str | Path) and Path(real).suffix == ".npz":
+        statistics = read_statistics(Path(real), "real")
+        if callable(fake) and samples is None:
+            raise UserError("real is statistics: say how many samples to generate (samples=N)")
+        return statistics, _as_set(fake(samples) if callable(fake) else fake, "fake")
     real_set = None if callable(real) else _as_set(real, "real")
     fake_set = None if callable(fake) else _as_set(fake, "fake")
     if real_set is None:

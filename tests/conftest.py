@@ -6,6 +6,7 @@ import importlib
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import torch
@@ -65,3 +66,22 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     for name in [m for m in sys.modules if m.startswith("genbench_fake")]:
         del sys.modules[name]
     importlib.invalidate_caches()
+
+
+@pytest.fixture(scope="session")
+def inception_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A randomly initialised state dict of torch-fidelity's InceptionV3, made by its own class
+    with its weight loading stubbed out (so nothing is downloaded); for every test of the
+    inception extractor and metric."""
+    from torch_fidelity import feature_extractor_inceptionv3 as fidelity_inception
+
+    with (
+        torch.random.fork_rng(devices=[]),
+        mock.patch.object(fidelity_inception, "load_state_dict_from_url", return_value={}),
+        mock.patch.object(fidelity_inception.FeatureExtractorInceptionV3, "load_state_dict"),
+    ):
+        torch.manual_seed(0)
+        network = fidelity_inception.FeatureExtractorInceptionV3("inception-v3-compat", ["2048"])
+    path = tmp_path_factory.mktemp("inception") / "random-inception.pth"
+    torch.save(network.state_dict(), path)
+    return path

@@ -11,8 +11,9 @@ import torch
 from click.testing import CliRunner
 from PIL import Image
 
+from genbench.api import feature_statistics
 from genbench.cli import cli
-from genbench_metrics.fid import feature_statistics, frechet_distance
+from genbench_metrics.fid import frechet_distance
 from genbench_metrics.precision_recall import precision_recall
 
 RNG = np.random.default_rng(0)
@@ -31,7 +32,7 @@ def _eval(*args: str) -> dict[str, float]:
 def _expected(real: torch.Tensor, fake: torch.Tensor, k: int = 3) -> dict[str, float]:
     real, fake = real.reshape(len(real), -1).double(), fake.reshape(len(fake), -1).double()
     precision, recall = precision_recall(real.float(), fake.float(), k)
-    fid = frechet_distance(*feature_statistics(real), *feature_statistics(fake))
+    fid = frechet_distance(feature_statistics(real), feature_statistics(fake))
     return {"fid": fid, "precision": precision, "recall": recall}
 
 

@@ -8,48 +8,36 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import numpy as np
 import pytest
 import torch
 from click.testing import CliRunner
-from torch_fidelity import feature_extractor_inceptionv3 as fidelity_inception
 
 import genbench
 from genbench.cli import cli
 from genbench.errors import SpecError, UserError
 from genbench.spec.load import load_spec
 from genbench_metrics import inception
-from genbench_metrics.catalog import INCEPTION
+from genbench_metrics.catalog import INCEPTION, INCEPTION_SCORE
 from genbench_metrics.inception import to_uint8_rgb
+from genbench_metrics.resize import clean_resize
 
 CPU = torch.device("cpu")
 GRAY = genbench.LoadedData(torch.rand(4, 1, 28, 28) * 2 - 1, "test")
 
 
-def _build(weights: str | Path = "", data: genbench.LoadedData = GRAY) -> Any:
-    request = genbench.ExtractorRequest({"weights": str(weights)}, data, CPU, Path("unused"))
+def _build(
+    weights: str | Path = "", data: genbench.LoadedData = GRAY, protocol: str = "legacy-tf"
+) -> Any:
+    params = {"weights": str(weights), "protocol": protocol}
+    request = genbench.ExtractorRequest(params, data, CPU, Path("unused"))
     return INCEPTION.build(request)
 
 
 @pytest.fixture(scope="module")
-def weights_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A randomly initialised state dict of torch-fidelity's InceptionV3, made by its own class
-    with its weight loading stubbed out (so nothing is downloaded)."""
-    with (
-        torch.random.fork_rng(devices=[]),
-        mock.patch.object(fidelity_inception, "load_state_dict_from_url", return_value={}),
-        mock.patch.object(fidelity_inception.FeatureExtractorInceptionV3, "load_state_dict"),
-    ):
-        torch.manual_seed(0)
-        network = fidelity_inception.FeatureExtractorInceptionV3("inception-v3-compat", ["2048"])
-    path = tmp_path_factory.mktemp("inception") / "random-inception.pth"
-    torch.save(network.state_dict(), path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def extractor(weights_file: Path) -> Any:
+def extractor(inception_weights: Path) -> Any:
     with mock.patch.object(inception, "fetch", side_effect=AssertionError("network touched")):
-        return _build(weights_file)
+        return _build(inception_weights)
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +49,7 @@ def offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_local_weights_give_deterministic_2048_d_features(
-    extractor: Any, weights_file: Path
+    extractor: Any, inception_weights: Path
 ) -> None:
     images = GRAY.train[:2]
     features = extractor(images)
@@ -69,7 +57,7 @@ def test_local_weights_give_deterministic_2048_d_features(
     assert not features.requires_grad
     assert torch.allclose(extractor(images[1:]), features[1:], rtol=1e-4, atol=1e-9)
     info = extractor.info
-    assert info["weights"] == "local file" and info["weights_file"] == str(weights_file)
+    assert info["weights"] == "local file" and info["weights_file"] == str(inception_weights)
     assert info["feature_dim"] == 2048 and len(info["weights_sha256"]) == 16
     assert inception.fetch.call_count == 0
 
@@ -89,7 +77,7 @@ class RecordingNetwork(torch.nn.Module):
 
 def test_grayscale_reaches_the_network_as_uint8_with_three_identical_channels() -> None:
     network = RecordingNetwork()
-    extractor = inception.InceptionFeatures(network, {})
+    extractor = inception.InceptionFeatures(network, {}, "legacy-tf")
     gray = GRAY.train[:3]
     extractor(gray)
     (pixels,) = network.inputs
@@ -101,7 +89,7 @@ def test_grayscale_reaches_the_network_as_uint8_with_three_identical_channels() 
 def test_large_batches_are_fed_in_bounded_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(inception, "FORWARD_BATCH", 2)
     network = RecordingNetwork()
-    features = inception.InceptionFeatures(network, {})(GRAY.train)
+    features = inception.InceptionFeatures(network, {}, "legacy-tf")(GRAY.train)
     assert [len(chunk) for chunk in network.inputs] == [2, 2] and features.shape == (4, 3)
 
 
@@ -122,13 +110,13 @@ def test_offline_without_weights_is_a_one_line_error_suggesting_lenet() -> None:
 
 
 def test_release_weights_in_the_torch_hub_cache_are_used_without_download(
-    weights_file: Path, tmp_path: Path
+    inception_weights: Path, tmp_path: Path
 ) -> None:
     from torch_fidelity.feature_extractor_inceptionv3 import URL_INCEPTION_V3
 
     checkpoints = tmp_path / "torch" / "hub" / "checkpoints"
     checkpoints.mkdir(parents=True)
-    (checkpoints / Path(URL_INCEPTION_V3).name).symlink_to(weights_file)
+    (checkpoints / Path(URL_INCEPTION_V3).name).symlink_to(inception_weights)
     built = _build()
     assert built.info["weights"] == "torch-fidelity release"
     assert inception.fetch.call_count == 0
@@ -169,10 +157,10 @@ def test_evaluation_weights_key_is_forwarded_to_the_extractor(registry, write_sp
     spec = load_spec(
         write_spec(SPEC.format(features="inception", extra='weights = "w.pth"')), registry
     )
-    assert spec.evaluation.feature_params == {"weights": "w.pth"}
+    assert spec.evaluation.feature_params == {"weights": "w.pth", "protocol": "legacy-tf"}
     params = '[evaluation.params.inception]\nweights = "v.pth"'
     spec = load_spec(write_spec(SPEC.format(features="inception", extra=params)), registry)
-    assert spec.evaluation.feature_params == {"weights": "v.pth"}
+    assert spec.evaluation.feature_params == {"weights": "v.pth", "protocol": "legacy-tf"}
 
 
 @pytest.mark.parametrize(
@@ -196,7 +184,7 @@ def test_evaluation_weights_errors_name_the_key(
 
 
 def test_a_sweep_scores_with_inception_from_a_local_weights_file_and_says_so(
-    weights_file: Path, write_spec, tmp_path: Path
+    inception_weights: Path, write_spec, tmp_path: Path
 ) -> None:
     """The comparison-with-papers path end to end, offline: a spec naming `inception` and a
     weights file trains, scores with that network and names the extractor under its table."""
@@ -212,7 +200,7 @@ limit = 64
 samples = 12
 batch_size = 12
 features = "inception"
-weights = "{weights_file}"
+weights = "{inception_weights}"
 metrics = ["precision-recall"]
 [[entry]]
 name = "GAN"
@@ -227,3 +215,99 @@ batch_size = 8
     info = record["features"]["info"]
     assert info["feature_dim"] == 2048 and info["weights"] == "local file"
     assert "features inception" in (tmp_path / "papers" / "table.md").read_text()
+
+
+def test_clean_protocol_feeds_the_same_network_when_no_resize_is_needed(
+    inception_weights: Path,
+) -> None:
+    # At 299 x 299 neither protocol resizes (PIL returns the image, TF1's bilinear samples
+    # the pixels themselves), so the clean path, which hands the network its own input, must
+    # give the legacy path's features; at 28 x 28 the resizes differ, and so do the features.
+    legacy = _build(inception_weights)
+    clean = _build(inception_weights, protocol="clean")
+    assert clean.info["protocol"] == "clean" and legacy.info["protocol"] == "legacy-tf"
+    full = torch.rand(2, 3, 299, 299) * 2 - 1
+    assert _relative_difference(clean(full), legacy(full)) < 1e-4
+    small = GRAY.train[:2]
+    before = legacy(small)
+    assert _relative_difference(clean(small), before) > 1e-2
+    assert torch.equal(legacy(small), before)  # the hook is gone after a clean call
+
+
+def _relative_difference(a: torch.Tensor, b: torch.Tensor) -> float:
+    return float((a - b).norm() / b.norm())
+
+
+def test_clean_resize_equals_clean_fids_own_resizer() -> None:
+    from cleanfid.resize import build_resizer
+
+    resizer = build_resizer("clean")
+    generator = torch.Generator().manual_seed(0)
+    for height, width in ((28, 28), (32, 32), (64, 48)):
+        pixels = torch.randint(0, 256, (3, 3, height, width), generator=generator)
+        pixels = pixels.to(torch.uint8)
+        ours = clean_resize(pixels)
+        for image, resized in zip(pixels.numpy(), ours.numpy(), strict=True):
+            theirs = resizer(image.transpose(1, 2, 0))  # clean-fid resizes H x W x C
+            assert theirs.dtype == resized.dtype == np.float32
+            np.testing.assert_array_equal(resized, theirs.transpose(2, 0, 1))
+
+
+def test_inception_score_equals_torch_fidelitys_on_the_same_weights(
+    inception_weights: Path,
+) -> None:
+    import torch_fidelity
+
+    generator = torch.Generator().manual_seed(1)
+    pixels = torch.randint(0, 256, (20, 3, 32, 32), generator=generator).to(torch.uint8)
+    theirs = torch_fidelity.calculate_metrics(
+        input1=UInt8Images(pixels),
+        isc=True,
+        isc_splits=4,
+        feature_extractor_weights_path=str(inception_weights),
+        cuda=False,
+        verbose=False,
+        cache=False,
+    )
+    images = pixels.float().div(127.5).sub(1)
+    inputs = genbench.MetricInputs(
+        real_features=torch.empty(0, 1),
+        fake_features=torch.empty(0, 1),
+        real_samples=images,
+        fake_samples=images,
+        data=genbench.LoadedData(images, "test"),
+    )
+    params = {"splits": 4, "weights": str(inception_weights), "protocol": "legacy-tf"}
+    ours = INCEPTION_SCORE.compute(inputs, params)
+    assert ours["inception_score"] == pytest.approx(theirs["inception_score_mean"], rel=1e-4)
+    assert ours["inception_score_std"] == pytest.approx(theirs["inception_score_std"], rel=1e-3)
+
+
+class UInt8Images(torch.utils.data.Dataset):
+    """Images as torch-fidelity reads an input: uint8 (3, H, W) items."""
+
+    def __init__(self, pixels: torch.Tensor) -> None:
+        self.pixels = pixels
+
+    def __len__(self) -> int:
+        return len(self.pixels)
+
+    def __getitem__(self, index: int) -> torch.Tensor:
+        return self.pixels[index]
+
+
+def test_evaluation_protocol_key_reaches_the_extractor_and_is_refused_elsewhere(
+    registry, write_spec
+) -> None:
+    base = '[benchmark]\ndataset = "{dataset}"\n[evaluation]\nfeatures = "{features}"\n'
+    tail = 'protocol = "clean"\n[[entry]]\nname = "GAN"\nmodel = "gan"\n'
+    path = write_spec(base.format(dataset="mnist", features="inception") + tail)
+    assert load_spec(path, registry).evaluation.feature_params["protocol"] == "clean"
+    path = write_spec(base.format(dataset="mnist", features="lenet-mnist") + tail)
+    with pytest.raises(SpecError, match=r"evaluation\.protocol.*no FID protocol"):
+        load_spec(path, registry)
+    path = write_spec(
+        base.format(dataset="mnist", features="inception") + tail.replace("clean", "bicubic")
+    )
+    with pytest.raises(SpecError, match="protocol"):
+        load_spec(path, registry)

@@ -6,10 +6,11 @@ import pytest
 import torch
 
 import genbench
+from genbench.api import feature_statistics
 from genbench.errors import UserError
 from genbench_metrics.catalog import DENSITY_COVERAGE
 from genbench_metrics.density_coverage import density_coverage
-from genbench_metrics.fid import feature_statistics, frechet_distance
+from genbench_metrics.fid import frechet_distance
 from genbench_metrics.precision_recall import precision_recall
 
 
@@ -28,7 +29,7 @@ def test_identical_sets_score_perfectly(k: int) -> None:
     # Each real ball holds its own centre and its k neighbours (no ties in continuous data),
     # so the balls hold N (k + 1) generated samples in all: density (k + 1) / k.
     assert density == pytest.approx((k + 1) / k, abs=1e-12)
-    fid = frechet_distance(*feature_statistics(features), *feature_statistics(copy))
+    fid = frechet_distance(feature_statistics(features), feature_statistics(copy))
     assert fid == pytest.approx(0.0, abs=1e-8)
 
 

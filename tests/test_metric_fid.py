@@ -9,9 +9,10 @@ import torch
 from torch_fidelity.metric_fid import fid_features_to_statistics, fid_statistics_to_metric
 
 import genbench
+from genbench.api import FeatureStatistics, feature_statistics
 from genbench.errors import UserError
 from genbench_metrics.catalog import FID
-from genbench_metrics.fid import feature_statistics, frechet_distance
+from genbench_metrics.fid import frechet_distance
 
 
 def _features(seed: int, n: int, dim: int, shift: float) -> np.ndarray:
@@ -29,7 +30,7 @@ def _scipy_fid(real: np.ndarray, fake: np.ndarray) -> float:
 
 def _fid(real: np.ndarray, fake: np.ndarray) -> float:
     return frechet_distance(
-        *feature_statistics(torch.from_numpy(real)), *feature_statistics(torch.from_numpy(fake))
+        feature_statistics(torch.from_numpy(real)), feature_statistics(torch.from_numpy(fake))
     )
 
 
@@ -47,11 +48,11 @@ def test_fid_equals_torch_fidelity_on_the_same_features() -> None:
 
 def test_statistics_are_torch_fidelitys_unbiased_mean_and_covariance() -> None:
     features = torch.from_numpy(_features(4, 300, 8, 1.0))
-    mu, sigma = feature_statistics(features)
+    fit = feature_statistics(features)
     expected = fid_features_to_statistics(features)
-    assert mu.dtype == sigma.dtype == torch.float64
-    np.testing.assert_allclose(mu.numpy(), expected["mu"], rtol=1e-12)
-    np.testing.assert_allclose(sigma.numpy(), expected["sigma"], rtol=1e-10, atol=1e-14)
+    assert fit.mean.dtype == fit.covariance.dtype == torch.float64 and fit.count == 300
+    np.testing.assert_allclose(fit.mean.numpy(), expected["mu"], rtol=1e-12)
+    np.testing.assert_allclose(fit.covariance.numpy(), expected["sigma"], rtol=1e-10, atol=1e-14)
 
 
 def test_identical_sets_have_zero_fid() -> None:
@@ -68,7 +69,10 @@ def test_gaussians_with_commuting_covariances_match_closed_form() -> None:
     mu1, mu2 = rng.normal(size=10), rng.normal(size=10)
     sigma1, sigma2 = rotation * a @ rotation.T, rotation * b @ rotation.T
     expected = ((mu1 - mu2) ** 2).sum() + ((np.sqrt(a) - np.sqrt(b)) ** 2).sum()
-    value = frechet_distance(*map(torch.from_numpy, (mu1, sigma1, mu2, sigma2)))
+    first = FeatureStatistics(torch.from_numpy(mu1), torch.from_numpy(sigma1))
+    value = frechet_distance(
+        first, FeatureStatistics(torch.from_numpy(mu2), torch.from_numpy(sigma2))
+    )
     assert value == pytest.approx(expected, rel=1e-10)
 
 

@@ -28,6 +28,7 @@ from genbench.api.prior import Prior
 from genbench.api.record import RunRecord
 from genbench.api.registry import Registry
 from genbench.api.search import EntrySearch, SearchProgress
+from genbench.api.statistics import FeatureStatistics, feature_statistics
 from genbench.api.storage import DamagedFileError, cache_dir, load_torch, save_torch, write_atomic
 from genbench.errors import UserError, first_line
 
@@ -64,6 +65,7 @@ __all__ = [
     "ExtractorRequest",
     "FDivergence",
     "FeatureExtractor",
+    "FeatureStatistics",
     "InitSource",
     "Kind",
     "LatentPrior",
@@ -85,6 +87,7 @@ __all__ = [
     "UserError",
     "Work",
     "cache_dir",
+    "feature_statistics",
     "first_line",
     "hookimpl",
     "lazy",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from genbench.api.data import LoadedData
 from genbench.api.params import Param
+from genbench.api.statistics import FeatureStatistics, feature_statistics
 
 if TYPE_CHECKING:
     import torch
@@ -51,6 +52,10 @@ class MetricInputs:
     split: it is the number of samples per set the real evaluations will use, so a metric that
     needs a minimum count (KID's subset size) refuses too few before anything trains, and runs
     the trial on the few samples given.
+
+    `real_statistics` is set when the real set was given only as its Gaussian fit (a paper's
+    .npz): then `real_features` and `real_samples` are empty, and only metrics registered with
+    `from_statistics` are asked, which read the fit through `real_fit()`.
     """
 
     real_features: torch.Tensor
@@ -61,15 +66,36 @@ class MetricInputs:
     shared: dict[Any, Any] = field(default_factory=dict)
     reference_shared: dict[Any, Any] = field(default_factory=dict)
     trial_of: int | None = None
+    real_statistics: FeatureStatistics | None = None
+
+    def real_fit(self) -> FeatureStatistics:
+        """The real features' mean and covariance: the given statistics, else computed once
+        per reference set and shared by every metric that asks."""
+        if self.real_statistics is not None:
+            return self.real_statistics
+        key = ("feature_statistics",)
+        if key not in self.reference_shared:
+            self.reference_shared[key] = feature_statistics(self.real_features)
+        fit: FeatureStatistics = self.reference_shared[key]
+        return fit
 
 
 @dataclass(frozen=True)
 class Metric:
     """A registered metric; `compute` returns a float for each of its `columns`' keys and may
-    add `Curve`s under other keys."""
+    add `Curve`s under other keys.
+
+    `from_statistics` says that it reads the real set only through `MetricInputs.real_fit()`
+    (FID does), so it can score against reference statistics from a file instead of samples.
+    `features_only` says that it reads features, never `real_samples` or `fake_samples`, so
+    `genbench eval` may stream image folders past it instead of holding them in memory (it
+    then passes empty sample tensors); leave it False when in doubt.
+    """
 
     name: str
     description: str
     columns: tuple[Column, ...]
     compute: Callable[[MetricInputs, dict[str, Any]], dict[str, float | Curve]]
     params: tuple[Param, ...] = ()
+    from_statistics: bool = False
+    features_only: bool = False

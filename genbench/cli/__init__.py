@@ -48,6 +48,7 @@ for command in (
     listing.show,
     report.report,
     evaluation.eval_command,
+    evaluation.stats_command,
     listing.check_plugin,
     evaluation.compare_results_command,
 ):

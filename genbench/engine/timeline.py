@@ -23,7 +23,7 @@ import torch
 
 from genbench.api.record import TimelineFacts
 from genbench.engine.loop import LogCallback, TrainProgress
-from genbench.eval.evaluator import Evaluator
+from genbench.eval.evaluator import Evaluator, Reference
 from genbench.report.values import finite_or_none
 
 if TYPE_CHECKING:
@@ -101,12 +101,14 @@ class Timeline:
 
 def _small(evaluator: Evaluator, samples: int) -> Evaluator:
     if evaluator not in _SMALL:
+        count = min(samples, evaluator.samples)
         _SMALL[evaluator] = Evaluator(
             evaluator.data,
             evaluator.extractor,
             evaluator.metrics,
-            min(samples, evaluator.samples),
+            count,
             evaluator.batch_size,
+            reference=Reference(count, evaluator.reference.split),
         )
     return _SMALL[evaluator]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,6 @@ from genbench.errors import PluginError, UserError
 from genbench.eval.reference import ReferenceCache
 
 REFERENCE_SEED = 0
-REFERENCE_SPLIT = "train"
 
 
 @dataclass(frozen=True)
@@ -42,25 +42,57 @@ class Scores:
     curves: dict[str, Curve]
 
 
-@torch.no_grad()
 def extract_features(extractor: Extractor, samples: torch.Tensor, batch_size: int) -> torch.Tensor:
     """Features of `samples` computed `batch_size` at a time."""
-    chunks = [extractor(samples[i : i + batch_size]) for i in range(0, len(samples), batch_size)]
-    return torch.cat(chunks).float()
+    return extract_batches(extractor, samples.split(batch_size))
 
 
-def reference_subset(train: torch.Tensor, samples: int) -> torch.Tensor:
-    """The real samples every run of a benchmark is scored against: `samples` of the training
-    split (all, if it has fewer) in the order of a permutation drawn from REFERENCE_SEED, the
-    same for every run, sweep and machine."""
-    generator = torch.Generator().manual_seed(REFERENCE_SEED)
-    count = min(samples, len(train))
-    index = torch.randperm(len(train), generator=generator)[:count]
-    return train[index.to(train.device)]
+@torch.no_grad()
+def extract_batches(extractor: Extractor, batches: Iterable[torch.Tensor]) -> torch.Tensor:
+    """Features of the batches, one batch in memory at a time."""
+    return torch.cat([extractor(batch).float() for batch in batches])
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Which real samples every run is scored against: `samples` of `split` (all of it, if it
+    has fewer), or the whole split when `whole`."""
+
+    samples: int
+    split: str = "train"
+    whole: bool = False
+
+    def draw(self, data: LoadedData) -> torch.Tensor:
+        """The samples, in the order of a permutation drawn from REFERENCE_SEED: the same for
+        every run, sweep and machine."""
+        pool = data.train if self.split == "train" else data.test
+        if pool is None:
+            raise UserError(
+                f"dataset {data.source!r} has no {self.split} split to score against; "
+                f'set [evaluation] split = "train"'
+            )
+        if self.whole:
+            return pool
+        generator = torch.Generator().manual_seed(REFERENCE_SEED)
+        count = min(self.samples, len(pool))
+        index = torch.randperm(len(pool), generator=generator)[:count]
+        return pool[index.to(pool.device)]
+
+    @classmethod
+    def recorded(cls, facts: dict[str, Any] | None, samples: int) -> Reference:
+        """The reference a record's `features.reference` describes (records written before
+        the split could be chosen scored against a subset of the training split)."""
+        facts = facts or {}
+        return cls(samples, facts.get("split", "train"), facts.get("reference") == "all")
+
+    def describe(self, drawn: int) -> dict[str, Any]:
+        """For the records: the split, how the samples were chosen and how many there are."""
+        return {"split": self.split, "reference": "all" if self.whole else "subset",
+                "samples": drawn}  # fmt: skip
 
 
 class Evaluator:
-    """Scores generators against a fixed real reference set of `samples` training examples."""
+    """Scores generators of `samples` samples each against a fixed real reference set."""
 
     def __init__(
         self,
@@ -70,14 +102,18 @@ class Evaluator:
         samples: int,
         batch_size: int,
         cache: ReferenceCache | None = None,
+        reference: Reference | None = None,
     ) -> None:
         self.data = data
         self.extractor = extractor
         self.metrics = metrics
         self.batch_size = batch_size
-        self.real_samples = reference_subset(data.train, samples)
+        self.reference = reference or Reference(samples)
+        self.real_samples = self.reference.draw(data)
+        # A subset is as large as the generated set unless the split is smaller: then both are.
+        self.samples = samples if self.reference.whole else len(self.real_samples)
         self._cache_entry = (
-            cache.entry(self.real_samples, REFERENCE_SPLIT, extractor.info) if cache else None
+            cache.entry(self.real_samples, self.reference.split, extractor.info) if cache else None
         )
         self._real_features = (
             self._cache_entry.load(data.train.device) if self._cache_entry else None
@@ -86,14 +122,10 @@ class Evaluator:
         self._reference_work: dict[Any, Any] = {}
 
     @property
-    def samples(self) -> int:
-        return len(self.real_samples)
-
-    @property
     def reference_info(self) -> dict[str, Any]:
         """Where the real features come from, for the records."""
         return {
-            "split": REFERENCE_SPLIT,
+            **self.reference.describe(len(self.real_samples)),
             "cached": self.reference_cached,
             "cache_file": str(self._cache_entry.path) if self._cache_entry else None,
         }
@@ -109,7 +141,7 @@ class Evaluator:
         return self._real_features
 
     def score(self, fake_samples: torch.Tensor) -> Scores:
-        """Every metric's values for `fake_samples` (as many as the reference set)."""
+        """Every metric's values for `fake_samples` (`samples` of them, as a run draws)."""
         fake_features = extract_features(self.extractor, fake_samples, self.batch_size)
         inputs = MetricInputs(
             real_features=self.real_features,
@@ -131,7 +163,7 @@ class Evaluator:
         The split holds at most 256 samples a side, fewer than a real evaluation: a
         neighbour count `k` (the convention of the k-NN metrics) is checked against the real
         sample count here and shrunk to fit the split for the trial."""
-        half = min(256, self.samples // 2)
+        half = min(256, len(self.real_samples) // 2)
         metrics = [self._trial_request(request, half) for request in self.metrics]
         samples = self.real_samples[: 2 * half]
         features = (
@@ -153,10 +185,11 @@ class Evaluator:
         k = request.params.get("k")
         if not isinstance(k, int) or isinstance(k, bool) or k < half:
             return request
-        if k >= self.samples:
+        smaller = min(self.samples, len(self.real_samples))
+        if k >= smaller:
             raise UserError(
                 f"evaluation.params.{request.metric.name}.k = {k} needs more than {k} samples a "
-                f"side, but [evaluation] samples = {self.samples}; lower k or raise samples"
+                f"side, but the evaluation has {smaller}; lower k or raise samples"
             )
         return dataclasses.replace(request, params={**request.params, "k": max(1, half - 1)})
 

@@ -10,10 +10,15 @@ gives them: images as float32 (N, C, H, W) in [-1, 1] with C = 1 or 3, features 
 
 A float set in [-1, 1] that happens to hold no negative value would be read as [0, 1]; save
 such images as uint8 to be unambiguous. Bad input is a `UserError` naming the option and path.
+
+A folder of images is read in batches (`SampleSet.batches`), never whole: its headers are
+checked first (one mode, one size), then each batch is decoded when asked for, so evaluating
+50,000 images holds one batch of them and their features, not the images.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,11 +35,33 @@ GRAYSCALE_MODES = ("1", "L", "LA", "I", "I;16", "F")
 
 @dataclass(frozen=True)
 class SampleSet:
-    """A set in genbench's layout; `description` says what was read, for the output."""
+    """A set in genbench's layout, `count` samples of `shape` each, read by `read(start,
+    stop)`; `description` says what was read, for the output."""
 
-    values: torch.Tensor
+    read: Callable[[int, int], torch.Tensor]
+    count: int
+    shape: tuple[int, ...]
     is_features: bool
     description: str
+
+    @property
+    def values(self) -> torch.Tensor:
+        """The whole set at once: for sets already in memory, or metrics that need samples."""
+        return self.read(0, self.count)
+
+    def batches(self, size: int) -> Iterator[torch.Tensor]:
+        for start in range(0, self.count, size):
+            yield self.read(start, min(start + size, self.count))
+
+
+def in_memory(values: torch.Tensor, is_features: bool, description: str) -> SampleSet:
+    return SampleSet(
+        lambda start, stop: values[start:stop],
+        len(values),
+        tuple(values.shape[1:]),
+        is_features,
+        description,
+    )
 
 
 def load_set(path: Path, option: str) -> SampleSet:
@@ -59,9 +86,8 @@ def check_pair(real: SampleSet, fake: SampleSet) -> None:
             f"give both as images or both as features"
         )
     noun = "feature dimensions" if real.is_features else "image shapes"
-    real_shape, fake_shape = tuple(real.values.shape[1:]), tuple(fake.values.shape[1:])
-    if real_shape != fake_shape:
-        raise UserError(f"{noun} differ: --real {real_shape}, --fake {fake_shape}")
+    if real.shape != fake.shape:
+        raise UserError(f"{noun} differ: --real {real.shape}, --fake {fake.shape}")
 
 
 def from_tensor(values: torch.Tensor, where: str) -> SampleSet:
@@ -78,13 +104,13 @@ def from_tensor(values: torch.Tensor, where: str) -> SampleSet:
     if values.dim() == 2:
         features = values.float()
         _check_finite(features, where)
-        return SampleSet(features, True, f"{shape[0]} feature vectors of dimension {shape[1]}")
+        return in_memory(features, True, f"{shape[0]} feature vectors of dimension {shape[1]}")
     if shape[1] not in (1, 3):
         hint = "; it looks channels-last, transpose it" if shape[-1] in (1, 3) else ""
         raise UserError(f"{where}: images need 1 or 3 channels (N, C, H, W), got {shape}{hint}")
     images, value_range = _to_unit_range(values, where)
     size = "x".join(map(str, shape[1:]))
-    return SampleSet(images, False, f"{shape[0]} images {size}, read as {value_range}")
+    return in_memory(images, False, f"{shape[0]} images {size}, read as {value_range}")
 
 
 def _to_unit_range(values: torch.Tensor, where: str) -> tuple[torch.Tensor, str]:
@@ -126,28 +152,42 @@ def _read_folder(folder: Path, where: str) -> SampleSet:
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
     if not files:
         raise UserError(f"{where}: no PNG or JPEG images in this folder")
-    opened = [_open(path, where) for path in files]
-    mode = "L" if all(image.mode in GRAYSCALE_MODES for image in opened) else "RGB"
-    size = opened[0].size
-    arrays = []
-    for path, image in zip(files, opened, strict=True):
-        if image.size != size:
-            raise UserError(
-                f"{where}: images differ in size: {files[0].name} is {size[0]}x{size[1]}, "
-                f"{path.name} is {image.size[0]}x{image.size[1]}; resize them to one size"
-            )
-        arrays.append(np.asarray(image.convert(mode), dtype=np.uint8))
-    pixels = torch.from_numpy(np.stack(arrays))
-    pixels = pixels.unsqueeze(1) if mode == "L" else pixels.permute(0, 3, 1, 2)
-    size_text = "x".join(map(str, pixels.shape[1:]))
-    images = pixels.float().div(127.5).sub(1)
-    return SampleSet(images, False, f"{len(files)} images {size_text} from a folder")
+    size, grayscale = None, True
+    for path in files:
+        with _open(path, where) as image:  # the header only: nothing is decoded here
+            size = size or image.size
+            if image.size != size:
+                raise UserError(
+                    f"{where}: images differ in size: {files[0].name} is {size[0]}x{size[1]}, "
+                    f"{path.name} is {image.size[0]}x{image.size[1]}; resize them to one size"
+                )
+            grayscale = grayscale and image.mode in GRAYSCALE_MODES
+    mode = "L" if grayscale else "RGB"
+    assert size is not None
+    shape = (1 if grayscale else 3, size[1], size[0])
+
+    def read(start: int, stop: int) -> torch.Tensor:
+        arrays = []
+        for path in files[start:stop]:
+            with _open(path, where) as image:
+                try:
+                    arrays.append(np.asarray(image.convert(mode), dtype=np.uint8))
+                except OSError as exc:  # a damaged file whose header was readable
+                    message = f"{where}: cannot read {path.name} ({first_line(exc)})"
+                    raise UserError(message) from None
+        pixels = torch.from_numpy(np.stack(arrays))
+        pixels = pixels.unsqueeze(1) if grayscale else pixels.permute(0, 3, 1, 2)
+        return pixels.float().div(127.5).sub(1)
+
+    size_text = "x".join(map(str, shape))
+    return SampleSet(
+        read, len(files), shape, False, f"{len(files)} images {size_text} from a folder"
+    )
 
 
 def _open(path: Path, where: str) -> Image.Image:
+    """The image opened lazily (PIL reads the header; pixels when converted)."""
     try:
-        with Image.open(path) as image:
-            image.load()
-            return image
+        return Image.open(path)
     except (UnidentifiedImageError, OSError) as exc:
         raise UserError(f"{where}: cannot read {path.name} ({first_line(exc)})") from None

@@ -193,15 +193,33 @@ def _notes(records: list[RunRecord], tested: bool) -> list[str]:
         )
     if records:
         latest = records[-1]
-        accuracy = latest.features.info.get("test_accuracy")
-        extra = f", test accuracy {accuracy:.4f}" if isinstance(accuracy, float) else ""
         notes.append(
             f"Dataset {latest.dataset.name} ({latest.dataset.source}); "
-            f"features {latest.features.name}{extra}; {latest.eval_samples} samples per "
-            f"evaluation; budget {latest.config.get('budget')} per run on {latest.device}."
+            f"{evaluation_protocol(latest)}; budget {latest.config.get('budget')} per run on "
+            f"{latest.device}."
         )
         notes.append(stats.FOOTNOTE if tested else f"{stats.FOOTNOTE} {stats.ONE_SEED_NOTE}")
     return notes
+
+
+def evaluation_protocol(record: RunRecord) -> str:
+    """How the run's metrics were computed, as a table note says it: the extractor with its
+    protocol, and how many generated and real samples from which split (FIDs compare only
+    when all of these agree)."""
+    info = record.features.info
+    accuracy = info.get("test_accuracy")
+    extra = [f"test accuracy {accuracy:.4f}"] if isinstance(accuracy, float) else []
+    if info.get("protocol"):
+        extra.insert(0, f"protocol {info['protocol']}")
+    features = f"features {record.features.name}" + (f" ({', '.join(extra)})" if extra else "")
+    reference = record.features.reference or {}
+    real = reference.get("samples", record.eval_samples)
+    split = reference.get("split", "train")
+    extent = "whole " if reference.get("reference") == "all" else ""
+    return (
+        f"{features}; {record.eval_samples} generated vs {real} real samples from the "
+        f"{extent}{split} split per evaluation"
+    )
 
 
 def _flatten(record: RunRecord) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,11 @@ class EvaluationSpec:
     metric_params: dict[str, dict[str, Any]]
     every: Budget | None = None  # metrics over training time; see genbench.engine.timeline
     every_samples: int = 1000
+    split: str = "train"  # of the real reference set
+    reference: str = "subset"  # or "all" of the split
+
+
+REFERENCE_FIELDS = ("split", "reference")
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,15 @@ class BenchmarkSpec:
             "budget": str(self.budget),
             "evaluation": asdict(self.evaluation),
         }
-        # Only when set (hashes of specs without it stay); the timeline is made in training.
+        # The real set's split and extent only when not the defaults, and the timeline only when
+        # set, so that the records of specs without them keep their hashes; the timeline is made
+        # in training.
+        for field_ in fields(EvaluationSpec):
+            if (
+                field_.name in REFERENCE_FIELDS
+                and config["evaluation"][field_.name] == field_.default
+            ):
+                del config["evaluation"][field_.name]
         every = config["evaluation"].pop("every"), config["evaluation"].pop("every_samples")
         if every[0] is not None:
             config["timeline"] = {"every": str(every[0]), "samples": every[1]}

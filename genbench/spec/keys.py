@@ -35,6 +35,10 @@ BENCHMARK_KEYS = (
         f"where datasets are read or downloaded (default ${DATA_ROOT_ENV} or {DEFAULT_DATA_ROOT})",
     ),
 )
+REFERENCE_SPLITS = ("train", "test")
+REFERENCES = ("subset", "all")
+EVALUATION_PRESETS = {"paper": {"samples": 50000, "split": "train", "reference": "all"}}
+"""What each `[evaluation] preset` sets; giving one of its keys beside it is an error."""
 EVALUATION_KEYS = (
     Param("samples", 10000, "generated and real samples per evaluation", minimum=2),
     Param("batch_size", 500, "batch size for sampling and feature extraction", minimum=1),
@@ -44,8 +48,34 @@ EVALUATION_KEYS = (
     Param(
         "weights",
         "",
-        "local weights file for the feature extractor (e.g. inception offline); "
-        "passed to it as its `weights` parameter",
+        "local weights file for the feature extractor (e.g. inception offline); passed as "
+        "`weights` to it and to every metric that takes one (inception-score)",
+    ),
+    Param(
+        "protocol",
+        "",
+        "the FID protocol (inception: legacy-tf or clean); passed as `protocol` to the "
+        "feature extractor and to every metric that takes one",
+    ),
+    Param(
+        "split",
+        REFERENCE_SPLITS[0],
+        "the dataset split the real samples come from",
+        choices=REFERENCE_SPLITS,
+    ),
+    Param(
+        "reference",
+        REFERENCES[0],
+        "real samples scored against: subset (`samples` of the split, the same for every run) "
+        "or all (the whole split)",
+        choices=REFERENCES,
+    ),
+    Param(
+        "preset",
+        "",
+        "paper: 50,000 generated samples against the whole training split, as papers quote "
+        "FID (sets samples, split and reference)",
+        choices=("", *EVALUATION_PRESETS),
     ),
     Param("every", "", "score on the training clock every '15s', 'N steps' or '1 TFLOP' (off: '')"),
     Param("every_samples", 1000, "samples per point of `every` (kept small: cheap)", minimum=2),

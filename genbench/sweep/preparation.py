@@ -22,7 +22,7 @@ from genbench.api.record import ColumnFacts, DatasetFacts, FeatureFacts
 from genbench.api.storage import cache_dir
 from genbench.devices import resolve_device
 from genbench.errors import collected_warnings
-from genbench.eval.evaluator import Evaluator, MetricRequest
+from genbench.eval.evaluator import Evaluator, MetricRequest, Reference
 from genbench.eval.reference import ReferenceCache
 from genbench.registry import Registry
 from genbench.spec.benchmark import BenchmarkSpec
@@ -79,8 +79,9 @@ def _evaluator(
         for name in evaluation.metrics
     ]
     cache = ReferenceCache(folder, features, evaluation.feature_params)
+    reference = Reference(evaluation.samples, evaluation.split, evaluation.reference == "all")
     evaluator = Evaluator(
-        data, extractor, metrics, evaluation.samples, evaluation.batch_size, cache
+        data, extractor, metrics, evaluation.samples, evaluation.batch_size, cache, reference
     )
     evaluator.preflight()
     return evaluator

@@ -9,8 +9,10 @@ from genbench_metrics.catalog import (
     CLASSIFIER_SCORE,
     DENSITY_COVERAGE,
     FID,
+    FID_INFINITY,
     IDENTITY,
     INCEPTION,
+    INCEPTION_SCORE,
     KID,
     LENET_MNIST,
     MODE_COVERAGE,
@@ -23,11 +25,13 @@ from genbench_metrics.catalog import (
 def genbench_register_metrics(register: Callable[[Metric], None]) -> None:
     for metric in (
         FID,
+        FID_INFINITY,
         KID,
         PRECISION_RECALL,
         DENSITY_COVERAGE,
         PRD,
         CLASSIFIER_SCORE,
+        INCEPTION_SCORE,
         MODE_COVERAGE,
     ):
         register(metric)

@@ -7,6 +7,9 @@ from dataclasses import replace
 
 from genbench.api import Column, FeatureExtractor, Metric, Param, lazy
 
+PROTOCOLS = ("legacy-tf", "clean")
+"""The resizes before Inception (genbench_metrics.resize says what each does)."""
+
 LENET_PARAMS = (
     Param("epochs", 2, "Training epochs over the training split.", minimum=1),
     Param("batch_size", 128, "Training batch size.", minimum=1),
@@ -19,6 +22,29 @@ FID = Metric(
     description="Fréchet distance between Gaussian fits of real and generated features.",
     columns=(Column("fid", "FID", higher_is_better=False, digits=2),),
     compute=lazy("genbench_metrics.fid:compute_fid"),
+    from_statistics=True,
+    features_only=True,
+)
+
+FID_INFINITY = Metric(
+    name="fid-infinity",
+    description="FID extrapolated to infinitely many generated samples (Chong & Forsyth 2020).",
+    columns=(Column("fid_infinity", "FID∞", higher_is_better=False, digits=2),),
+    compute=lazy("genbench_metrics.fid_infinity:compute_fid_infinity"),
+    params=(
+        Param("points", 15, "Subset sizes FID is computed at (the paper's 15).", minimum=2),
+        Param(
+            "smallest",
+            0.1,
+            "Smallest subset, as a share of the generated samples (the paper's 5,000 of 50,000).",
+            minimum=0.0,
+            maximum=1.0,
+            maximum_excluded=True,
+        ),
+        Param("seed", 0, "Seed of the random subsets."),
+    ),
+    from_statistics=True,
+    features_only=True,
 )
 
 KID = Metric(
@@ -29,6 +55,7 @@ KID = Metric(
         Column("kid_std", "KID std", higher_is_better=None, digits=4),
     ),
     compute=lazy("genbench_metrics.kid:compute_kid"),
+    features_only=True,
     params=(
         Param("subsets", 100, "Random subsets averaged (torch-fidelity's default).", minimum=1),
         Param(
@@ -49,6 +76,7 @@ PRECISION_RECALL = Metric(
         Column("recall", "Recall", higher_is_better=True),
     ),
     compute=lazy("genbench_metrics.precision_recall:compute_precision_recall"),
+    features_only=True,
     params=(Param("k", 3, "Neighbour whose distance sets each point's ball radius.", minimum=1),),
 )
 
@@ -60,6 +88,7 @@ DENSITY_COVERAGE = Metric(
         Column("coverage", "Coverage", higher_is_better=True),
     ),
     compute=lazy("genbench_metrics.density_coverage:compute_density_coverage"),
+    features_only=True,
     params=(
         Param(
             "k",
@@ -79,6 +108,7 @@ PRD = Metric(
         Column("prd_f1_8", "PRD F1/8 (precision)", higher_is_better=True),
     ),
     compute=lazy("genbench_metrics.prd:compute_prd"),
+    features_only=True,
     params=(
         Param("clusters", 20, "k-means clusters (the paper's 20).", minimum=2),
         Param("angles", 1001, "Slopes along the curve (the paper's 1001).", minimum=3),
@@ -101,6 +131,32 @@ CLASSIFIER_SCORE = Metric(
             replace(param, help=f"{param.help} As lenet-mnist's: equal values share its cache.")
             for param in LENET_PARAMS
         ),
+    ),
+)
+
+INCEPTION_WEIGHTS = Param(
+    "weights", "", "local InceptionV3 weights file (torch-fidelity's format); empty: download them"
+)
+INCEPTION_PROTOCOL = Param(
+    "protocol",
+    "legacy-tf",
+    "resize to 299 x 299: legacy-tf (inside the network, as TTUR, pytorch-fid and "
+    "torch-fidelity) or clean (PIL bicubic before it, as clean-fid)",
+    choices=PROTOCOLS,
+)
+
+INCEPTION_SCORE = Metric(
+    name="inception-score",
+    description="Inception Score on torch-fidelity's InceptionV3 (Salimans et al. 2016).",
+    columns=(
+        Column("inception_score", "IS", higher_is_better=True, digits=2),
+        Column("inception_score_std", "IS std", higher_is_better=None, digits=2),
+    ),
+    compute=lazy("genbench_metrics.inception_score:compute_inception_score"),
+    params=(
+        Param("splits", 10, "Parts the samples are scored in (the paper's 10).", minimum=1),
+        INCEPTION_WEIGHTS,
+        INCEPTION_PROTOCOL,
     ),
 )
 
@@ -130,13 +186,7 @@ INCEPTION = FeatureExtractor(
     name="inception",
     description="2048-d pool features of torch-fidelity's InceptionV3, the standard for FID.",
     build=lazy("genbench_metrics.inception:build_inception"),
-    params=(
-        Param(
-            "weights",
-            "",
-            "local InceptionV3 weights file (torch-fidelity's format); empty: download them",
-        ),
-    ),
+    params=(INCEPTION_WEIGHTS, INCEPTION_PROTOCOL),
 )
 
 LENET_MNIST = FeatureExtractor(

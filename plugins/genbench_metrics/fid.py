@@ -12,18 +12,7 @@ from typing import Any
 import torch
 
 import genbench
-from genbench.api import UserError
-
-
-def feature_statistics(features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Mean and unbiased (N - 1) covariance in float64, the statistics torch-fidelity uses,
-    so that FIDs compare with its numbers."""
-    if len(features) < 2:
-        raise UserError(f"FID needs at least 2 samples per set, got {len(features)}")
-    features = features.reshape(len(features), -1).double()
-    mu = features.mean(dim=0)
-    centred = features - mu
-    return mu, centred.T @ centred / (len(features) - 1)
+from genbench.api import FeatureStatistics, feature_statistics
 
 
 def _psd_sqrt(matrix: torch.Tensor) -> torch.Tensor:
@@ -32,11 +21,10 @@ def _psd_sqrt(matrix: torch.Tensor) -> torch.Tensor:
     return (eigenvectors * eigenvalues.clamp_min(0).sqrt()) @ eigenvectors.T
 
 
-def frechet_distance(
-    mu1: torch.Tensor, sigma1: torch.Tensor, mu2: torch.Tensor, sigma2: torch.Tensor
-) -> float:
+def frechet_distance(first: FeatureStatistics, second: FeatureStatistics) -> float:
     """||mu1 - mu2||^2 + Tr(S1 + S2 - 2 (S1 S2)^{1/2}), computed in float64."""
-    mu1, sigma1, mu2, sigma2 = (t.double() for t in (mu1, sigma1, mu2, sigma2))
+    mu1, sigma1 = first.mean.double(), first.covariance.double()
+    mu2, sigma2 = second.mean.to(mu1), second.covariance.to(sigma1)
     root1 = _psd_sqrt(sigma1)
     product = root1 @ sigma2 @ root1
     product = (product + product.T) / 2
@@ -48,6 +36,4 @@ def frechet_distance(
 
 def compute_fid(inputs: genbench.MetricInputs, params: dict[str, Any]) -> dict[str, float]:
     """The `fid` metric: on features, never raw samples, so the extractor is part of the result."""
-    real = feature_statistics(inputs.real_features)
-    fake = feature_statistics(inputs.fake_features)
-    return {"fid": frechet_distance(*real, *fake)}
+    return {"fid": frechet_distance(inputs.real_fit(), feature_statistics(inputs.fake_features))}

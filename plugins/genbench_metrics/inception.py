@@ -2,8 +2,9 @@
 
 torch-fidelity's `inception-v3-compat` reproduces the TensorFlow graph of the original FID
 code, resizing included, so FIDs on its 2048-d pool features compare with published ones and
-with torch-fidelity's own. Its weights come from a local file named in the spec (offline
-machines) or from torch-fidelity's release, cached in the torch hub folder where
+with torch-fidelity's own; the `clean` protocol (genbench_metrics.resize) resizes outside it,
+as clean-fid does, before the same network. Its weights come from a local file named in the
+spec (offline machines) or from torch-fidelity's release, cached in the torch hub folder where
 torch-fidelity itself keeps it; the download waits only briefly, so an offline machine gets a
 one-line error instead of a hang.
 """
@@ -23,6 +24,8 @@ from torch import nn
 import genbench
 from genbench.api import DamagedFileError, UserError, first_line, load_torch, write_atomic
 
+from .resize import clean_resize
+
 NETWORK = "inception-v3-compat"
 LAYER = "2048"
 FEATURE_DIM = 2048
@@ -38,18 +41,43 @@ OFFLINE_HINT = (
 
 
 class InceptionFeatures:
-    """The ready extractor: InceptionV3 in eval mode, fed uint8 RGB as torch-fidelity expects."""
+    """The ready extractor: InceptionV3 in eval mode, fed uint8 RGB as torch-fidelity expects,
+    resized by the network (`legacy-tf`) or before it (`clean`)."""
 
-    def __init__(self, network: nn.Module, info: dict[str, Any]) -> None:
+    def __init__(self, network: nn.Module, info: dict[str, Any], protocol: str) -> None:
         self.network = network
         self.info = info
+        self.protocol = protocol
         self.device = next(network.parameters()).device
 
     @torch.no_grad()
     def __call__(self, batch: torch.Tensor) -> torch.Tensor:
-        pixels = to_uint8_rgb(batch).to(self.device)
-        chunks = [self.network(chunk)[0] for chunk in pixels.split(FORWARD_BATCH)]
-        return torch.cat(chunks).float()
+        pixels = to_uint8_rgb(batch)
+        return torch.cat([self._forward(chunk) for chunk in pixels.split(FORWARD_BATCH)]).float()
+
+    def _forward(self, pixels: torch.Tensor) -> torch.Tensor:
+        if self.protocol == "clean":
+            return on_resized_input(self.network, clean_resize(pixels).to(self.device))
+        output: torch.Tensor = self.network(pixels.to(self.device))[0]
+        return output
+
+
+def on_resized_input(network: nn.Module, resized: torch.Tensor) -> torch.Tensor:
+    """torch-fidelity's network on images already at 299 x 299 (float pixels in [0, 255]).
+
+    The network takes uint8 only and resizes inside, so its first convolution is handed the
+    given images, normalised as the network normalises its own ((x - 128) / 128), and the
+    resize inside runs on a 1 x 1 placeholder whose result is dropped.
+    """
+    first: nn.Module = network.get_submodule("Conv2d_1a_3x3")
+    normalised = ((resized - 128) / 128).to(next(first.parameters()).dtype)
+    handle = first.register_forward_pre_hook(lambda module, args: (normalised,))
+    try:
+        placeholder = torch.zeros((len(resized), 3, 1, 1), dtype=torch.uint8, device=resized.device)
+        output: torch.Tensor = network(placeholder)[0]
+        return output
+    finally:
+        handle.remove()
 
 
 def to_uint8_rgb(batch: torch.Tensor) -> torch.Tensor:
@@ -130,14 +158,16 @@ def _check_weights(path: Path) -> str:
     return hashlib.sha256(payload).hexdigest()[:16]
 
 
-def _network(path: Path, device: torch.device) -> nn.Module:
-    """torch-fidelity's network with the file's weights; torch-fidelity is imported here, not
-    at module level, so that registering the plugin (as `genbench list` does) stays quick."""
+def inception_network(path: Path, device: torch.device, layer: str = LAYER) -> nn.Module:
+    """torch-fidelity's network with the file's weights, giving `layer` (its name: "2048" for
+    the pool features, "logits_unbiased" for the Inception Score's); torch-fidelity is imported
+    here, not at module level, so that registering the plugin (as `genbench list` does) stays
+    quick."""
     from torch_fidelity.feature_extractor_inceptionv3 import FeatureExtractorInceptionV3
 
     try:
         network = FeatureExtractorInceptionV3(
-            NETWORK, [LAYER], feature_extractor_weights_path=str(path)
+            NETWORK, [layer], feature_extractor_weights_path=str(path)
         )
     except RuntimeError as exc:
         raise UserError(
@@ -147,24 +177,37 @@ def _network(path: Path, device: torch.device) -> nn.Module:
     return network.to(device).eval()
 
 
+def weights_path(given: str) -> tuple[Path, dict[str, str]]:
+    """The weights file to load (the given one, else torch-fidelity's release) and what the
+    records say about it."""
+    path = _local_weights(given) if given else release_weights()
+    return path, {
+        "weights": "local file" if given else "torch-fidelity release",
+        "weights_file": str(path),
+        "weights_sha256": _check_weights(path),
+    }
+
+
+def check_images(shape: tuple[int, ...], is_image: bool, what: str) -> None:
+    """Inception reads images of 1 or 3 channels, any size (it resizes them)."""
+    if not is_image or shape[0] not in (1, 3):
+        raise UserError(
+            f"{what} needs images (N, 1 or 3, H, W), got samples of shape {shape}; "
+            f'use features = "identity" for point data'
+        )
+
+
 def build_inception(request: genbench.ExtractorRequest) -> InceptionFeatures:
     """Load InceptionV3 from the spec's weights file, else from torch-fidelity's release."""
-    shape = request.data.sample_shape
-    if not request.data.is_image or shape[0] not in (1, 3):
-        raise UserError(
-            f"feature extractor 'inception' needs images (N, 1 or 3, H, W), got samples of "
-            f'shape {shape}; use features = "identity" for point data'
-        )
-    given = request.params["weights"]
-    path = _local_weights(given) if given else release_weights()
-    digest = _check_weights(path)
+    check_images(request.data.sample_shape, request.data.is_image, "feature extractor 'inception'")
+    path, weights = weights_path(request.params["weights"])
+    protocol = request.params["protocol"]
     info = {
         "name": "inception",
         "network": f"torch-fidelity {NETWORK}",
         "layer": LAYER,
         "feature_dim": FEATURE_DIM,
-        "weights": "local file" if given else "torch-fidelity release",
-        "weights_file": str(path),
-        "weights_sha256": digest,
+        "protocol": protocol,
+        **weights,
     }
-    return InceptionFeatures(_network(path, request.device), info)
+    return InceptionFeatures(inception_network(path, request.device), info, protocol)
