@@ -68,10 +68,11 @@ from torch.utils.flop_counter import FlopCounterMode
 import genbench
 from genbench.api.data import DatasetRequest
 from genbench.api.params import resolve_params
-from genbench.engine.acceleration import PRECISIONS, EngineOptions
+from genbench.engine.acceleration import EngineOptions
 from genbench.engine.loop import train
 from genbench.registry import Registry, activate, current
 from genbench.spec.budget import Budget
+from genbench.spec.keys import PRECISIONS
 
 MODEL = "gan"
 NETWORK = "mnist-mlp"
@@ -539,7 +540,7 @@ def parse_args() -> argparse.Namespace:
         "--precision",
         default="float32",
         choices=PRECISIONS,
-        help="float32, or bf16 autocast for the forward passes (peak mode)",
+        help="float32, or bf16 or fp16 autocast for the forward passes (peak mode)",
     )
     parser.add_argument(
         "--batches",

@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 import tomllib
 
+import numpy as np
 import pytest
+import tomli_w
 from click.testing import CliRunner
+from PIL import Image
 
 from genbench.cli import cli
 from tests.conftest import REPO
@@ -46,3 +49,29 @@ def test_shipped_spec_runs_with_one_row_per_entry(name, budget, tmp_path):
     names = [row.split("|")[1].strip().rstrip(" †‡§") for row in rows[1:]]
     assert names == entry_names(spec)
     assert (tmp_path / name / "samples.png").exists()
+
+
+def test_the_cifar10_sngan_spec_trains_every_entry_on_synthetic_32x32_images(tmp_path):
+    """The GPU spec, on the CPU: its networks and recipe as written, on 24 random 32x32 RGB
+    images for 2 steps, with identity features instead of Inception (no weights offline)."""
+    spec = REPO / "benchmarks" / "cifar10_sngan.toml"
+    raw = tomllib.loads(spec.read_text())
+    images = tmp_path / "images"
+    images.mkdir()
+    rng = np.random.default_rng(0)
+    for index in range(24):
+        Image.fromarray(rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)).save(
+            images / f"{index:02d}.png"
+        )
+    raw["benchmark"] |= {"dataset": "image-folder", "budget": "2 steps", "seeds": [0]}
+    raw["benchmark"]["device"] = "cpu"
+    raw["dataset"] = {"path": str(images), "size": 32, "channels": 3}
+    raw["evaluation"] = {"samples": 24, "features": "identity", "metrics": ["fid"]}
+    raw["recipe"]["batch_size"] = 8
+    small = tmp_path / spec.name
+    small.write_text(tomli_w.dumps(raw))
+    result = CliRunner().invoke(cli, ["run", str(small), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    table = (tmp_path / "cifar10_sngan" / "table.md").read_text()
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line]
+    assert [row.split("|")[1].strip().rstrip(" †‡§") for row in rows[1:]] == entry_names(spec)

@@ -121,10 +121,13 @@ def eval_files(tmp: Path) -> dict[str, str]:
     for index, image in enumerate(PIXELS[:2]):
         Image.fromarray(image[0]).save(broken / f"{index:03d}.png")
     (broken / "002.png").write_bytes(b"not a png")
+    np.savez(tmp / "stats.npz", mu=FEATURES.mean(axis=0), sigma=np.cov(FEATURES, rowvar=False))
+    np.savez(tmp / "nomu.npz", sigma=np.eye(5))
     names = ("features", "features3", "cube", "empty", "nan", "wide", "garbage")
     files = {name: str(tmp / f"{name}.npy") for name in names}
     files.update({name: str(tmp / f"{name}.pt") for name in ("images", "images8", "dict")})
     files.update(no_images=str(tmp / "no-images"), broken=str(broken), absent=str(tmp / "no.npy"))
+    files.update(stats=str(tmp / "stats.npz"), nomu=str(tmp / "nomu.npz"))
     return files
 
 
@@ -373,6 +376,30 @@ EVAL = [
     Case("eval", "--weights for an extractor without them",
          evaluate("--real", "{images}", "--fake", "{images}", "--features", "identity",
                   "--weights", "w.pth"), "takes no weights"),
+    Case("eval", "--protocol for an extractor without one",
+         evaluate("--real", "{images}", "--fake", "{images}", "--features", "identity",
+                  "--protocol", "clean"), "takes no protocol"),
+    Case("eval", "both --real and --real-stats",
+         evaluate("--real", "{features}", "--real-stats", "{stats}", "--fake", "{features}"),
+         "or its statistics with --real-stats"),
+    Case("eval", "statistics of another dimension",
+         evaluate("--real-stats", "{stats}", "--fake", "{features3}", "--metric", "fid"),
+         "statistics of dimension 5"),
+    Case("eval", "statistics without mu",
+         evaluate("--real-stats", "{nomu}", "--fake", "{features}", "--metric", "fid"),
+         "no mu array"),
+    Case("eval", "a metric that needs real samples against statistics",
+         evaluate("--real-stats", "{stats}", "--fake", "{features}"), "needs the real samples"),
+]  # fmt: skip
+
+EVALUATION_PROTOCOL = [
+    Case("spec", "a key beside the preset that sets it",
+         spec(edit("samples = 100", 'preset = "paper"\nsamples = 100')),
+         "given beside preset = 'paper'"),
+    Case("spec", "protocol for an extractor without one",
+         spec(edit("samples = 100", 'samples = 100\nprotocol = "clean"')), "no FID protocol"),
+    Case("spec", "a split that is not one",
+         spec(edit("samples = 100", 'samples = 100\nsplit = "val"')), "evaluation.split"),
 ]  # fmt: skip
 
 CATALOG = [
@@ -386,6 +413,7 @@ CATALOG = [
     *INIT_FROM,
     *OUTPUT,
     *EVAL,
+    *EVALUATION_PROTOCOL,
 ]
 MESSAGES: dict[str, str] = {}  # case id -> message, for the page
 

@@ -143,7 +143,7 @@ def test_wgan_models_run_end_to_end_through_the_cli(write_spec, tmp_path):
     assert by_entry["WGAN"]["train"]["critic_steps"] == 15
     assert by_entry["WGAN authors"]["train"]["critic_steps"] == 300
     model = {"name": "wgan-gp", "plugin": "genbench_wgan", "ema": None}
-    assert by_entry["WGAN-GP"]["model"] == model
+    assert without_counts(by_entry["WGAN-GP"]["model"]) == model
 
 
 def test_list_models_shows_both_with_their_parameters():
@@ -161,3 +161,9 @@ def test_list_models_shows_both_with_their_parameters():
     assert params["wgan-gp"]["penalty"] == 10.0 and params["wgan-gp"]["betas"] == [0.0, 0.9]
     assert params["wgan-gp"]["lr_d"] == 1e-4 and params["wgan-gp"]["optimizer"] == "adam"
     assert params["wgan"]["n_critic"] == params["wgan-gp"]["n_critic"] == 5
+
+
+def without_counts(model: dict) -> dict:
+    """The record's model facts without the parameter counts (tests/test_runner.py checks
+    them against a hand count)."""
+    return {key: value for key, value in model.items() if not key.endswith("_parameters")}

@@ -171,12 +171,13 @@ def test_registering_networks_imports_no_builder():
         "import sys, genbench.registry as r; reg = r.Registry.load(autoload=False); "
         "print(reg.names('network')); "
         "print([m for m in ('genbench_networks.mlp', 'genbench_networks.dcgan', "
-        "'genbench_networks.pacgan') if m in sys.modules])"
+        "'genbench_networks.pacgan', 'genbench_networks.sngan') if m in sys.modules])"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.splitlines()
-    assert out == ["['dcgan', 'mnist-mlp', 'mnist-mlp-small', 'pacgan-mlp', 'toy-mlp']", "[]"]
+    networks = "['dcgan', 'mnist-mlp', 'mnist-mlp-small', 'pacgan-mlp', 'sngan-resnet', 'toy-mlp']"
+    assert out == [networks, "[]"]
 
 
 def test_list_networks_shows_parameters():
@@ -347,3 +348,78 @@ def test_third_party_network_works_like_a_built_in(site, tmp_path, write_spec):
         assert request.critic_shape == (4,)  # two packed 2-D points
     finally:
         activate(None)
+
+
+# sngan-resnet against the reference layouts: parameter counts of the authors' CIFAR-10
+# networks (pfnet-research/sngan_projection, as mimicry ports them), the STL-10 layout counted
+# by hand, spectral norm on every layer of D, shapes.
+
+
+def _bn(channels: int) -> int:
+    return 2 * channels
+
+
+def _generator_block(c_in: int, c_out: int) -> int:
+    return (
+        _bn(c_in)
+        + conv(c_in, c_out, 3, True)
+        + _bn(c_out)
+        + conv(c_out, c_out, 3, True)
+        + conv(c_in, c_out, 1, True)
+    )
+
+
+def _critic_block(c_in: int, c_out: int, skip: bool, first: bool = False) -> int:
+    hidden = c_out if first else c_in
+    total = conv(c_in, hidden, 3, True) + conv(hidden, c_out, 3, True)
+    return total + (conv(c_in, c_out, 1, True) if skip else 0)
+
+
+def test_the_cifar10_layout_has_the_reference_parameter_counts(registry):
+    model = build(registry, "gan", (3, 32, 32), network="sngan-resnet", batch_size=4)
+    assert count(model.generator) == 4_276_739
+    assert count(model.critic) == 1_053_825
+    samples = model.generate(4)
+    assert samples.shape == (4, 3, 32, 32) and samples.abs().max() <= 1
+    assert model.critic(samples).shape == (4,)
+
+
+def test_the_stl10_layout_is_the_papers_counted_by_hand(registry):
+    params = {"generator_width": 512, "critic_width": 1024}
+    model = build(
+        registry, "gan", (3, 48, 48), network="sngan-resnet", network_params=params, batch_size=2
+    )
+    g = conv(128, 36 * 512, 1, True) + sum(
+        _generator_block(512 >> i, 512 >> (i + 1)) for i in range(3)
+    )
+    g += _bn(64) + conv(64, 3, 3, True)
+    d = _critic_block(3, 64, True, first=True) + _critic_block(64, 128, True)
+    d += _critic_block(128, 256, True) + _critic_block(256, 512, True)
+    d += _critic_block(512, 1024, True) + 1024 + 1  # the channels change: a 1x1 skip
+    assert count(model.generator) == g
+    assert count(model.critic) == d
+    assert model.critic(model.generate(2)).shape == (2,)
+
+
+def test_every_layer_of_d_is_spectrally_normalised_once(registry):
+    model = build(
+        registry, "gan", (3, 32, 32), network="sngan-resnet", spectral_norm=True, batch_size=4
+    )
+    normalised = [
+        m
+        for m in layers(model.critic, nn.Conv2d | nn.Linear)
+        if nn.utils.parametrize.is_parametrized(m, "weight")
+    ]
+    assert len(normalised) == len(layers(model.critic, nn.Conv2d | nn.Linear)) == 11
+    assert all(len(m.parametrizations.weight) == 1 for m in normalised)
+    x = torch.randn(8, 3, 32, 32)
+    for _ in range(30):  # power iterations run in training mode
+        model.critic(x)
+    for layer in normalised:
+        sigma = torch.linalg.matrix_norm(layer.weight.detach().flatten(1), ord=2).item()
+        assert sigma == pytest.approx(1.0, abs=0.05)
+
+
+def test_other_sizes_are_refused_on_one_line(registry):
+    with pytest.raises(UserError, match="32x32 or 48x48"):
+        build(registry, "gan", (1, 28, 28), network="sngan-resnet")

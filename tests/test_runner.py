@@ -63,7 +63,16 @@ def test_record_holds_what_a_reader_needs(write_spec, tmp_path):
     assert record["train"]["samples_per_second"] > 0
     metrics = {"precision", "recall", "modes", "high_quality", "reverse_kl", "mode_tv"}
     assert set(record["metrics"]) == metrics
-    assert record["model"] == {"name": "gan", "plugin": "genbench_gan", "ema": None}
+    # toy-mlp: G 8-128-128-128-2, D 2-128-128-128-1, each layer a weight matrix and a bias.
+    g_count = (8 * 128 + 128) + 2 * (128 * 128 + 128) + (128 * 2 + 2)
+    d_count = (2 * 128 + 128) + 2 * (128 * 128 + 128) + (128 + 1)
+    assert record["model"] == {
+        "name": "gan",
+        "plugin": "genbench_gan",
+        "ema": None,
+        "generator_parameters": g_count,
+        "critic_parameters": d_count,
+    }
     assert record["plugins"]["genbench_gan"].startswith("genbench ")
     run_dir = records(tmp_path / "out")[("GAN", 0)].parent
     assert (run_dir / "checkpoint.pt").stat().st_size > 0

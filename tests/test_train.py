@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 
@@ -13,6 +14,8 @@ from genbench.api.model import BuildContext
 from genbench.api.params import resolve_params
 from genbench.engine.acceleration import EngineOptions, StepFunctions
 from genbench.engine.loop import train
+from genbench.engine.resume import Checkpointing, EngineState
+from genbench.errors import PluginError
 from genbench.registry import current
 from genbench.spec.budget import Budget
 
@@ -213,7 +216,12 @@ def test_compile_probe_takes_a_whole_batch_and_leaves_weights_and_statistics_as_
     assert changed == []
 
 
-def test_bf16_runs_the_forward_passes_in_bfloat16_and_keeps_float32_weights(registry):
+@pytest.mark.parametrize(
+    ("precision", "dtype"), [("bf16", torch.bfloat16), ("fp16", torch.float16)]
+)
+def test_mixed_precision_runs_the_forward_passes_in_its_dtype_and_keeps_float32_weights(
+    registry, precision, dtype
+):
     model = build_gan(registry, batch_size=16)
     layers = (model.generator.net[0], model.critic.net[0])
     dtypes = []
@@ -224,13 +232,36 @@ def test_bf16_runs_the_forward_passes_in_bfloat16_and_keeps_float32_weights(regi
 
     for layer in layers:
         layer.register_forward_hook(record)
-    outcome = train(model, DATA, Budget(steps=5), options=EngineOptions(precision="bf16"))
-    assert outcome.status == "ok" and set(dtypes) == {torch.bfloat16}
+    outcome = train(model, DATA, Budget(steps=5), options=EngineOptions(precision=precision))
+    assert outcome.status == "ok" and set(dtypes) == {dtype}
     assert all(p.dtype == torch.float32 for p in model.parameters())
 
 
-@pytest.mark.parametrize("name", ["gan", "fgan", "wgan-gp"])
-def test_bf16_computes_the_losses_in_float32_outside_autocast(registry, name):
+def test_fp16_scales_each_loss_and_bf16_does_not(registry):
+    model = build_gan(registry, batch_size=16)
+    scalers = StepFunctions(model, EngineOptions(precision="fp16")).scalers
+    assert scalers.critic.is_enabled() and scalers.generator.is_enabled()
+    assert scalers.critic is not scalers.generator
+    plain = StepFunctions(model, EngineOptions(precision="bf16")).scalers
+    assert not plain.critic.is_enabled() and not plain.generator.is_enabled()
+
+
+def test_a_loss_that_is_not_float32_is_refused_on_the_first_step(registry):
+    model = build_gan(registry, batch_size=16)
+    critic_loss = model.critic_loss
+    model.critic_loss = lambda real, fake: critic_loss(real, fake).half()
+    with pytest.raises(PluginError, match=r"d_loss as torch\.float16, not float32"):
+        train(model, DATA, Budget(steps=2))
+
+
+FAMILIES = sorted(name for name in current().names("model") if name != "pr-optimizer")
+"""Every family that trains from scratch (pr-optimizer fine-tunes GM-GAN; its losses are
+f-GAN's, checked under fgan)."""
+
+
+@pytest.mark.parametrize("precision", ["bf16", "fp16"])
+@pytest.mark.parametrize("name", FAMILIES)
+def test_every_family_computes_its_losses_in_float32_outside_autocast(registry, name, precision):
     model = build_model(registry, name, batch_size=16)
     seen = []
 
@@ -244,7 +275,7 @@ def test_bf16_computes_the_losses_in_float32_outside_autocast(registry, name):
 
     model.critic_loss = recording(model.critic_loss)
     model.generator_loss = recording(model.generator_loss)
-    outcome = train(model, DATA, Budget(steps=5), options=EngineOptions(precision="bf16"))
+    outcome = train(model, DATA, Budget(steps=5), options=EngineOptions(precision=precision))
     assert outcome.status == "ok" and outcome.steps == 5
     assert all(math.isfinite(value) for value in outcome.last_losses.values())
     assert len(seen) >= 10 and set(seen) == {(False, torch.float32)}
@@ -266,3 +297,49 @@ def test_critic_weights_a_model_froze_stay_frozen_through_generator_updates(
     assert not first.requires_grad
     assert torch.equal(first, before)
     assert all(p.requires_grad for p in list(model.critic.parameters())[1:])
+
+
+class Killed(Exception):
+    """Stands for the process dying at a log point after a state was saved."""
+
+
+@pytest.mark.parametrize(
+    ("name", "given"),
+    [
+        ("gan", {"ema": 0.99}),
+        ("wgan-gp", {}),
+        ("fgan", {"divergence": "kl", "penalties": {"r1": 1.0}}),
+    ],
+)
+def test_an_engine_resumed_from_its_saved_state_ends_as_an_uninterrupted_one(registry, name, given):
+    budget = Budget(steps=150)
+    whole = build_model(registry, name, batch_size=16, **given)
+    torch.manual_seed(1)
+    train(whole, DATA, budget)
+
+    killed = build_model(registry, name, batch_size=16, **given)
+    saved: list[tuple[dict, EngineState]] = []
+
+    def save(state: EngineState) -> None:
+        saved.append((copy.deepcopy(killed.checkpoint()), copy.deepcopy(state)))
+
+    def die_after_the_second_save(progress) -> None:
+        if len(saved) == 2:
+            raise Killed
+
+    torch.manual_seed(1)
+    with pytest.raises(Killed):
+        checkpoints = Checkpointing(Budget(steps=50), save)
+        train(killed, DATA, budget, die_after_the_second_save, checkpoints=checkpoints)
+    model_state, engine_state = saved[-1]
+    assert engine_state.steps == 100
+
+    resumed = build_model(registry, name, batch_size=16, **given)
+    resumed.load_checkpoint(model_state)
+    torch.manual_seed(12345)  # whatever the generators hold, the saved state replaces it
+    outcome = train(
+        resumed, DATA, budget, checkpoints=Checkpointing(None, save, resume=engine_state)
+    )
+    assert outcome.steps == 150 and outcome.resumed_at == 100
+    for key, value in whole.state_dict().items():
+        assert torch.equal(resumed.state_dict()[key], value), key

@@ -22,6 +22,7 @@ RUNS_FOLDER = "runs"
 SPEC_FILE = "spec.toml"
 RECORD_FILE = "record.json"
 CHECKPOINT_FILE = "checkpoint.pt"
+RESUME_FILE = "resume.pt"
 SAMPLES_FILE = "samples.png"
 PREVIEW_FILE = "preview.pt"
 SEARCH_FOLDER = "search"
@@ -43,6 +44,13 @@ class RunFiles:
         """The trained model's weights and optimiser states (`AdversarialModel.checkpoint`),
         with the steps trained and the training hash."""
         return self.folder / CHECKPOINT_FILE
+
+    @property
+    def resume(self) -> Path:
+        """A run's state mid-training (`[benchmark] checkpoint_every`): the model's, the
+        engine's (`genbench.engine.resume`) and the timeline's, with the training hash; a
+        killed run starts again from it, and it is removed once the run has trained."""
+        return self.folder / RESUME_FILE
 
     @property
     def samples(self) -> Path:

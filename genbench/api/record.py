@@ -39,8 +39,9 @@ class TrainFacts:
     got (`contended` when well below: the budget was not really granted); the training FLOPs
     (counted once per step shape); whether the step was compiled; how many runs shared the
     machine (`jobs`); whether the critic scored real and generated batches in one pass
-    (`joint_critic`). Fields added after schema 2 default to None or False, so older records
-    still read."""
+    (`joint_critic`); the step a run resumed from after it was killed (`resumed_at`, None when
+    it trained in one go; its CPU seconds then count the last stretch only). Fields added after
+    schema 2 default to None or False, so older records still read."""
 
     seconds: float = 0.0
     steps: int = 0
@@ -59,6 +60,7 @@ class TrainFacts:
     compile_error: str | None = None
     jobs: int | None = None
     joint_critic: bool = False
+    resumed_at: int | None = None
 
 
 @dataclass(kw_only=True)
@@ -87,11 +89,14 @@ class FeatureFacts:
 @dataclass(kw_only=True)
 class ModelFacts:
     """The model family and its plugin; `ema` is the decay of the averaged generator that was
-    evaluated (None: the raw generator)."""
+    evaluated (None: the raw generator); the parameter counts of G and D, which papers report
+    beside their numbers (None in records written before genbench counted them)."""
 
     name: str
     plugin: str = ""
     ema: float | None = None
+    generator_parameters: int | None = None
+    critic_parameters: int | None = None
 
 
 @dataclass(kw_only=True)

@@ -1,4 +1,4 @@
-"""The model's step functions as the engine calls them: eager, compiled, or in bfloat16.
+"""The model's step functions as the engine calls them: eager, compiled, or in mixed precision.
 
 Both options are off by default and opt-in per benchmark (`[benchmark] compile`, `precision`):
 - `compile`: `torch.compile` (inductor) of `generate`, `critic_loss` and `generator_loss`; on
@@ -8,8 +8,9 @@ Both options are off by default and opt-in per benchmark (`[benchmark] compile`,
   discarded and whose random numbers, parameters and buffers (batch norm's running statistics,
   a spectral norm's vectors) are restored, so the probe leaves no trace on the model; where it
   fails (no C++ toolchain, an unsupported model) training runs eagerly and the record says why.
-- `precision = "bf16"`: the networks' forward passes under `torch.autocast` in bfloat16, the
-  losses, weights and optimiser states in float32 (`genbench.engine.precision`).
+- `precision = "bf16"` or `"fp16"`: the networks' forward passes under `torch.autocast` in
+  bfloat16 or float16, the losses, weights and optimiser states in float32, fp16's losses
+  scaled for their backward passes (`genbench.engine.precision`).
 The first step of every step shape runs eagerly anyway, so the FLOP counter sees plain ops.
 """
 
@@ -26,15 +27,13 @@ from torch import nn
 from genbench.api.adversarial import AdversarialModel
 from genbench.engine.batches import whole_batch
 from genbench.engine.freezing import frozen, trainable_weights
-from genbench.engine.precision import networks_in_bf16
+from genbench.engine.precision import GradientScalers, gradient_scalers, networks_in
 from genbench.errors import first_line
-
-PRECISIONS = ("float32", "bf16")
 
 
 @dataclass(frozen=True)
 class EngineOptions:
-    """How the engine runs a model's step: compiled or not, float32 or bfloat16 autocast."""
+    """How the engine runs a model's step: compiled or not, float32 or mixed precision."""
 
     compile: bool = False
     precision: str = "float32"
@@ -64,6 +63,7 @@ class StepFunctions:
             lambda fake: model.generator_loss(fake),
         )
         self.current = self.eager
+        self.scalers: GradientScalers = gradient_scalers(model, self.options.precision)
 
     def begin_step(self) -> None:
         """Called before each step; CUDA graphs need to know where a step begins."""
@@ -100,11 +100,11 @@ class StepFunctions:
                 model.zero_grad(set_to_none=True)
 
     def precision(self) -> AbstractContextManager[None]:
-        """The block in which the functions run (compile probe and training): with bf16, the
-        networks' forward passes under autocast and the losses outside it."""
-        if self.options.precision != "bf16":
+        """The block in which the functions run (compile probe and training): in mixed
+        precision, the networks' forward passes under autocast and the losses outside it."""
+        if self.options.precision == "float32":
             return nullcontext()
-        return networks_in_bf16(self.model)
+        return networks_in(self.model, self.options.precision)
 
 
 @contextmanager

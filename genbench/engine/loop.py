@@ -27,7 +27,10 @@ from genbench.api.adversarial import AdversarialModel
 from genbench.engine.acceleration import EngineOptions, Functions, StepFunctions
 from genbench.engine.batches import whole_batch
 from genbench.engine.freezing import frozen, trainable_weights
+from genbench.engine.precision import GradientScalers
+from genbench.engine.resume import Checkpointing, EngineState, random_state, restore_random
 from genbench.engine.threads import CpuShare, thread_limit
+from genbench.errors import PluginError
 from genbench.spec.budget import Budget, TrainingClock
 
 LOSS_NAMES = ("d_loss", "g_loss")
@@ -54,6 +57,7 @@ class TrainOutcome:
     compiled: bool = False
     compile_error: str | None = None
     joint_critic: bool = False
+    resumed_at: int | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ def train(
     log_every: int = 25,
     threads: int | None = None,
     options: EngineOptions | None = None,
+    checkpoints: Checkpointing | None = None,
 ) -> TrainOutcome:
     """Train `model` on `data` (N, ...) until `budget` is used; `on_log(progress)`
     is called once per window of `log_every` generator steps, off the training clock, and
@@ -86,7 +91,9 @@ def train(
 
     `threads`: torch's intra-op threads for a CPU run, restored afterwards; the run falls back
     to one thread if a neighbour takes its cores. None keeps the process's setting as it is.
-    `options`: compilation and bfloat16 (see `genbench.engine.acceleration`); off by default."""
+    `options`: compilation and mixed precision (see `genbench.engine.acceleration`); off by
+    default. `checkpoints`: save a resumable state at log points (and resume from one); the
+    budget counts the steps, seconds and FLOPs spent before the resume."""
     model.train()
     cpu = data.device.type == "cpu"
     # Adam's moment estimates of weights whose gradient stays zero (a saturated loss, a clipped
@@ -102,7 +109,9 @@ def train(
             functions = StepFunctions(model, options)
             with functions.precision():
                 functions.compile(data)
-                outcome = _train(model, data, budget, on_log, log_every, share, functions)
+                outcome = _train(
+                    model, data, budget, on_log, log_every, share, functions, checkpoints
+                )
     finally:
         if flushing:
             torch.set_flush_denormal(False)
@@ -123,10 +132,15 @@ def _train(
     log_every: int,
     share: CpuShare,
     functions: StepFunctions,
+    checkpoints: Checkpointing | None,
 ) -> TrainOutcome:
-    clock = TrainingClock()
     window: list[torch.Tensor] = []
     outcome = TrainOutcome(status="ok", steps=0, critic_steps=0, seconds=0.0)
+    resume = checkpoints.resume if checkpoints else None
+    clock = TrainingClock(resume.seconds if resume else 0.0)
+    if resume is not None:
+        _resume(resume, outcome, functions)
+    saver = _Saver(checkpoints, outcome.steps, clock.seconds)
     counted = outcome.flops_per_step
     critic_weights = trainable_weights(model.critic)  # frozen for each generator update
     clock.start()
@@ -134,13 +148,7 @@ def _train(
     while not budget.exhausted(outcome.steps, clock.seconds, outcome.flops):
         model.begin_step(outcome.steps)
         n_critic = model.critic_steps(outcome.steps)
-        if n_critic in counted:
-            functions.begin_step()
-            d_loss, g_loss = _step(model, functions.current, data, n_critic, critic_weights)
-        else:
-            d_loss, g_loss, counted[n_critic] = _counted_step(
-                model, functions.eager, data, n_critic, critic_weights
-            )
+        d_loss, g_loss = _one_step(model, functions, data, n_critic, critic_weights, counted)
         window.append(torch.stack((d_loss.detach().float(), g_loss.detach().float())))
         outcome.steps += 1
         outcome.critic_steps += n_critic
@@ -161,9 +169,12 @@ def _train(
             )
             stop = on_log(progress) if on_log is not None else None
             # Stopping at the budget's end would save nothing and lose the final evaluation.
-            if stop and not budget.exhausted(outcome.steps, clock.seconds, outcome.flops):
+            ended = budget.exhausted(outcome.steps, clock.seconds, outcome.flops)
+            if stop and not ended:
                 outcome.status, outcome.reason = "pruned", stop
                 break
+            if not ended:
+                saver.at_log_point(outcome, clock.seconds, functions)
             clock.start()
             share.start()
     _synchronize(data.device)
@@ -175,15 +186,77 @@ def _train(
     return outcome
 
 
+def _one_step(
+    model: AdversarialModel,
+    functions: StepFunctions,
+    data: torch.Tensor,
+    n_critic: int,
+    critic_weights: Sequence[torch.Tensor],
+    counted: dict[int, float],
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """A generator step and its critic steps: the first of its shape eager and counted (its
+    FLOPs go into `counted`), later ones with the current (maybe compiled) functions."""
+    if n_critic in counted:
+        functions.begin_step()
+        return _step(model, functions.current, data, n_critic, critic_weights, functions.scalers)
+    d_loss, g_loss, counted[n_critic] = _counted_step(
+        model, functions.eager, data, n_critic, critic_weights, functions.scalers
+    )
+    return d_loss, g_loss
+
+
+class _Saver:
+    """Saves a resumable state at a log point once `checkpoints.every` has passed since the
+    last (or since the start)."""
+
+    def __init__(self, checkpoints: Checkpointing | None, steps: int, seconds: float) -> None:
+        self.checkpoints = checkpoints
+        self.last = (steps, seconds)
+
+    def at_log_point(self, outcome: TrainOutcome, seconds: float, functions: StepFunctions) -> None:
+        if self.checkpoints is None or not self.checkpoints.due(outcome.steps, seconds, self.last):
+            return
+        self.checkpoints.save(_engine_state(outcome, seconds, functions))
+        self.last = (outcome.steps, seconds)
+
+
+def _resume(state: EngineState, outcome: TrainOutcome, functions: StepFunctions) -> None:
+    """Counters, counted FLOPs, loss scalers and random generators as the state left them."""
+    outcome.steps, outcome.critic_steps, outcome.flops = (
+        state.steps,
+        state.critic_steps,
+        state.flops,
+    )
+    outcome.flops_per_step.update(state.flops_per_step)
+    outcome.resumed_at = state.steps
+    for scaler, saved in zip(functions.scalers, state.scalers.values(), strict=True):
+        scaler.load_state_dict(saved)
+    restore_random(state.random)
+
+
+def _engine_state(outcome: TrainOutcome, seconds: float, functions: StepFunctions) -> EngineState:
+    scalers = dict(zip(functions.scalers._fields, functions.scalers, strict=True))
+    return EngineState(
+        steps=outcome.steps,
+        critic_steps=outcome.critic_steps,
+        seconds=seconds,
+        flops=outcome.flops,
+        flops_per_step=dict(outcome.flops_per_step),
+        random=random_state(),
+        scalers={name: scaler.state_dict() for name, scaler in scalers.items()},
+    )
+
+
 def _step(
     model: AdversarialModel,
     f: Functions,
     data: torch.Tensor,
     n_critic: int,
     critic_weights: Sequence[torch.Tensor],
+    scalers: GradientScalers,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    d_loss = _update_critic(model, f, data, n_critic)
-    return d_loss, _update_generator(model, f, critic_weights)
+    d_loss = _update_critic(model, f, data, n_critic, scalers.critic)
+    return d_loss, _update_generator(model, f, critic_weights, scalers.generator)
 
 
 def _counted_step(
@@ -192,6 +265,7 @@ def _counted_step(
     data: torch.Tensor,
     n_critic: int,
     critic_weights: Sequence[torch.Tensor],
+    scalers: GradientScalers,
 ) -> tuple[torch.Tensor, torch.Tensor, float]:
     """One step with its training FLOPs (matrix products, by torch's FLOP formulas).
 
@@ -201,8 +275,21 @@ def _counted_step(
     autograd and changes no value, so the counted step is an ordinary training step."""
     counter = _FlopCounter()
     with counter:
-        d_loss, g_loss = _step(model, f, data, n_critic, critic_weights)
+        d_loss, g_loss = _step(model, f, data, n_critic, critic_weights, scalers)
+    _check_float32(model, d_loss, g_loss)
     return d_loss, g_loss, counter.total
+
+
+def _check_float32(model: AdversarialModel, *losses: torch.Tensor) -> None:
+    """Losses are float32 whatever the precision: a loss of bfloat16 or float16 values keeps
+    few correct digits (see genbench.engine.precision). Checked on each step shape's first
+    step, so a model that computes its loss in its networks' dtype fails at once."""
+    for name, loss in zip(LOSS_NAMES, losses, strict=True):
+        if loss.dtype != torch.float32:
+            raise PluginError(
+                f"model {type(model).__name__} returned its {name} as {loss.dtype}, not "
+                f"float32; compute losses on float32 values (the networks' outputs are)"
+            )
 
 
 class _FlopCounter(TorchDispatchMode):
@@ -226,7 +313,11 @@ class _FlopCounter(TorchDispatchMode):
 
 
 def _update_critic(
-    model: AdversarialModel, f: Functions, data: torch.Tensor, n_critic: int
+    model: AdversarialModel,
+    f: Functions,
+    data: torch.Tensor,
+    n_critic: int,
+    scaler: torch.amp.GradScaler,
 ) -> torch.Tensor:
     batch_size = model.batch_size
     for _ in range(n_critic):
@@ -235,22 +326,29 @@ def _update_critic(
             fake = f.generate(batch_size)
         loss = f.critic_loss(data[index], fake)
         model.d_optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        scaler.scale(loss).backward()
+        scaler.unscale_(model.d_optimizer)  # hooks (gradient clipping) see true gradients
         model.before_critic_step()
-        model.d_optimizer.step()
+        scaler.step(model.d_optimizer)
+        scaler.update()
         model.after_critic_step()
     return loss
 
 
 def _update_generator(
-    model: AdversarialModel, f: Functions, critic_weights: Sequence[torch.Tensor]
+    model: AdversarialModel,
+    f: Functions,
+    critic_weights: Sequence[torch.Tensor],
+    scaler: torch.amp.GradScaler,
 ) -> torch.Tensor:
     with frozen(critic_weights):
         loss = f.generator_loss(f.generate(model.batch_size))
         model.g_optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        scaler.scale(loss).backward()
+        scaler.unscale_(model.g_optimizer)
         model.before_generator_step()
-        model.g_optimizer.step()
+        scaler.step(model.g_optimizer)
+        scaler.update()
         model.after_generator_step()
     return loss
 

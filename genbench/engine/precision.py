@@ -1,5 +1,5 @@
-"""bfloat16 training (`[benchmark] precision = "bf16"`): the networks' forward passes under
-bfloat16 autocast, the losses in float32.
+"""Mixed-precision training (`[benchmark] precision = "bf16"` or `"fp16"`): the networks'
+forward passes under autocast, the losses in float32.
 
 Only the generator's and the critic's forward passes run under autocast, and each returns its
 output in float32; everything between and after them (the prior, the divergences, penalties,
@@ -7,30 +7,53 @@ the means the losses take) runs outside autocast on float32 values. Under autoca
 would be computed from bfloat16 critic values (8 bits of mantissa): a conjugate f* or a
 log-ratio of such values, or the difference of two large means, keeps few correct digits, and
 the logged losses would not compare with a float32 run's. Weights and optimiser states stay
-float32.
+float32. float16's 5 exponent bits let small gradients underflow, so fp16 scales each loss up
+before its backward pass and the gradients down before the optimiser step (one
+`torch.amp.GradScaler` per optimiser, as the two networks' gradients differ in size, skipping
+a step whose gradients overflowed); bfloat16 keeps float32's exponent range and needs none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 from torch import nn
 
 from genbench.api.adversarial import AdversarialModel
 
+AUTOCAST_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+class GradientScalers(NamedTuple):
+    """The critic's and the generator's loss scalers; pass-throughs unless fp16."""
+
+    critic: torch.amp.GradScaler
+    generator: torch.amp.GradScaler
+
+
+def gradient_scalers(model: AdversarialModel, precision: str) -> GradientScalers:
+    device_type = next(model.parameters()).device.type
+    enabled = precision == "fp16"
+    return GradientScalers(
+        torch.amp.GradScaler(device_type, enabled=enabled),
+        torch.amp.GradScaler(device_type, enabled=enabled),
+    )
+
 
 @contextmanager
-def networks_in_bf16(model: AdversarialModel) -> Iterator[None]:
+def networks_in(model: AdversarialModel, precision: str) -> Iterator[None]:
     """Inside the block, the model's generator and critic run their training forward passes
-    under bfloat16 autocast and return float32; after it, as they were."""
+    under autocast in `precision` ("bf16" or "fp16") and return float32; after it, as they
+    were."""
     device_type = next(model.parameters()).device.type
+    dtype = AUTOCAST_DTYPES[precision]
     networks = list({id(n): n for n in (model.generator, model.critic)}.values())
     previous = [vars(network).get("forward") for network in networks]
     for network in networks:
-        vars(network)["forward"] = TrainingForwardInBf16(network, device_type)
+        vars(network)["forward"] = TrainingForwardInAutocast(network, device_type, dtype)
     try:
         yield
     finally:
@@ -41,23 +64,24 @@ def networks_in_bf16(model: AdversarialModel) -> Iterator[None]:
                 vars(network)["forward"] = forward
 
 
-class TrainingForwardInBf16:
-    """A network's `forward` for a bf16 run: in training mode under bfloat16 autocast, with a
-    floating output returned as float32 for the loss; in evaluation mode (the samples of an
+class TrainingForwardInAutocast:
+    """A network's `forward` for a mixed-precision run: in training mode under autocast, with
+    a floating output returned as float32 for the loss; in evaluation mode (the samples of an
     `every` curve) as it was, so metrics are scored on float32 samples.
 
     It keeps the network and its own `forward` as attributes, not in a closure, so a deep copy
     of the network (a weight average) gets a forward that calls the copy's weights."""
 
-    def __init__(self, network: nn.Module, device_type: str) -> None:
+    def __init__(self, network: nn.Module, device_type: str, dtype: torch.dtype) -> None:
         self.network = network
         self.forward = network.forward
         self.device_type = device_type
+        self.dtype = dtype
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not self.network.training:
             return self.forward(*args, **kwargs)
-        with torch.autocast(self.device_type, dtype=torch.bfloat16):
+        with torch.autocast(self.device_type, dtype=self.dtype):
             output = self.forward(*args, **kwargs)
         if isinstance(output, torch.Tensor) and output.is_floating_point():
             return output.float()

@@ -16,6 +16,7 @@ import random
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -56,6 +57,14 @@ class Timeline:
             else None
         )
         self._next = 0.0
+
+    def state(self) -> dict[str, Any]:
+        """What a resumed run needs to go on scoring at the same points."""
+        return {"facts": asdict(self.facts) if self.facts else None, "next": self._next}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.facts = TimelineFacts(**state["facts"]) if state["facts"] else None
+        self._next = float(state["next"])
 
     def wrap(self, on_log: LogCallback) -> LogCallback:
         if self.facts is None:

@@ -89,6 +89,7 @@ class BenchmarkSpec:
     recipe: dict[str, Any] = field(default_factory=dict)  # as given; entries hold it resolved
     precision: str = "float32"
     search: SearchSpec | None = None
+    checkpoint_every: Budget | None = None  # resumable states; changes no result, not hashed
 
     def entry(self, name: str) -> EntrySpec:
         return next(entry for entry in self.entries if entry.name == name)

@@ -104,10 +104,11 @@ class Budget:
 
 
 class TrainingClock:
-    """A stopwatch that can be paused, so only training steps are counted."""
+    """A stopwatch that can be paused, so only training steps are counted; `already` is the
+    training time a resumed run spent before."""
 
-    def __init__(self) -> None:
-        self._elapsed = 0.0
+    def __init__(self, already: float = 0.0) -> None:
+        self._elapsed = already
         self._started: float | None = None
 
     def start(self) -> None:

@@ -8,6 +8,8 @@ import re
 from genbench.api.params import Param
 from genbench.spec.benchmark import DATA_ROOT_ENV, DEFAULT_DATA_ROOT
 
+PRECISIONS = ("float32", "bf16", "fp16")
+"""The engine's step precisions (genbench.engine.precision says what each does)."""
 BENCHMARK_KEYS = (
     Param("name", "", "benchmark name (default: the file's stem); results go to <out>/<name>"),
     Param("description", "", "one line shown above the table"),
@@ -26,8 +28,15 @@ BENCHMARK_KEYS = (
     Param(
         "precision",
         "float32",
-        "forward passes in float32 or under bfloat16 autocast",
-        choices=("float32", "bf16"),
+        "forward passes in float32, or under bfloat16 or float16 autocast (fp16 with loss "
+        "scaling); losses always in float32",
+        choices=PRECISIONS,
+    ),
+    Param(
+        "checkpoint_every",
+        "",
+        "save each run's state every '10m' or '5000 steps' of training, so a run that is "
+        "killed (pre-empted) resumes from it; off: ''",
     ),
     Param(
         "data_root",

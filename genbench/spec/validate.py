@@ -62,7 +62,18 @@ class SpecValidator(SpecChecker):
             search=self._search(raw, entries, evaluation),
             compile=bench["compile"],
             precision=bench["precision"],
+            checkpoint_every=self._checkpoint_every(bench["checkpoint_every"]),
         )
+
+    def _checkpoint_every(self, text: str) -> Budget | None:
+        if not text:
+            return None
+        with self.blame("benchmark.checkpoint_every", None):
+            every = Budget.parse(text)
+        if every.flops is not None:
+            message = "a time ('10m') or a step count ('5000 steps'), not FLOPs"
+            raise self.error("benchmark.checkpoint_every", message)
+        return every
 
     def _search(
         self, raw: dict[str, Any], entries: tuple[Any, ...], evaluation: Any

@@ -18,6 +18,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import torch
+from torch import nn
+
 from genbench.api.adversarial import AdversarialModel
 from genbench.api.executor import RunInfo
 from genbench.api.layout import RunFiles, runs_folder
@@ -33,6 +36,7 @@ from genbench.api.record import (
 from genbench.api.storage import DamagedFileError, load_torch, save_torch
 from genbench.engine.acceleration import EngineOptions
 from genbench.engine.loop import LogCallback, TrainOutcome, TrainProgress, train
+from genbench.engine.resume import Checkpointing, EngineState
 from genbench.engine.threads import available_cpus, plan_threads, work_macs
 from genbench.engine.timeline import Timeline
 from genbench.errors import first_line
@@ -119,20 +123,29 @@ class OneRun:
     def _train_and_evaluate(self, run: RunInfo, record: RunRecord, on_log: LogCallback) -> None:
         record.training_reused = False
         record.diverged = None
+        files = _files(run)
+        device = self.prepared.device
+        saved = None if self.force else _saved_state(run, files, device, self.registry)
         seed_everything(run.seed)
         model = self.models.build(run)
         prune = self._entries[run.entry][1].prune
         timeline = Timeline(self.spec.evaluation, self.prepared.evaluator, model, prune)
+        if saved is not None:
+            model.load_checkpoint(saved["model"])
+            timeline.restore(saved["timeline"])
         on_log = timeline.wrap(on_log)
         threads = plan_threads(available_cpus(), self.jobs, work_macs(model, model.batch_size))
         options = EngineOptions(self.spec.compile, self.spec.precision)
-        data = self.prepared.data.train
-        outcome = train(model, data, self.spec.budget, on_log, threads=threads, options=options)
+        checkpoints = _checkpointing(self.spec, run, model, timeline, saved)
+        data, budget = self.prepared.data.train, self.spec.budget
+        outcome = train(model, data, budget, on_log, threads=threads, options=options,
+                        checkpoints=checkpoints)  # fmt: skip
+        files.resume.unlink(missing_ok=True)
         record.train = _train_facts(outcome, model, self.jobs)
         record.timeline = timeline.facts
         record.status = outcome.status
         state = {**model.checkpoint(), "steps": outcome.steps, "training_hash": run.training_hash}
-        save_torch(state, _files(run).checkpoint)
+        save_torch(state, files.checkpoint)
         if outcome.status == "diverged":
             record.diverged = Divergence(step=outcome.diverged_at or 0, reason=outcome.reason or "")
             return
@@ -188,6 +201,43 @@ class OneRun:
         )
 
 
+def _saved_state(
+    run: RunInfo, files: RunFiles, device: torch.device, registry: Registry
+) -> dict[str, Any] | None:
+    """The state a killed run of this training left (`RunFiles.resume`), if it is one of
+    this training's and reads; else None (said on one line when damaged)."""
+    if not files.resume.exists():
+        return None
+    try:
+        saved = load_torch(files.resume, map_location=device)
+    except DamagedFileError as exc:
+        message = f"{run.entry} seed {run.seed}: damaged resume state ({exc}); starts over"
+        registry.hook.genbench_sweep_warning(message=message)
+        return None
+    if not isinstance(saved, dict) or saved.get("training_hash") != run.training_hash:
+        return None
+    return saved
+
+
+def _checkpointing(
+    spec: BenchmarkSpec,
+    run: RunInfo,
+    model: AdversarialModel,
+    timeline: Timeline,
+    saved: dict[str, Any] | None,
+) -> Checkpointing:
+    """Where the engine saves the run's state (model, engine, timeline) and what it resumes."""
+    files = _files(run)
+
+    def save(engine: EngineState) -> None:
+        state: dict[str, Any] = {"model": model.checkpoint(), "engine": engine.to_dict()}
+        state |= {"timeline": timeline.state(), "training_hash": run.training_hash}
+        save_torch(state, files.resume)
+
+    resume = EngineState.from_dict(saved["engine"]) if saved is not None else None
+    return Checkpointing(spec.checkpoint_every, save, resume)
+
+
 def run_error(exc: BaseException) -> RunError:
     """The error of a failed run: its type, its first line (the table's reason) and the
     traceback as far as it is known."""
@@ -203,6 +253,8 @@ def _evaluate(
     started = time.perf_counter()
     if record.model is not None:  # ema None: the raw generator was evaluated
         record.model.ema = model.ema_decay
+        record.model.generator_parameters = _parameters(model.generator)
+        record.model.critic_parameters = _parameters(model.critic)
     # Seeded, so that evaluating a checkpoint again or loading it back draws the same samples.
     fake = draw_samples(model, evaluator.samples, batch, seed=run.seed)
     # An undefined value (e.g. reverse KL with no high-quality sample) is stored as null.
@@ -244,8 +296,13 @@ def _train_facts(outcome: TrainOutcome, model: AdversarialModel, jobs: int) -> T
         compile_error=outcome.compile_error,
         jobs=jobs,
         joint_critic=outcome.joint_critic,
+        resumed_at=outcome.resumed_at,
     )
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _parameters(network: nn.Module) -> int:
+    return sum(parameter.numel() for parameter in network.parameters())

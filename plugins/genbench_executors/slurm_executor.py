@@ -4,8 +4,10 @@ LocalExecutor), which is how the tests and a dry rehearsal use it.
 
 Jobs are polled, not waited on in turn, so records arrive in the order runs finish. A job that
 fails (an exception, a time limit, a node lost, `scancel`) is a `failed` row with submitit's
-reason, written by the sweep's process. The results folder must be on a filesystem that the
-compute nodes share, at the same path.
+reason, written by the sweep's process; a job Slurm pre-empts or stops at its time limit is
+requeued instead, and its run resumes from the state it saved last (`[benchmark]
+checkpoint_every`). The results folder must be on a filesystem that the compute nodes share,
+at the same path.
 """
 
 from __future__ import annotations
@@ -63,7 +65,9 @@ class SlurmBackend:
         self.poll = float(params.get("poll_seconds", 2.0))
 
     def submit(self, run_task: TaskRunner, task: RunTask) -> Any:
-        return self.executor.submit(run_slurm_task, run_task, task, self.cpus)
+        from .slurm_requeue import RequeuedRun
+
+        return self.executor.submit(RequeuedRun(), run_task, task, self.cpus)
 
     def wait(self, handles: list[Any]) -> list[Any]:
         while True:

@@ -13,6 +13,36 @@ from genbench.api import ModelFamily, Param, Prior, lazy
 
 OPTIMIZERS = ("adam", "rmsprop")
 
+AUGMENT_POLICIES = ("color", "translation", "cutout")
+AUGMENT_FIELDS = (
+    Param(
+        "policy",
+        list(AUGMENT_POLICIES),
+        f"DiffAugment's transforms, applied in this order: any of {', '.join(AUGMENT_POLICIES)}",
+        rule=lambda value: (
+            None
+            if value and all(name in AUGMENT_POLICIES for name in value)
+            else f"expected a non-empty list of {', '.join(AUGMENT_POLICIES)}"
+        ),
+    ),
+    Param(
+        "ada_target",
+        0.0,
+        "ADA: adapt each transform's probability so that E[sign D(real)] stays at this (the "
+        "paper's 0.6); 0: every transform on every sample (DiffAugment)",
+        minimum=0.0,
+        maximum=1.0,
+        maximum_excluded=True,
+    ),
+    Param(
+        "ada_images",
+        500_000,
+        "ADA: real images over which the probability can go from 0 to 1 (the paper's 500k)",
+        minimum=1,
+    ),
+    Param("ada_interval", 4, "ADA: critic steps between adjustments (the paper's 4)", minimum=1),
+)
+
 NETWORK_PARAMS = (
     Param(
         "network",
@@ -46,6 +76,15 @@ NETWORK_PARAMS = (
         "spectral_norm",
         False,
         "spectral normalisation of every critic layer (Miyato et al.)",
+        recipe=True,
+    ),
+    Param(
+        "augment",
+        None,
+        'differentiable augmentation of every critic input, e.g. { policy = ["translation", '
+        '"cutout"] } (DiffAugment) or { ada_target = 0.6 } (ADA); images only',
+        type=dict,
+        fields=AUGMENT_FIELDS,
         recipe=True,
     ),
     Param(

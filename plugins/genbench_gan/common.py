@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 import genbench
+from genbench_gan.augment import AugmentedCritic, AugmentSettings
 from genbench_gan.ema import WeightAverage
 from genbench_gan.packing import PackedCritic
 from genbench_gan.penalties import CriticPenalties
@@ -52,6 +53,15 @@ class GANModel(genbench.AdversarialModel):
     def objective_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
         """The family's critic loss, before regularisers."""
         raise NotImplementedError
+
+    def critic_values(
+        self, real: torch.Tensor, fake: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """As the contract's, and an augmenting critic's ADA controller sees the real values."""
+        values = super().critic_values(real, fake)
+        if isinstance(self.critic, AugmentedCritic):
+            self.critic.observe(values[0], len(real))
+        return values
 
     def after_generator_step(self) -> None:
         if self.generator_average is not None:
@@ -97,6 +107,8 @@ def build_parts(context: genbench.BuildContext) -> Parts:
         critic = spectral_normalised(critic)
     if packing > 1:
         critic = PackedCritic(critic, packing)
+    if params.get("augment"):
+        critic = _augmented(critic, params["augment"], shape)
     prior_item = context.registry.get("prior", params["prior"])
     prior_params = genbench.resolve_params(
         prior_item.params, params["prior_params"], f"prior {prior_item.name!r}", "prior_params."
@@ -105,11 +117,25 @@ def build_parts(context: genbench.BuildContext) -> Parts:
     return Parts(generator.to(context.device), critic.to(context.device), prior.to(context.device))
 
 
+def _augmented(critic: nn.Module, table: dict[str, Any], shape: tuple[int, ...]) -> nn.Module:
+    if len(shape) != 3:
+        raise genbench.UserError(
+            f"augment: DiffAugment's transforms work on images (C, H, W), not samples shaped "
+            f"{shape}; remove the augment table for point data"
+        )
+    settings = AugmentSettings(
+        tuple(table["policy"]), table["ada_target"], table["ada_images"], table["ada_interval"]
+    )
+    return AugmentedCritic(critic, settings)
+
+
 def spectral_normalised(critic: nn.Module) -> nn.Module:
     """Every linear and convolution layer of `critic` divided by its largest singular value
-    (Miyato et al. 2018), estimated by one power iteration per forward pass in training."""
+    (Miyato et al. 2018), estimated by one power iteration per forward pass in training;
+    layers a network normalised already (sngan-resnet's) are left as they are."""
+    layers = nn.Linear | nn.Conv2d | nn.ConvTranspose2d
     for module in list(critic.modules()):
-        if isinstance(module, nn.Linear | nn.Conv2d | nn.ConvTranspose2d):
+        if isinstance(module, layers) and not nn.utils.parametrize.is_parametrized(module):
             nn.utils.parametrizations.spectral_norm(module)
     return critic
 

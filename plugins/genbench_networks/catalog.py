@@ -87,4 +87,27 @@ PACGAN_MLP = Network(
     ),
     latent_dim=2,
 )
-NETWORKS = (MNIST_MLP, MNIST_MLP_SMALL, TOY_MLP, DCGAN, PACGAN_MLP)
+SNGAN_RESNET = Network(
+    "sngan-resnet",
+    "SNGAN's ResNets (Miyato et al. 2018) for 32x32 (CIFAR-10) and 48x48 (STL-10) images: "
+    "residual G with batch norm, residual D with spectral norm; latent 128.",
+    lazy("genbench_networks.sngan:build"),
+    (
+        Param(
+            "generator_width",
+            256,
+            "channels of G's first block (the paper: 256 at 32x32, 512 at 48x48)",
+            minimum=8,
+        ),
+        Param(
+            "critic_width",
+            128,
+            "channels of D's blocks at 32x32 (the paper's 128); at 48x48 its last block's "
+            "(the paper's 1024), the first having a sixteenth",
+            minimum=16,
+        ),
+        Param("spectral_norm", True, "spectral normalisation of every layer of D, as the paper"),
+    ),
+    latent_dim=128,
+)
+NETWORKS = (MNIST_MLP, MNIST_MLP_SMALL, TOY_MLP, DCGAN, PACGAN_MLP, SNGAN_RESNET)
