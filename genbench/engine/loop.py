@@ -27,6 +27,7 @@ from genbench.api.adversarial import AdversarialModel
 from genbench.engine.acceleration import EngineOptions, Functions, StepFunctions
 from genbench.engine.batches import whole_batch
 from genbench.engine.freezing import frozen, trainable_weights
+from genbench.engine.parallel import DataParallel, sharded_prior
 from genbench.engine.precision import GradientScalers
 from genbench.engine.resume import Checkpointing, EngineState, random_state, restore_random
 from genbench.engine.threads import CpuShare, thread_limit
@@ -84,6 +85,7 @@ def train(
     threads: int | None = None,
     options: EngineOptions | None = None,
     checkpoints: Checkpointing | None = None,
+    parallel: DataParallel | None = None,
 ) -> TrainOutcome:
     """Train `model` on `data` (N, ...) until `budget` is used; `on_log(progress)`
     is called once per window of `log_every` generator steps, off the training clock, and
@@ -93,7 +95,9 @@ def train(
     to one thread if a neighbour takes its cores. None keeps the process's setting as it is.
     `options`: compilation and mixed precision (see `genbench.engine.acceleration`); off by
     default. `checkpoints`: save a resumable state at log points (and resume from one); the
-    budget counts the steps, seconds and FLOPs spent before the resume."""
+    budget counts the steps, seconds and FLOPs spent before the resume. `parallel`: this
+    process's rank of a data-parallel run (`genbench.engine.parallel`); its FLOPs count every
+    rank's, its time budget the ranks' wall time once."""
     model.train()
     cpu = data.device.type == "cpu"
     # Adam's moment estimates of weights whose gradient stays zero (a saturated loss, a clipped
@@ -110,7 +114,7 @@ def train(
             with functions.precision():
                 functions.compile(data)
                 outcome = _train(
-                    model, data, budget, on_log, log_every, share, functions, checkpoints
+                    model, data, budget, on_log, log_every, share, functions, checkpoints, parallel
                 )
     finally:
         if flushing:
@@ -133,26 +137,26 @@ def _train(
     share: CpuShare,
     functions: StepFunctions,
     checkpoints: Checkpointing | None,
+    parallel: DataParallel | None,
 ) -> TrainOutcome:
     window: list[torch.Tensor] = []
-    outcome = TrainOutcome(status="ok", steps=0, critic_steps=0, seconds=0.0)
-    resume = checkpoints.resume if checkpoints else None
-    clock = TrainingClock(resume.seconds if resume else 0.0)
-    if resume is not None:
-        _resume(resume, outcome, functions)
+    outcome, clock = _start(checkpoints.resume if checkpoints else None, functions)
     saver = _Saver(checkpoints, outcome.steps, clock.seconds)
     counted = outcome.flops_per_step
     critic_weights = trainable_weights(model.critic)  # frozen for each generator update
     clock.start()
     share.start()
-    while not budget.exhausted(outcome.steps, clock.seconds, outcome.flops):
+    ranks = parallel.world if parallel else 1
+    while not _exhausted(budget, outcome, clock.seconds, parallel):
         model.begin_step(outcome.steps)
         n_critic = model.critic_steps(outcome.steps)
-        d_loss, g_loss = _one_step(model, functions, data, n_critic, critic_weights, counted)
+        d_loss, g_loss = _one_step(
+            model, functions, data, n_critic, critic_weights, counted, parallel
+        )
         window.append(torch.stack((d_loss.detach().float(), g_loss.detach().float())))
         outcome.steps += 1
         outcome.critic_steps += n_critic
-        outcome.flops += counted[n_critic]
+        outcome.flops += counted[n_critic] * ranks
         share.check()
         if len(window) >= log_every or budget.exhausted(
             outcome.steps, clock.seconds, outcome.flops
@@ -186,6 +190,15 @@ def _train(
     return outcome
 
 
+def _exhausted(
+    budget: Budget, outcome: TrainOutcome, seconds: float, parallel: DataParallel | None
+) -> bool:
+    done = budget.exhausted(outcome.steps, seconds, outcome.flops)
+    if parallel is None or budget.seconds is None:
+        return done
+    return parallel.agree(done)  # the ranks' clocks differ a little; they stop together
+
+
 def _one_step(
     model: AdversarialModel,
     functions: StepFunctions,
@@ -193,15 +206,19 @@ def _one_step(
     n_critic: int,
     critic_weights: Sequence[torch.Tensor],
     counted: dict[int, float],
+    parallel: DataParallel | None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """A generator step and its critic steps: the first of its shape eager and counted (its
-    FLOPs go into `counted`), later ones with the current (maybe compiled) functions."""
-    if n_critic in counted:
-        functions.begin_step()
-        return _step(model, functions.current, data, n_critic, critic_weights, functions.scalers)
-    d_loss, g_loss, counted[n_critic] = _counted_step(
-        model, functions.eager, data, n_critic, critic_weights, functions.scalers
-    )
+    FLOPs, this rank's, go into `counted`), later ones with the current (maybe compiled)
+    functions."""
+    tools = (functions.scalers, parallel)
+    with sharded_prior(model, parallel):
+        if n_critic in counted:
+            functions.begin_step()
+            return _step(model, functions.current, data, n_critic, critic_weights, *tools)
+        d_loss, g_loss, counted[n_critic] = _counted_step(
+            model, functions.eager, data, n_critic, critic_weights, *tools
+        )
     return d_loss, g_loss
 
 
@@ -218,6 +235,17 @@ class _Saver:
             return
         self.checkpoints.save(_engine_state(outcome, seconds, functions))
         self.last = (outcome.steps, seconds)
+
+
+def _start(
+    resume: EngineState | None, functions: StepFunctions
+) -> tuple[TrainOutcome, TrainingClock]:
+    """The outcome and training clock a run starts from: zero, or where its saved state was."""
+    outcome = TrainOutcome(status="ok", steps=0, critic_steps=0, seconds=0.0)
+    if resume is None:
+        return outcome, TrainingClock()
+    _resume(resume, outcome, functions)
+    return outcome, TrainingClock(resume.seconds)
 
 
 def _resume(state: EngineState, outcome: TrainOutcome, functions: StepFunctions) -> None:
@@ -254,9 +282,10 @@ def _step(
     n_critic: int,
     critic_weights: Sequence[torch.Tensor],
     scalers: GradientScalers,
+    parallel: DataParallel | None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    d_loss = _update_critic(model, f, data, n_critic, scalers.critic)
-    return d_loss, _update_generator(model, f, critic_weights, scalers.generator)
+    d_loss = _update_critic(model, f, data, n_critic, scalers.critic, parallel)
+    return d_loss, _update_generator(model, f, critic_weights, scalers.generator, parallel)
 
 
 def _counted_step(
@@ -266,6 +295,7 @@ def _counted_step(
     n_critic: int,
     critic_weights: Sequence[torch.Tensor],
     scalers: GradientScalers,
+    parallel: DataParallel | None,
 ) -> tuple[torch.Tensor, torch.Tensor, float]:
     """One step with its training FLOPs (matrix products, by torch's FLOP formulas).
 
@@ -275,7 +305,7 @@ def _counted_step(
     autograd and changes no value, so the counted step is an ordinary training step."""
     counter = _FlopCounter()
     with counter:
-        d_loss, g_loss = _step(model, f, data, n_critic, critic_weights, scalers)
+        d_loss, g_loss = _step(model, f, data, n_critic, critic_weights, scalers, parallel)
     _check_float32(model, d_loss, g_loss)
     return d_loss, g_loss, counter.total
 
@@ -318,15 +348,20 @@ def _update_critic(
     data: torch.Tensor,
     n_critic: int,
     scaler: torch.amp.GradScaler,
+    parallel: DataParallel | None,
 ) -> torch.Tensor:
     batch_size = model.batch_size
     for _ in range(n_critic):
         index = torch.randint(0, data.shape[0], (batch_size,), device=data.device)
+        if parallel is not None:
+            index = index[parallel.share(batch_size)]
         with torch.no_grad():
             fake = f.generate(batch_size)
         loss = f.critic_loss(data[index], fake)
         model.d_optimizer.zero_grad(set_to_none=True)
         scaler.scale(loss).backward()
+        if parallel is not None:
+            parallel.average_gradients(model.d_optimizer)
         scaler.unscale_(model.d_optimizer)  # hooks (gradient clipping) see true gradients
         model.before_critic_step()
         scaler.step(model.d_optimizer)
@@ -340,11 +375,14 @@ def _update_generator(
     f: Functions,
     critic_weights: Sequence[torch.Tensor],
     scaler: torch.amp.GradScaler,
+    parallel: DataParallel | None,
 ) -> torch.Tensor:
     with frozen(critic_weights):
         loss = f.generator_loss(f.generate(model.batch_size))
         model.g_optimizer.zero_grad(set_to_none=True)
         scaler.scale(loss).backward()
+        if parallel is not None:
+            parallel.average_gradients(model.g_optimizer)
         scaler.unscale_(model.g_optimizer)
         model.before_generator_step()
         scaler.step(model.g_optimizer)
