@@ -17,21 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import torch
-from torch.utils._python_dispatch import TorchDispatchMode
-from torch.utils.flop_counter import flop_registry
 
 from genbench.api.adversarial import AdversarialModel
 from genbench.engine.acceleration import EngineOptions, Functions, StepFunctions
 from genbench.engine.batches import whole_batch
+from genbench.engine.flops import FlopCounter
 from genbench.engine.freezing import frozen, trainable_weights
 from genbench.engine.parallel import DataParallel, sharded_prior
-from genbench.engine.precision import GradientScalers
-from genbench.engine.resume import Checkpointing, EngineState, random_state, restore_random
+from genbench.engine.precision import GradientScalers, check_float32_losses
+from genbench.engine.resume import Checkpointing, EngineState
 from genbench.engine.threads import CpuShare, thread_limit
-from genbench.errors import PluginError
 from genbench.spec.budget import Budget, TrainingClock
 
 LOSS_NAMES = ("d_loss", "g_loss")
@@ -233,46 +230,25 @@ class _Saver:
     def at_log_point(self, outcome: TrainOutcome, seconds: float, functions: StepFunctions) -> None:
         if self.checkpoints is None or not self.checkpoints.due(outcome.steps, seconds, self.last):
             return
-        self.checkpoints.save(_engine_state(outcome, seconds, functions))
+        counters = (outcome.steps, outcome.critic_steps, seconds, outcome.flops)
+        state = EngineState.capture(*counters, outcome.flops_per_step, functions.scalers)
+        self.checkpoints.save(state)
         self.last = (outcome.steps, seconds)
 
 
 def _start(
     resume: EngineState | None, functions: StepFunctions
 ) -> tuple[TrainOutcome, TrainingClock]:
-    """The outcome and training clock a run starts from: zero, or where its saved state was."""
+    """The outcome and training clock a run starts from: zero, or where its saved state was
+    (counters, counted FLOPs, loss scalers and random generators as the state left them)."""
     outcome = TrainOutcome(status="ok", steps=0, critic_steps=0, seconds=0.0)
     if resume is None:
         return outcome, TrainingClock()
-    _resume(resume, outcome, functions)
+    outcome.steps, outcome.critic_steps = resume.steps, resume.critic_steps
+    outcome.flops, outcome.resumed_at = resume.flops, resume.steps
+    outcome.flops_per_step.update(resume.flops_per_step)
+    resume.restore(functions.scalers)
     return outcome, TrainingClock(resume.seconds)
-
-
-def _resume(state: EngineState, outcome: TrainOutcome, functions: StepFunctions) -> None:
-    """Counters, counted FLOPs, loss scalers and random generators as the state left them."""
-    outcome.steps, outcome.critic_steps, outcome.flops = (
-        state.steps,
-        state.critic_steps,
-        state.flops,
-    )
-    outcome.flops_per_step.update(state.flops_per_step)
-    outcome.resumed_at = state.steps
-    for scaler, saved in zip(functions.scalers, state.scalers.values(), strict=True):
-        scaler.load_state_dict(saved)
-    restore_random(state.random)
-
-
-def _engine_state(outcome: TrainOutcome, seconds: float, functions: StepFunctions) -> EngineState:
-    scalers = dict(zip(functions.scalers._fields, functions.scalers, strict=True))
-    return EngineState(
-        steps=outcome.steps,
-        critic_steps=outcome.critic_steps,
-        seconds=seconds,
-        flops=outcome.flops,
-        flops_per_step=dict(outcome.flops_per_step),
-        random=random_state(),
-        scalers={name: scaler.state_dict() for name, scaler in scalers.items()},
-    )
 
 
 def _step(
@@ -297,49 +273,13 @@ def _counted_step(
     scalers: GradientScalers,
     parallel: DataParallel | None,
 ) -> tuple[torch.Tensor, torch.Tensor, float]:
-    """One step with its training FLOPs (matrix products, by torch's FLOP formulas).
-
-    Counted by a bare dispatch mode over `flop_registry` rather than FlopCounterMode itself:
-    its module tracker's hooks break a double backward (WGAN-GP's gradient penalty) on torch
-    2.14 ("A leaf node was passed to _will_engine_execute_node"). A dispatch mode sits below
-    autograd and changes no value, so the counted step is an ordinary training step."""
-    counter = _FlopCounter()
-    with counter:
+    """One step with its training FLOPs (`genbench.engine.flops`), and the check, on each
+    step shape's first step, that its losses are float32 (so a model that computes its loss
+    in its networks' dtype fails at once)."""
+    with FlopCounter() as counter:
         d_loss, g_loss = _step(model, f, data, n_critic, critic_weights, scalers, parallel)
-    _check_float32(model, d_loss, g_loss)
+    check_float32_losses(model, dict(zip(LOSS_NAMES, (d_loss, g_loss), strict=True)))
     return d_loss, g_loss, counter.total
-
-
-def _check_float32(model: AdversarialModel, *losses: torch.Tensor) -> None:
-    """Losses are float32 whatever the precision: a loss of bfloat16 or float16 values keeps
-    few correct digits (see genbench.engine.precision). Checked on each step shape's first
-    step, so a model that computes its loss in its networks' dtype fails at once."""
-    for name, loss in zip(LOSS_NAMES, losses, strict=True):
-        if loss.dtype != torch.float32:
-            raise PluginError(
-                f"model {type(model).__name__} returned its {name} as {loss.dtype}, not "
-                f"float32; compute losses on float32 values (the networks' outputs are)"
-            )
-
-
-class _FlopCounter(TorchDispatchMode):
-    def __init__(self) -> None:
-        super().__init__()
-        self.total = 0.0
-
-    def __torch_dispatch__(
-        self,
-        func: Any,
-        types: Any,
-        args: tuple[Any, ...] = (),
-        kwargs: dict[str, Any] | None = None,
-    ) -> Any:
-        kwargs = kwargs or {}
-        out = func(*args, **kwargs)
-        formula = flop_registry.get(func._overloadpacket)
-        if formula is not None:
-            self.total += float(formula(*args, **kwargs, out_val=out))
-        return out
 
 
 def _update_critic(

@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 from genbench.api.adversarial import AdversarialModel
+from genbench.errors import PluginError
 
 AUTOCAST_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
 
@@ -32,6 +33,25 @@ class GradientScalers(NamedTuple):
 
     critic: torch.amp.GradScaler
     generator: torch.amp.GradScaler
+
+    def state_dict(self) -> dict[str, Any]:
+        """Each scaler's state by name, for a resumable state."""
+        return {name: scaler.state_dict() for name, scaler in zip(self._fields, self, strict=True)}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        for name, scaler in zip(self._fields, self, strict=True):
+            scaler.load_state_dict(state[name])
+
+
+def check_float32_losses(model: AdversarialModel, losses: dict[str, torch.Tensor]) -> None:
+    """Losses are float32 whatever the precision: a loss of bfloat16 or float16 values keeps
+    few correct digits (above)."""
+    for name, loss in losses.items():
+        if loss.dtype != torch.float32:
+            raise PluginError(
+                f"model {type(model).__name__} returned its {name} as {loss.dtype}, not "
+                f"float32; compute losses on float32 values (the networks' outputs are)"
+            )
 
 
 def gradient_scalers(model: AdversarialModel, precision: str) -> GradientScalers:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from genbench.engine.precision import GradientScalers
 from genbench.spec.budget import Budget
 
 
@@ -32,6 +33,34 @@ class EngineState:
     flops_per_step: dict[int, float] = field(default_factory=dict)
     random: dict[str, Any] = field(default_factory=dict)
     scalers: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def capture(
+        cls,
+        steps: int,
+        critic_steps: int,
+        seconds: float,
+        flops: float,
+        flops_per_step: dict[int, float],
+        scalers: GradientScalers,
+    ) -> EngineState:
+        """The engine's state now: its counters as given, the scalers' and every random
+        generator's."""
+        return cls(
+            steps,
+            critic_steps,
+            seconds,
+            flops,
+            dict(flops_per_step),
+            random_state(),
+            scalers.state_dict(),
+        )
+
+    def restore(self, scalers: GradientScalers) -> None:
+        """The scalers and random generators as the state left them (the counters are the
+        caller's)."""
+        scalers.load_state_dict(self.scalers)
+        restore_random(self.random)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -62,7 +91,8 @@ class Checkpointing:
 
 
 def random_state() -> dict[str, Any]:
-    """Every generator training draws from, as lists and tensors."""
+    """Every generator training draws from, as lists and tensors: what a resumable state
+    keeps, and what the timeline puts back after scoring a point."""
     name, keys, position, has_gauss, cached = np.random.get_state()
     version, internal, gauss_next = random.getstate()
     cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []

@@ -12,18 +12,15 @@ are scored: a run that falls behind stops there.
 
 from __future__ import annotations
 
-import random
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import torch
-
 from genbench.api.record import TimelineFacts
 from genbench.engine.loop import LogCallback, TrainProgress
+from genbench.engine.resume import random_state, restore_random
 from genbench.eval.evaluator import Evaluator, Reference
 from genbench.report.values import finite_or_none
 
@@ -125,11 +122,8 @@ def _small(evaluator: Evaluator, samples: int) -> Evaluator:
 @contextmanager
 def _same_random_state() -> Iterator[None]:
     """Every generator a run draws from, as it was: sampling for a point changes no training."""
-    python, numpy = random.getstate(), np.random.get_state()
-    devices: list[Any] = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
-    with torch.random.fork_rng(devices=devices):
-        try:
-            yield
-        finally:
-            random.setstate(python)
-            np.random.set_state(numpy)
+    saved = random_state()
+    try:
+        yield
+    finally:
+        restore_random(saved)

@@ -33,6 +33,7 @@ from genbench.eval.sets import SampleSet, check_pair
 from genbench.eval.statistics_file import StatisticsFile, check_statistics, extractor_identity
 from genbench.registry import Registry
 from genbench.spec.benchmark import resolve_data_root
+from genbench.spec.evaluation_table import SHORTCUTS
 
 IMAGE_FEATURES = "inception"
 
@@ -52,8 +53,9 @@ class CompareOptions:
     batch_size: int = 500
 
 
-EXTRACTOR_OPTIONS = ("weights", "protocol")
-"""Options passed to the feature extractor's parameter of the same name."""
+EXTRACTOR_OPTIONS = tuple(SHORTCUTS)
+"""Options passed to the parameter of the same name of the extractor and of every metric that
+takes it: the options of `[evaluation]`'s shortcuts."""
 
 
 @dataclass(frozen=True)

@@ -87,8 +87,8 @@ class Reference:
 
     def describe(self, drawn: int) -> dict[str, Any]:
         """For the records: the split, how the samples were chosen and how many there are."""
-        return {"split": self.split, "reference": "all" if self.whole else "subset",
-                "samples": drawn}  # fmt: skip
+        extent = "all" if self.whole else "subset"
+        return {"split": self.split, "reference": extent, "samples": drawn}
 
 
 class Evaluator:

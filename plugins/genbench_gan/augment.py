@@ -123,9 +123,10 @@ class AugmentedCritic(nn.Module):
         return self.critic(self.augment(x))
 
     def augment(self, x: torch.Tensor) -> torch.Tensor:
+        adaptive = self.settings.ada_target > 0  # decided by settings: p is never read back
         for name in self.settings.policy:
             changed = TRANSFORMS[name](x)
-            if float(self.p) >= 1.0:
+            if not adaptive:
                 x = changed
                 continue
             chosen = torch.rand(len(x), 1, 1, 1, device=x.device) < self.p
