@@ -93,7 +93,7 @@ def _load(
         init = _init_source(folder, record, device, registry)
     # A record written before the sample shape was kept: the dataset is loaded to learn it.
     shape = tuple(record.dataset.sample_shape) or _dataset(record, device, registry).sample_shape
-    context = BuildContext(entry["params"], shape, device, registry, init)
+    context = BuildContext(entry["params"], shape, device, registry, init, _classes(record))
     model: AdversarialModel = registry.get("model", entry["model"]).build(context)
     try:
         model.load_checkpoint(load_torch(RunFiles(folder).checkpoint, map_location=device))
@@ -103,6 +103,15 @@ def _load(
             f"builds now ({first_line(exc)}); was it trained with another version?"
         ) from None
     return model, record
+
+
+def _classes(record: RunRecord) -> torch.Tensor | None:
+    """Class frequencies of the recorded number for a conditional model to be built with; the
+    checkpoint then replaces them with the data's own."""
+    import torch
+
+    classes = record.model.classes if record.model is not None else None
+    return torch.full((classes,), 1.0 / classes) if classes else None
 
 
 def _finished_record(folder: Path) -> RunRecord:

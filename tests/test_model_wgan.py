@@ -142,7 +142,7 @@ def test_wgan_models_run_end_to_end_through_the_cli(write_spec, tmp_path):
     )
     assert by_entry["WGAN"]["train"]["critic_steps"] == 15
     assert by_entry["WGAN authors"]["train"]["critic_steps"] == 300
-    model = {"name": "wgan-gp", "plugin": "genbench_wgan", "ema": None}
+    model = {"name": "wgan-gp", "plugin": "genbench_wgan", "ema": None, "classes": None}
     assert without_counts(by_entry["WGAN-GP"]["model"]) == model
 
 

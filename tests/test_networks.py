@@ -171,12 +171,16 @@ def test_registering_networks_imports_no_builder():
         "import sys, genbench.registry as r; reg = r.Registry.load(autoload=False); "
         "print(reg.names('network')); "
         "print([m for m in ('genbench_networks.mlp', 'genbench_networks.dcgan', "
-        "'genbench_networks.pacgan', 'genbench_networks.sngan') if m in sys.modules])"
+        "'genbench_networks.pacgan', 'genbench_networks.sngan', 'genbench_networks.biggan') "
+        "if m in sys.modules])"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.splitlines()
-    networks = "['dcgan', 'mnist-mlp', 'mnist-mlp-small', 'pacgan-mlp', 'sngan-resnet', 'toy-mlp']"
+    networks = (
+        "['biggan', 'dcgan', 'mnist-mlp', 'mnist-mlp-small', 'pacgan-mlp', 'sngan-resnet', "
+        "'toy-mlp']"
+    )
     assert out == [networks, "[]"]
 
 

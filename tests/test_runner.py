@@ -72,6 +72,7 @@ def test_record_holds_what_a_reader_needs(write_spec, tmp_path):
         "ema": None,
         "generator_parameters": g_count,
         "critic_parameters": d_count,
+        "classes": None,
     }
     assert record["plugins"]["genbench_gan"].startswith("genbench ")
     run_dir = records(tmp_path / "out")[("GAN", 0)].parent

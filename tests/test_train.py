@@ -13,6 +13,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from genbench.api.model import BuildContext
 from genbench.api.params import resolve_params
 from genbench.engine.acceleration import EngineOptions, StepFunctions
+from genbench.engine.batches import TrainingSet
 from genbench.engine.loop import train
 from genbench.engine.resume import Checkpointing, EngineState
 from genbench.errors import PluginError
@@ -208,7 +209,7 @@ def test_compile_probe_takes_a_whole_batch_and_leaves_weights_and_statistics_as_
     before = {key: value.clone() for key, value in model.state_dict().items()}
     assert any(key.endswith("running_mean") for key in before)
     functions = StepFunctions(model, EngineOptions(compile=True))
-    functions.compile(DATA[:5])  # fewer rows than one batch: the packing critic needs 16
+    functions.compile(TrainingSet(DATA[:5]))  # fewer rows than one batch: packing needs 16
     assert functions.compiled, functions.compile_error
     after = model.state_dict()
     assert after.keys() == before.keys()

@@ -14,14 +14,17 @@ from typing import Any
 import torch
 from torch import nn
 
+from genbench.api.generating import Generating
 from genbench.api.latent_prior import LatentPrior
 
 
-class AdversarialModel(nn.Module):
+class AdversarialModel(Generating):
     """Generator, critic and prior with their optimisers; subclasses define the losses.
 
     `critic_loss` and `generator_loss` return scalars to minimise. The hooks around the
     critic's optimiser step let a family clip gradients or weights without touching the engine.
+    How it draws samples, for training and evaluation, and of requested classes when it is
+    conditional, is `Generating`'s.
     """
 
     def __init__(
@@ -112,38 +115,6 @@ class AdversarialModel(nn.Module):
 
     def after_generator_step(self) -> None:
         """Called after the generator's optimiser step (a weight average is updated here)."""
-
-    ema_decay: float | None = None
-    """The decay of the average of G's weights that `sampler` holds; None: no average."""
-
-    @property
-    def sampler(self) -> nn.Module:
-        """The generator evaluation samples from: G itself, or a model's exponential moving
-        average of G's weights (then `ema_decay` says so, and the record with it)."""
-        return self.generator
-
-    def generate(self, n: int) -> torch.Tensor:
-        """n samples with gradients flowing to the generator (and a learnable prior)."""
-        samples: torch.Tensor = self.generator(self.prior.sample(n))  # Module calls are Any
-        return samples
-
-    @torch.no_grad()
-    def sample(self, n: int, batch_size: int = 1000) -> torch.Tensor:
-        """n samples for evaluation from `sampler`, in eval mode and without gradients."""
-        was_training = self.training
-        self.eval()
-        try:
-            chunks = [self._sample_batch(min(batch_size, n - i)) for i in range(0, n, batch_size)]
-        finally:
-            self.train(was_training)
-        return torch.cat(chunks)
-
-    def _sample_batch(self, n: int) -> torch.Tensor:
-        # `generate` unless a model keeps another generator for evaluation (a weight average).
-        if self.sampler is self.generator:
-            return self.generate(n)
-        samples: torch.Tensor = self.sampler(self.prior.sample(n))
-        return samples
 
     def checkpoint(self) -> dict[str, Any]:
         """Everything needed to resume or fine-tune: networks, prior and optimiser states."""

@@ -48,6 +48,16 @@ class LoadedData:
     def is_image(self) -> bool:
         return self.train.dim() == 4
 
+    def class_frequencies(self) -> torch.Tensor | None:
+        """Each class's share of the training labels (None without labels): what a
+        conditional model learns to generate on request and draws evaluation labels from."""
+        if self.train_labels is None:
+            return None
+        from genbench.api.conditioning import class_frequencies
+
+        labels = self.train_labels
+        return class_frequencies(labels, int(labels.max().item()) + 1)
+
     def fingerprint(self) -> str:
         """A content hash of both splits and their labels, for caches keyed by data."""
         digest = hashlib.sha256()

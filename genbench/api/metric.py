@@ -67,6 +67,8 @@ class MetricInputs:
     reference_shared: dict[Any, Any] = field(default_factory=dict)
     trial_of: int | None = None
     real_statistics: FeatureStatistics | None = None
+    real_labels: torch.Tensor | None = None
+    fake_labels: torch.Tensor | None = None
 
     def real_fit(self) -> FeatureStatistics:
         """The real features' mean and covariance: the given statistics, else computed once
@@ -89,7 +91,9 @@ class Metric:
     (FID does), so it can score against reference statistics from a file instead of samples.
     `features_only` says that it reads features, never `real_samples` or `fake_samples`, so
     `genbench eval` may stream image folders past it instead of holding them in memory (it
-    then passes empty sample tensors); leave it False when in doubt.
+    then passes empty sample tensors); leave it False when in doubt. `conditional` says it
+    scores a conditional model's samples by their requested classes (`fake_labels`): a
+    benchmark refuses it, before training, for an entry that is not conditional.
     """
 
     name: str
@@ -99,3 +103,4 @@ class Metric:
     params: tuple[Param, ...] = ()
     from_statistics: bool = False
     features_only: bool = False
+    conditional: bool = False

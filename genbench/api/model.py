@@ -32,14 +32,16 @@ class InitSource:
 @dataclass(frozen=True)
 class BuildContext:
     """What a model builder gets: validated parameters, the data's sample shape, the registry
-    to look up the items its parameters name (a prior, a divergence) and, for an entry with
-    `init_from`, the trained model to start from."""
+    to look up the items its parameters name (a prior, a divergence), for an entry with
+    `init_from`, the trained model to start from, and, for data with labels, each class's
+    share of the training labels (what a conditional model needs: `make_conditional`)."""
 
     params: dict[str, Any]
     sample_shape: tuple[int, ...]
     device: torch.device
     registry: Registry
     init: InitSource | None = None
+    class_frequencies: torch.Tensor | None = None
 
 
 @dataclass(frozen=True)

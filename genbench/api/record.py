@@ -90,13 +90,15 @@ class FeatureFacts:
 class ModelFacts:
     """The model family and its plugin; `ema` is the decay of the averaged generator that was
     evaluated (None: the raw generator); the parameter counts of G and D, which papers report
-    beside their numbers (None in records written before genbench counted them)."""
+    beside their numbers (None in records written before genbench counted them); `classes`,
+    the classes a conditional model generates on request (None: unconditional)."""
 
     name: str
     plugin: str = ""
     ema: float | None = None
     generator_parameters: int | None = None
     critic_parameters: int | None = None
+    classes: int | None = None
 
 
 @dataclass(kw_only=True)

@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from genbench.api.adversarial import AdversarialModel
-from genbench.engine.batches import whole_batch
+from genbench.engine.batches import TrainingSet
 from genbench.engine.freezing import frozen, trainable_weights
 from genbench.engine.precision import GradientScalers, gradient_scalers, networks_in
 from genbench.errors import first_line
@@ -70,7 +70,7 @@ class StepFunctions:
         if self.compiled and self.device.type == "cuda":
             torch.compiler.cudagraph_mark_step_begin()
 
-    def compile(self, data: torch.Tensor) -> None:
+    def compile(self, data: TrainingSet) -> None:
         """Compile the functions and run them once on a throw-away step; on failure keep the
         eager ones and remember why."""
         if not self.options.compile:
@@ -85,9 +85,9 @@ class StepFunctions:
             self.compiled = False
             self.compile_error = f"{type(exc).__name__}: {first_line(exc)}"[:300]
 
-    def _probe(self, data: torch.Tensor) -> None:
+    def _probe(self, data: TrainingSet) -> None:
         model, batch, f = self.model, self.model.batch_size, self.current
-        real = whole_batch(data, batch)
+        real = data.first_batch(model)
         devices = [self.device] if self.device.type == "cuda" else []
         with torch.random.fork_rng(devices=devices), _restored(model):
             for _ in range(2):  # the second call proves the compiled code is reused

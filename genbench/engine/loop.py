@@ -22,7 +22,7 @@ import torch
 
 from genbench.api.adversarial import AdversarialModel
 from genbench.engine.acceleration import EngineOptions, Functions, StepFunctions
-from genbench.engine.batches import whole_batch
+from genbench.engine.batches import TrainingSet
 from genbench.engine.flops import FlopCounter
 from genbench.engine.freezing import frozen, trainable_weights
 from genbench.engine.parallel import DataParallel, sharded_prior
@@ -83,6 +83,7 @@ def train(
     options: EngineOptions | None = None,
     checkpoints: Checkpointing | None = None,
     parallel: DataParallel | None = None,
+    labels: torch.Tensor | None = None,
 ) -> TrainOutcome:
     """Train `model` on `data` (N, ...) until `budget` is used; `on_log(progress)`
     is called once per window of `log_every` generator steps, off the training clock, and
@@ -94,7 +95,9 @@ def train(
     default. `checkpoints`: save a resumable state at log points (and resume from one); the
     budget counts the steps, seconds and FLOPs spent before the resume. `parallel`: this
     process's rank of a data-parallel run (`genbench.engine.parallel`); its FLOPs count every
-    rank's, its time budget the ranks' wall time once."""
+    rank's, its time budget the ranks' wall time once. `labels` (N,): the data's classes, which
+    a conditional model (`model.labels`) must be given and is conditioned on batch by batch."""
+    training_set = TrainingSet.of(model, data, labels)
     model.train()
     cpu = data.device.type == "cpu"
     # Adam's moment estimates of weights whose gradient stays zero (a saturated loss, a clipped
@@ -106,12 +109,19 @@ def train(
     share = CpuShare(planned if cpu else 1, adapt=cpu and threads is not None)
     try:
         with thread_limit(planned):
-            model.joint_critic = model.critic_is_per_sample(whole_batch(data, model.batch_size))
+            model.joint_critic = model.critic_is_per_sample(training_set.first_batch(model))
             functions = StepFunctions(model, options)
             with functions.precision():
-                functions.compile(data)
+                functions.compile(training_set)
                 outcome = _train(
-                    model, data, budget, on_log, log_every, share, functions, checkpoints, parallel
+                    model,
+                    training_set,
+                    budget,
+                    (on_log, log_every),
+                    share,
+                    functions,
+                    checkpoints,
+                    parallel,
                 )
     finally:
         if flushing:
@@ -127,15 +137,15 @@ def train(
 
 def _train(
     model: AdversarialModel,
-    data: torch.Tensor,
+    data: TrainingSet,
     budget: Budget,
-    on_log: LogCallback | None,
-    log_every: int,
+    logging: tuple[LogCallback | None, int],
     share: CpuShare,
     functions: StepFunctions,
     checkpoints: Checkpointing | None,
     parallel: DataParallel | None,
 ) -> TrainOutcome:
+    on_log, log_every = logging
     window: list[torch.Tensor] = []
     outcome, clock = _start(checkpoints.resume if checkpoints else None, functions)
     saver = _Saver(checkpoints, outcome.steps, clock.seconds)
@@ -199,7 +209,7 @@ def _exhausted(
 def _one_step(
     model: AdversarialModel,
     functions: StepFunctions,
-    data: torch.Tensor,
+    data: TrainingSet,
     n_critic: int,
     critic_weights: Sequence[torch.Tensor],
     counted: dict[int, float],
@@ -254,7 +264,7 @@ def _start(
 def _step(
     model: AdversarialModel,
     f: Functions,
-    data: torch.Tensor,
+    data: TrainingSet,
     n_critic: int,
     critic_weights: Sequence[torch.Tensor],
     scalers: GradientScalers,
@@ -267,7 +277,7 @@ def _step(
 def _counted_step(
     model: AdversarialModel,
     f: Functions,
-    data: torch.Tensor,
+    data: TrainingSet,
     n_critic: int,
     critic_weights: Sequence[torch.Tensor],
     scalers: GradientScalers,
@@ -285,19 +295,17 @@ def _counted_step(
 def _update_critic(
     model: AdversarialModel,
     f: Functions,
-    data: torch.Tensor,
+    data: TrainingSet,
     n_critic: int,
     scaler: torch.amp.GradScaler,
     parallel: DataParallel | None,
 ) -> torch.Tensor:
     batch_size = model.batch_size
     for _ in range(n_critic):
-        index = torch.randint(0, data.shape[0], (batch_size,), device=data.device)
-        if parallel is not None:
-            index = index[parallel.share(batch_size)]
+        real = data.draw(model, batch_size, parallel.share(batch_size) if parallel else None)
         with torch.no_grad():
             fake = f.generate(batch_size)
-        loss = f.critic_loss(data[index], fake)
+        loss = f.critic_loss(real, fake)
         model.d_optimizer.zero_grad(set_to_none=True)
         scaler.scale(loss).backward()
         if parallel is not None:

@@ -96,8 +96,8 @@ class Timeline:
         while self._next <= self._position(progress):
             self._next += interval
         with _same_random_state():
-            fake = self.model.sample(self.evaluator.samples, self.batch_size)
-            values = self.evaluator.score(fake).values
+            fake, labels = self.model.sample_labelled(self.evaluator.samples, self.batch_size)
+            values = self.evaluator.score(fake, labels).values
         self.facts.seconds.append(progress.seconds)
         self.facts.steps.append(progress.steps)
         for key in {*self.facts.values, *values}:

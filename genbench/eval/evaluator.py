@@ -71,6 +71,14 @@ class Reference:
                 f"dataset {data.source!r} has no {self.split} split to score against; "
                 f'set [evaluation] split = "train"'
             )
+        return self._chosen(pool)
+
+    def labels(self, data: LoadedData) -> torch.Tensor | None:
+        """The labels of the samples `draw` gives (None for data without labels)."""
+        labels = data.train_labels if self.split == "train" else data.test_labels
+        return None if labels is None else self._chosen(labels)
+
+    def _chosen(self, pool: torch.Tensor) -> torch.Tensor:
         if self.whole:
             return pool
         generator = torch.Generator().manual_seed(REFERENCE_SEED)
@@ -110,6 +118,7 @@ class Evaluator:
         self.batch_size = batch_size
         self.reference = reference or Reference(samples)
         self.real_samples = self.reference.draw(data)
+        self.real_labels = self.reference.labels(data)
         # A subset is as large as the generated set unless the split is smaller: then both are.
         self.samples = samples if self.reference.whole else len(self.real_samples)
         self._cache_entry = (
@@ -140,8 +149,9 @@ class Evaluator:
                 self._cache_entry.store(self._real_features)
         return self._real_features
 
-    def score(self, fake_samples: torch.Tensor) -> Scores:
-        """Every metric's values for `fake_samples` (`samples` of them, as a run draws)."""
+    def score(self, fake_samples: torch.Tensor, fake_labels: torch.Tensor | None = None) -> Scores:
+        """Every metric's values for `fake_samples` (`samples` of them, as a run draws), of
+        the classes `fake_labels` when a conditional model drew them."""
         fake_features = extract_features(self.extractor, fake_samples, self.batch_size)
         inputs = MetricInputs(
             real_features=self.real_features,
@@ -150,6 +160,8 @@ class Evaluator:
             fake_samples=fake_samples,
             data=self.data,
             reference_shared=self._reference_work,
+            real_labels=self.real_labels,
+            fake_labels=fake_labels,
         )
         return compute_scores(self.metrics, inputs)
 
@@ -166,6 +178,7 @@ class Evaluator:
         half = min(256, len(self.real_samples) // 2)
         metrics = [self._trial_request(request, half) for request in self.metrics]
         samples = self.real_samples[: 2 * half]
+        labels = self.real_labels
         features = (
             self._real_features[: 2 * half]
             if self._real_features is not None
@@ -178,6 +191,8 @@ class Evaluator:
             fake_samples=samples[half:],
             data=self.data,
             trial_of=self.samples,
+            real_labels=None if labels is None else labels[:half],
+            fake_labels=None if labels is None else labels[half : 2 * half],
         )
         compute_scores(metrics, inputs)
 

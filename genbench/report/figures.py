@@ -23,16 +23,20 @@ from genbench.report.plot_style import legend_beside, line_style, save_figure
 
 PREVIEW_IMAGES = 10
 PREVIEW_POINTS = 1000
-GRID_SAMPLES = 64
+GRID_COLUMNS = 8
+GRID_SAMPLES = GRID_COLUMNS**2
 SCATTER_SAMPLES = 2000
 
 
-def save_samples(fake: torch.Tensor, real: torch.Tensor, path: Path, title: str) -> None:
-    """A PNG of generated samples: an 8x8 grid for images, a scatter for 2-D points."""
+def save_samples(
+    fake: torch.Tensor, real: torch.Tensor, path: Path, title: str, shown: int = GRID_SAMPLES
+) -> None:
+    """A PNG of generated samples: the first `shown` in rows of 8 for images (8 x 8, or one
+    row per class for a conditional model's `class_rows`), a scatter for 2-D points."""
     if fake.dim() == 4:
-        grid = (fake[:GRID_SAMPLES].detach().float().cpu() + 1) / 2
+        grid = (fake[:shown].detach().float().cpu() + 1) / 2
         buffer = io.BytesIO()
-        save_image(grid.clamp(0, 1), buffer, format="png", nrow=8, padding=2)
+        save_image(grid.clamp(0, 1), buffer, format="png", nrow=GRID_COLUMNS, padding=2)
         write_atomic(path, buffer.getvalue())
         return
     figure = Figure(figsize=(4.5, 4.5))

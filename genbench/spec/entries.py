@@ -37,7 +37,25 @@ def check_entries(
     check_every_key_taken(checker, recipe, families)
     for index, spec in enumerate(specs):
         _check_init_from(checker, index, spec, specs, seeds)
+    _check_conditional_metrics(checker, specs, evaluation)
     return tuple(specs)
+
+
+def _check_conditional_metrics(
+    checker: SpecChecker, specs: list[EntrySpec], evaluation: EvaluationSpec
+) -> None:
+    """A metric that scores samples by their requested class is refused where an entry
+    generates no class on request."""
+    for name in evaluation.metrics:
+        if not checker.registry.get("metric", name).conditional:
+            continue
+        plain = [spec.name for spec in specs if not spec.params.get("conditional")]
+        if plain:
+            raise checker.error(
+                "evaluation.metrics",
+                f"{name!r} scores conditional samples, but entry {plain[0]!r} is not "
+                f"conditional; set conditional = true on it or remove {name!r}",
+            )
 
 
 def _entry(

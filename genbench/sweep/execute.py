@@ -29,6 +29,7 @@ from genbench.sweep.options import SweepOptions, Tally
 from genbench.sweep.plan import Plan, make_plan
 from genbench.sweep.preparation import Prepared, prepare
 from genbench.sweep.records import write_record
+from genbench.sweep.run_models import RunModels
 from genbench.sweep.worker import run_task
 
 
@@ -67,6 +68,8 @@ def execute_sweep(
     jobs = JobsRequest.of(spec, executor, options.jobs)
     plan = make_plan(spec, out, options.force, options.loggers)
     prepared = prepare(spec, registry) if plan.todo else None
+    if prepared is not None:
+        RunModels(spec, registry, plan.todo, prepared).check_builds()
     for message in plan.damaged:
         hook.genbench_sweep_warning(message=f"{message}; that run is trained again")
     results_dir = out / spec.name

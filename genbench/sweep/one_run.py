@@ -42,13 +42,13 @@ from genbench.engine.timeline import Timeline
 from genbench.errors import first_line
 from genbench.eval.evaluator import Evaluator
 from genbench.registry import Registry
-from genbench.report.figures import preview, save_samples
+from genbench.report.figures import GRID_COLUMNS, preview, save_samples
 from genbench.report.values import finite_or_none
 from genbench.spec.benchmark import BenchmarkSpec
 from genbench.sweep.preparation import Prepared
 from genbench.sweep.records import read_record_or_none, trained_already, write_record
 from genbench.sweep.run_models import RunModels
-from genbench.sweep.sampling import draw_samples, seed_everything
+from genbench.sweep.sampling import class_rows, draw_labelled, seed_everything
 
 
 class OneRun:
@@ -137,9 +137,10 @@ class OneRun:
         threads = plan_threads(available_cpus(), self.jobs, work_macs(model, model.batch_size))
         options = EngineOptions(self.spec.compile, self.spec.precision)
         checkpoints = _checkpointing(self.spec, run, model, timeline, saved)
-        data, budget = self.prepared.data.train, self.spec.budget
-        outcome = train(model, data, budget, on_log, threads=threads, options=options,
-                        checkpoints=checkpoints)  # fmt: skip
+        data, budget = self.prepared.data, self.spec.budget
+        labels = data.train_labels if model.labels is not None else None
+        outcome = train(model, data.train, budget, on_log, threads=threads, options=options,
+                        checkpoints=checkpoints, labels=labels)  # fmt: skip
         files.resume.unlink(missing_ok=True)
         record.train = _train_facts(outcome, model, self.jobs)
         record.timeline = timeline.facts
@@ -255,10 +256,11 @@ def _evaluate(
         record.model.ema = model.ema_decay
         record.model.generator_parameters = _parameters(model.generator)
         record.model.critic_parameters = _parameters(model.critic)
+        record.model.classes = model.num_classes or None
     # Seeded, so that evaluating a checkpoint again or loading it back draws the same samples.
-    fake = draw_samples(model, evaluator.samples, batch, seed=run.seed)
+    fake, labels = draw_labelled(model, evaluator.samples, batch, seed=run.seed)
     # An undefined value (e.g. reverse KL with no high-quality sample) is stored as null.
-    scores = evaluator.score(fake)
+    scores = evaluator.score(fake, labels)
     record.metrics = {k: finite_or_none(v) for k, v in scores.values.items()}
     record.curves = {
         key: CurveFacts(
@@ -268,7 +270,12 @@ def _evaluate(
     }
     record.eval_seconds = time.perf_counter() - started
     files = _files(run)
-    save_samples(fake, evaluator.real_samples, files.samples, run.entry)
+    if model.labels is not None and fake.dim() == 4:  # a row per class, its first in the preview
+        fake = class_rows(model, GRID_COLUMNS, batch)
+        save_samples(fake, evaluator.real_samples, files.samples, run.entry, shown=len(fake))
+        fake = fake[::GRID_COLUMNS]
+    else:
+        save_samples(fake, evaluator.real_samples, files.samples, run.entry)
     save_torch(preview(fake), files.preview)
 
 

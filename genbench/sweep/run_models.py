@@ -4,6 +4,8 @@ included, so a fine-tuning family takes over exactly what was evaluated."""
 
 from __future__ import annotations
 
+import torch
+
 from genbench.api.adversarial import AdversarialModel
 from genbench.api.executor import RunInfo
 from genbench.api.layout import RunFiles
@@ -27,6 +29,7 @@ class RunModels:
         self.registry = registry
         self.runs = runs
         self.prepared = prepared
+        self.class_frequencies = prepared.data.class_frequencies()
 
     def build(self, run: RunInfo) -> AdversarialModel:
         entry = self.entries[run.entry]
@@ -38,10 +41,40 @@ class RunModels:
             init = InitSource(parent.entry, parent_model, lambda: self.load_trained(parent))
         prepared = self.prepared
         context = BuildContext(
-            entry.params, prepared.data.sample_shape, prepared.device, self.registry, init
+            entry.params,
+            prepared.data.sample_shape,
+            prepared.device,
+            self.registry,
+            init,
+            self.class_frequencies,
         )
         model: AdversarialModel = family.build(context)
         return model
+
+    def check_builds(self) -> None:
+        """Build every entry's model once (not kept, the random generators left as they
+        were), so that a setting its family or network refuses (`UserError`: a shape,
+        conditional = true on data without labels) stops the sweep before anything trains,
+        naming the entry; any other failure is left to the entry's runs, which record it. An
+        entry that starts from another is built only with that entry's trained model."""
+        for entry in self.entries.values():
+            if entry.init_from is not None:
+                continue
+            context = BuildContext(
+                entry.params,
+                self.prepared.data.sample_shape,
+                self.prepared.device,
+                self.registry,
+                class_frequencies=self.class_frequencies,
+            )
+            devices = [context.device] if context.device.type == "cuda" else []
+            with torch.random.fork_rng(devices=devices):
+                try:
+                    self.registry.get("model", entry.model).build(context)
+                except UserError as exc:
+                    raise UserError(f"entry {entry.name!r}: {exc}") from None
+                except Exception:  # a crash, not a refusal: its runs fail, the sweep goes on
+                    continue
 
     def load_trained(self, run: RunInfo) -> AdversarialModel:
         """The trained model of `run`, rebuilt from its checkpoint, for an entry that starts

@@ -27,6 +27,22 @@ def draw_samples(
 ) -> torch.Tensor:
     """`samples` from the model's evaluation generator, `batch_size` at a time; seeded first
     when `seed` is given, as the evaluation of a run with that seed is."""
+    return draw_labelled(model, samples, batch_size, seed)[0]
+
+
+def draw_labelled(
+    model: AdversarialModel, samples: int, batch_size: int, seed: int | None = None
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """`draw_samples` with the classes a conditional model was asked for (None for an
+    unconditional one), drawn from the data's class frequencies after the seeding."""
     if seed is not None:
         seed_everything(seed)
-    return model.sample(samples, batch_size)
+    return model.sample_labelled(samples, batch_size)
+
+
+def class_rows(model: AdversarialModel, per_class: int, batch_size: int) -> torch.Tensor:
+    """`per_class` samples of each class a conditional model generates, class by class (the
+    rows of its samples figure), drawn after and apart from the evaluation's samples."""
+    classes = torch.arange(model.num_classes, device=model.class_frequencies.device)
+    labels = classes.repeat_interleave(per_class)
+    return model.sample(len(labels), batch_size, labels)

@@ -99,5 +99,11 @@ IMAGE_FOLDER_DATASET = Dataset(
         Param("channels", 3, "1 (grey) or 3 (RGB)", choices=(1, 3)),
         Param("limit", 0, "keep only the first N images in sorted order (0: all)", minimum=0),
         Param("max_gb", 4.0, "refuse folders whose float32 tensor would exceed this", minimum=0),
+        Param(
+            "classes",
+            False,
+            "label each image by its top-level subfolder (ImageFolder layout), for "
+            "conditional models",
+        ),
     ),
 )

@@ -6,7 +6,8 @@ by index like every other dataset. Decoding thousands of files is slow, so the d
 tensor is kept in `<data root>/image-folder/`, keyed by the files' names, sizes and times and
 by `size` and `channels`: a second run reads one file. Nothing is streamed: a folder whose
 tensor would exceed `max_gb` is refused, before anything is decoded, with a line saying how to
-make it fit.
+make it fit. With `classes = true` each image is labelled by the top-level subfolder it lies
+in (torchvision's ImageFolder layout, classes in sorted order), for conditional models.
 """
 
 from __future__ import annotations
@@ -93,8 +94,28 @@ def load_image_folder(request: DatasetRequest) -> LoadedData:
     _check_fits(len(files), size, channels, params["max_gb"], folder)
     images = read_folder(files, folder, size, channels, request.data_root)
     kept = f"{len(images)} of {count}" if len(images) < count else f"{count}"
+    info: dict[str, object] = {"path": str(folder), "size": size, "channels": channels}
+    labels = None
+    if params["classes"]:
+        names, labels = folder_labels(files, folder)
+        labels, info["classes"] = labels.to(request.device), names
     return LoadedData(
         train=to_unit_range(images, request.device),
         source=f"images from {folder} ({kept}, {channels}x{size}x{size}, centre-cropped)",
-        info={"path": str(folder), "size": size, "channels": channels},
+        train_labels=labels,
+        info=info,
     )
+
+
+def folder_labels(files: list[Path], folder: Path) -> tuple[list[str], torch.Tensor]:
+    """The class names (top-level subfolders, sorted) and each file's class index."""
+    tops = [path.relative_to(folder).parts for path in files]
+    loose = next((parts[0] for parts in tops if len(parts) == 1), None)
+    if loose is not None:
+        raise UserError(
+            f"classes = true labels images by their subfolder, but {folder / loose} lies in "
+            f"{folder} itself; move every image into a class folder, or set classes = false"
+        )
+    names = sorted({parts[0] for parts in tops})
+    index = {name: i for i, name in enumerate(names)}
+    return names, torch.tensor([index[parts[0]] for parts in tops], dtype=torch.int64)

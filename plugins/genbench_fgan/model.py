@@ -44,7 +44,7 @@ class FGAN(GANModel):
         self._last_real = real.detach()
         return self.active.discriminator_loss(*self.critic_values(real, fake))
 
-    def generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
+    def objective_generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
         """The divergence's generator loss on the critic's values; a relativistic divergence
         (`relativistic = True`) also gets the critic's values on real data, as plain values.
 
@@ -71,6 +71,7 @@ class FGAN(GANModel):
             torch.nn.utils.clip_grad_norm_(self.critic.parameters(), self.grad_clip)
 
     def before_generator_step(self) -> None:
+        super().before_generator_step()
         if self.grad_clip > 0:
             generator_params = [*self.generator.parameters(), *self.prior.parameters()]
             torch.nn.utils.clip_grad_norm_(generator_params, self.grad_clip)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from genbench.api import ModelFamily, Param, Prior, lazy
 
 OPTIMIZERS = ("adam", "rmsprop")
+CONDITIONINGS = ("projection", "auxiliary")
 
 AUGMENT_POLICIES = ("color", "translation", "cutout")
 AUGMENT_FIELDS = (
@@ -85,6 +86,28 @@ NETWORK_PARAMS = (
         '"cutout"] } (DiffAugment) or { ada_target = 0.6 } (ADA); images only',
         type=dict,
         fields=AUGMENT_FIELDS,
+        recipe=True,
+    ),
+    Param(
+        "conditional",
+        False,
+        "generate on request of a class: the dataset's labels go to G and to D (images or "
+        "points with labels; networks sngan-resnet, biggan, mnist-mlp, mnist-mlp-small)",
+        recipe=True,
+    ),
+    Param(
+        "conditioning",
+        "projection",
+        "how a conditional D uses the labels: projection (Miyato & Koyama 2018) or auxiliary "
+        "(AC-GAN's classifier head, Odena et al. 2017)",
+        choices=CONDITIONINGS,
+        recipe=True,
+    ),
+    Param(
+        "ac_weight",
+        1.0,
+        "conditioning = auxiliary: weight of the class cross-entropy in both losses",
+        minimum=0.0,
         recipe=True,
     ),
     Param(

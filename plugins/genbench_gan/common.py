@@ -9,7 +9,7 @@ setting can be overridden per entry in the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -17,7 +17,9 @@ import torch
 from torch import nn
 
 import genbench
+from genbench.api.conditioning import LabelContext
 from genbench_gan.augment import AugmentedCritic, AugmentSettings
+from genbench_gan.conditioning import ConditionalCritic
 from genbench_gan.ema import WeightAverage
 from genbench_gan.packing import PackedCritic
 from genbench_gan.penalties import CriticPenalties
@@ -28,31 +30,55 @@ AUTO_NETWORKS = {"image": "mnist-mlp", "points": "toy-mlp"}
 
 class GANModel(genbench.AdversarialModel):
     """The base of the GAN-style families: the critic's loss is the family's objective
-    (`objective_loss`) plus the critic regularisers the entry asks for (`penalties`), and an
-    optional exponential moving average of G's weights (`ema`), updated after every generator
-    step and sampled from at evaluation; it is a submodule, so every checkpoint keeps it."""
+    (`objective_loss`) plus the critic regularisers the entry asks for (`penalties`), the
+    generator's is the family's (`objective_generator_loss`); with AC-GAN's head both add
+    `ac_weight` times the classification loss of the critic's calls in the objective
+    (`conditioning`). An optional exponential moving average of G's weights (`ema`) is
+    updated after every generator step and sampled from at evaluation; it is a submodule, so
+    every checkpoint keeps it."""
 
     def __init__(
         self,
         *args: Any,
         ema: float = 0.0,
         penalties: CriticPenalties | None = None,
+        classifier: ConditionalCritic | None = None,
+        ac_weight: float = 1.0,
+        network_hook: Callable[[], None] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.generator_average = WeightAverage(self.generator, ema) if ema > 0 else None
         self.ema_decay = ema if ema > 0 else None
         self.penalties = penalties
+        self.classifier = classifier
+        self.ac_weight = ac_weight
+        self.network_hook = network_hook
 
     def critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-        loss = self.objective_loss(real, fake)
+        loss = self._with_class_loss(self.objective_loss(real, fake))
         if self.penalties is None:
             return loss
-        return loss + self.penalties(self.critic, real, fake)
+        loss = loss + self.penalties(self.critic, real, fake)
+        self._with_class_loss(loss)  # a penalty's calls are not classified
+        return loss
 
     def objective_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
         """The family's critic loss, before regularisers."""
         raise NotImplementedError
+
+    def generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
+        return self._with_class_loss(self.objective_generator_loss(fake))
+
+    def objective_generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
+        """The family's generator loss."""
+        raise NotImplementedError
+
+    def _with_class_loss(self, loss: torch.Tensor) -> torch.Tensor:
+        if self.classifier is None:
+            return loss
+        class_loss = self.classifier.class_loss()
+        return loss if class_loss is None else loss + self.ac_weight * class_loss
 
     def critic_values(
         self, real: torch.Tensor, fake: torch.Tensor
@@ -62,6 +88,10 @@ class GANModel(genbench.AdversarialModel):
         if isinstance(self.critic, AugmentedCritic):
             self.critic.observe(values[0], len(real))
         return values
+
+    def before_generator_step(self) -> None:
+        if self.network_hook is not None:
+            self.network_hook()
 
     def after_generator_step(self) -> None:
         if self.generator_average is not None:
@@ -82,6 +112,9 @@ class Parts:
     generator: nn.Module
     critic: nn.Module
     prior: genbench.LatentPrior
+    labels: LabelContext | None = None
+    classifier: ConditionalCritic | None = None
+    network_hook: Callable[[], None] | None = None
 
 
 def build_parts(context: genbench.BuildContext) -> Parts:
@@ -97,12 +130,24 @@ def build_parts(context: genbench.BuildContext) -> Parts:
         "network_params.",
     )
     latent_dim = params["latent_dim"] or network.latent_dim
+    conditional = bool(params.get("conditional"))
+    num_classes = _classes(context, network, packing) if conditional else 0
+    conditioning = params.get("conditioning", "projection")
     pair = network.build(
         genbench.NetworkRequest(
-            shape, genbench.api.packed_shape(shape, packing), latent_dim, network_params
+            shape,
+            genbench.api.packed_shape(shape, packing),
+            latent_dim,
+            network_params,
+            num_classes,
+            conditioning,
         )
     )
     generator, critic = pair.generator, pair.critic
+    labels = LabelContext(num_classes) if conditional else None
+    classifier = None
+    if labels is not None:
+        critic = classifier = ConditionalCritic(critic, labels, conditioning == "auxiliary")
     if params.get("spectral_norm", False):
         critic = spectral_normalised(critic)
     if packing > 1:
@@ -114,7 +159,38 @@ def build_parts(context: genbench.BuildContext) -> Parts:
         prior_item.params, params["prior_params"], f"prior {prior_item.name!r}", "prior_params."
     )
     prior = prior_item.build(latent_dim, prior_params)
-    return Parts(generator.to(context.device), critic.to(context.device), prior.to(context.device))
+    device = context.device
+    return Parts(
+        generator.to(device),
+        critic.to(device),
+        prior.to(device),
+        labels,
+        classifier if conditioning == "auxiliary" else None,
+        pair.before_generator_step,
+    )
+
+
+def _classes(context: genbench.BuildContext, network: genbench.Network, packing: int) -> int:
+    """The number of classes a conditional entry generates, once its data, network and
+    packing are checked to allow it."""
+    if context.class_frequencies is None:
+        raise genbench.UserError(
+            "conditional = true needs a dataset with class labels (mnist, fashion-mnist, "
+            "cifar10, an image-folder with class folders); this one has none"
+        )
+    if not network.conditional:
+        registry = context.registry
+        able = [n for n in registry.names("network") if registry.get("network", n).conditional]
+        raise genbench.UserError(
+            f"network {network.name!r} has no class-conditional form; use network = "
+            f"{' or '.join(map(repr, able))}, or conditional = false"
+        )
+    if packing > 1:
+        raise genbench.UserError(
+            f"conditional = true with packing = {packing}: a packed critic judges samples of "
+            f"different classes as one input; set packing = 1"
+        )
+    return len(context.class_frequencies)
 
 
 def _augmented(critic: nn.Module, table: dict[str, Any], shape: tuple[int, ...]) -> nn.Module:
@@ -133,7 +209,7 @@ def spectral_normalised(critic: nn.Module) -> nn.Module:
     """Every linear and convolution layer of `critic` divided by its largest singular value
     (Miyato et al. 2018), estimated by one power iteration per forward pass in training;
     layers a network normalised already (sngan-resnet's) are left as they are."""
-    layers = nn.Linear | nn.Conv2d | nn.ConvTranspose2d
+    layers = nn.Linear | nn.Conv2d | nn.ConvTranspose2d | nn.Embedding
     for module in list(critic.modules()):
         if isinstance(module, layers) and not nn.utils.parametrize.is_parametrized(module):
             nn.utils.parametrizations.spectral_norm(module)
@@ -182,7 +258,7 @@ def build_model(
     params = context.params
     check_common(params)
     parts = build_parts(context)
-    return model_class(
+    model = model_class(
         parts.generator,
         parts.critic,
         parts.prior,
@@ -191,8 +267,14 @@ def build_model(
         n_critic=params["n_critic"],
         ema=params["ema"],
         penalties=CriticPenalties.of(params),
+        classifier=parts.classifier,
+        ac_weight=params.get("ac_weight", 1.0),
+        network_hook=parts.network_hook,
         **family_args,
     )
+    if parts.labels is not None and context.class_frequencies is not None:
+        model.make_conditional(parts.labels, context.class_frequencies.to(context.device))
+    return model
 
 
 def check_common(params: dict[str, Any]) -> None:

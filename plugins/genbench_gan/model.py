@@ -26,7 +26,7 @@ class VanillaGAN(GANModel):
         v_real, v_fake = self.critic_values(real, fake)
         return F.softplus(-v_real).mean() + F.softplus(v_fake).mean()
 
-    def generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
+    def objective_generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
         v_fake = self.critic(fake)
         if self.generator_objective == "minimax":
             return -F.softplus(v_fake).mean()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from genbench.api import FeatureExtractor, Metric, hookimpl
 from genbench_metrics.catalog import (
+    CLASS_ACCURACY,
     CLASSIFIER_SCORE,
     DENSITY_COVERAGE,
     FID,
@@ -13,6 +14,7 @@ from genbench_metrics.catalog import (
     IDENTITY,
     INCEPTION,
     INCEPTION_SCORE,
+    INTRA_FID,
     KID,
     LENET_MNIST,
     MODE_COVERAGE,
@@ -31,6 +33,8 @@ def genbench_register_metrics(register: Callable[[Metric], None]) -> None:
         DENSITY_COVERAGE,
         PRD,
         CLASSIFIER_SCORE,
+        INTRA_FID,
+        CLASS_ACCURACY,
         INCEPTION_SCORE,
         MODE_COVERAGE,
     ):

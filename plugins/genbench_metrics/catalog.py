@@ -117,6 +117,12 @@ PRD = Metric(
     ),
 )
 
+LENET_CLASSIFIER_PARAMS = tuple(
+    replace(param, help=f"{param.help} As lenet-mnist's: equal values share its cache.")
+    for param in LENET_PARAMS
+)
+"""The metrics that use lenet-mnist's classifier train it with the extractor's parameters."""
+
 CLASSIFIER_SCORE = Metric(
     name="classifier-score",
     description="Inception Score formula on the lenet-mnist classifier (MNIST-like data).",
@@ -127,11 +133,37 @@ CLASSIFIER_SCORE = Metric(
     compute=lazy("genbench_metrics.classifier_score:compute_classifier_score"),
     params=(
         Param("splits", 10, "Parts the samples are scored in (as the IS's 10).", minimum=1),
-        *(
-            replace(param, help=f"{param.help} As lenet-mnist's: equal values share its cache.")
-            for param in LENET_PARAMS
+        *LENET_CLASSIFIER_PARAMS,
+    ),
+)
+
+INTRA_FID = Metric(
+    name="intra-fid",
+    description="FID within each class, averaged over classes (conditional models).",
+    columns=(Column("intra_fid", "Intra-FID", higher_is_better=False, digits=2),),
+    compute=lazy("genbench_metrics.conditional:compute_intra_fid"),
+    params=(
+        Param(
+            "min_samples",
+            10,
+            "Fewest samples of a class on either side that FID is computed on.",
+            minimum=2,
         ),
     ),
+    features_only=True,
+    conditional=True,
+)
+
+CLASS_ACCURACY = Metric(
+    name="class-accuracy",
+    description="Share of conditional samples lenet-mnist classifies as the requested class.",
+    columns=(
+        Column("class_accuracy", "Class accuracy", higher_is_better=True),
+        Column("real_class_accuracy", "Real accuracy", higher_is_better=None),
+    ),
+    compute=lazy("genbench_metrics.conditional:compute_class_accuracy"),
+    params=LENET_CLASSIFIER_PARAMS,
+    conditional=True,
 )
 
 INCEPTION_WEIGHTS = Param(

@@ -1,7 +1,7 @@
 """What each built-in network family is and which parameters it takes; no torch here.
 
-The builders live in `mlp`, `dcgan` and `pacgan` and are imported the first time a model
-builds a network of that family.
+The builders live in `mlp`, `dcgan`, `pacgan`, `sngan` and `biggan` and are imported the first
+time a model builds a network of that family.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ MNIST_MLP = Network(
     lazy("genbench_networks.mlp:build"),
     _mlp_params([256, 512, 1024], [1024, 512, 256]),
     latent_dim=100,
+    conditional=True,
 )
 MNIST_MLP_SMALL = Network(
     "mnist-mlp-small",
@@ -45,6 +46,7 @@ MNIST_MLP_SMALL = Network(
     lazy("genbench_networks.mlp:build"),
     _mlp_params([256, 512], [512, 256], batch_norm=True),
     latent_dim=100,
+    conditional=True,
 )
 TOY_MLP = Network(
     "toy-mlp",
@@ -52,6 +54,7 @@ TOY_MLP = Network(
     lazy("genbench_networks.mlp:build"),
     _mlp_params([128, 128, 128], [128, 128, 128]),
     latent_dim=8,
+    conditional=True,
 )
 DCGAN = Network(
     "dcgan",
@@ -109,5 +112,44 @@ SNGAN_RESNET = Network(
         Param("spectral_norm", True, "spectral normalisation of every layer of D, as the paper"),
     ),
     latent_dim=128,
+    conditional=True,
 )
-NETWORKS = (MNIST_MLP, MNIST_MLP_SMALL, TOY_MLP, DCGAN, PACGAN_MLP, SNGAN_RESNET)
+BIGGAN = Network(
+    "biggan",
+    "BigGAN (Brock et al. 2019) for 32x32 and 64x64 images, as ajbrock/BigGAN-PyTorch: "
+    "residual G with a shared class embedding, hierarchical z and conditional batch norm, "
+    "projection D, spectral norm in both, orthogonal init; latent 128.",
+    lazy("genbench_networks.biggan:build"),
+    (
+        Param(
+            "generator_width",
+            64,
+            "G's channel unit w (the reference's G_ch, its CIFAR script's 64): 4w at 32x32",
+            minimum=8,
+        ),
+        Param(
+            "critic_width",
+            64,
+            "D's channel unit w (the reference's D_ch, its CIFAR script's 64): 4w at 32x32",
+            minimum=8,
+        ),
+        Param("shared_dim", 128, "size of G's shared class embedding (the reference's)", minimum=1),
+        Param(
+            "attention",
+            0,
+            "side of the blocks self-attention follows in G and D; 0: none (the CIFAR script's)",
+            minimum=0,
+        ),
+        Param(
+            "ortho",
+            1e-4,
+            "orthogonal regularisation of G's weights (the paper's 1e-4; the reference's "
+            "scripts use 0, off)",
+            minimum=0,
+        ),
+        Param("spectral_norm", True, "spectral normalisation of every layer of G and D"),
+    ),
+    latent_dim=128,
+    conditional=True,
+)
+NETWORKS = (MNIST_MLP, MNIST_MLP_SMALL, TOY_MLP, DCGAN, PACGAN_MLP, SNGAN_RESNET, BIGGAN)

@@ -4,6 +4,10 @@
 with a raw output, LeakyReLU 0.2); `toy-mlp` is a small pair for 2-D point sets. Images get a
 tanh output (they live in [-1, 1]); points a linear one, since mixtures keep their native
 coordinates. Both share this builder and differ only in their registered defaults.
+
+Conditional pairs (`NetworkRequest.num_classes`) are the conditional GAN of Mirza & Osindero
+(2014) in G, the class one-hot appended to z, and a projection (or AC-GAN) head on D's last
+hidden layer (`genbench_networks.conditional`).
 """
 
 from __future__ import annotations
@@ -12,9 +16,11 @@ import itertools
 import math
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from genbench.api.network import NetworkPair, NetworkRequest
+from genbench_networks.conditional import ClassHead
 from genbench_networks.layers import widths
 
 
@@ -62,16 +68,50 @@ class MLPCritic(nn.Module):
         return self.net(x.flatten(1)).squeeze(1)
 
 
+class ConditionalMLPGenerator(nn.Module):
+    """(z, labels) -> samples: an `MLPGenerator` on z with the labels' one-hot vectors
+    appended."""
+
+    def __init__(self, num_classes: int, generator: MLPGenerator) -> None:
+        super().__init__()
+        self.num_classes = num_classes
+        self.body = generator
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        one_hot = F.one_hot(labels, self.num_classes).to(z.dtype)
+        samples: torch.Tensor = self.body(torch.cat((z, one_hot), dim=1))
+        return samples
+
+
+class ConditionalMLPCritic(nn.Module):
+    """(inputs, labels) -> an `MLPCritic`'s value with a class head (`ClassHead`) on its last
+    hidden layer's features."""
+
+    def __init__(self, critic: MLPCritic, head: ClassHead) -> None:
+        super().__init__()
+        self.body = critic
+        self.head = head
+
+    def forward(self, x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        h = self.body.net[:-1](x.flatten(1))
+        return self.head.combine(self.body.net[-1](h).squeeze(1), h, labels)
+
+
 def build(request: NetworkRequest) -> NetworkPair:
     params = request.params
+    classes = request.num_classes
+    critic_widths = widths(params["critic_widths"], "critic_widths")
     generator = MLPGenerator(
-        request.latent_dim,
+        request.latent_dim + classes,
         widths(params["generator_widths"], "generator_widths"),
         request.sample_shape,
         params["slope"],
         params["batch_norm"],
     )
-    critic = MLPCritic(
-        widths(params["critic_widths"], "critic_widths"), request.critic_shape, params["slope"]
+    critic = MLPCritic(critic_widths, request.critic_shape, params["slope"])
+    if not classes:
+        return NetworkPair(generator, critic)
+    head = ClassHead(critic_widths[-1], classes, request.conditioning)
+    return NetworkPair(
+        ConditionalMLPGenerator(classes, generator), ConditionalMLPCritic(critic, head)
     )
-    return NetworkPair(generator, critic)

@@ -15,6 +15,11 @@ normalised. The two published layouts:
   five blocks go from critic_width/16 to critic_width (1024 in the paper), halving the side in
   all but the last.
 
+Conditional pairs (`NetworkRequest.num_classes`) are SNGAN-projection's (Miyato & Koyama
+2018): G's residual blocks use class-conditional batch norm (per-class gains and biases; its
+last batch norm stays plain, as the reference's), and D adds the projection of its summed
+features on a spectrally normalised class embedding, or AC-GAN's class logits.
+
 Initialisation as the reference: Xavier-uniform, gain sqrt(2) in the residual paths and 1 in
 the skips and the linear layers; biases 0. The authors upsample by nearest neighbour
 (Chainer's unpooling); mimicry's port uses bilinear; the layout and counts are the same.
@@ -30,6 +35,7 @@ from torch import nn
 
 from genbench import UserError
 from genbench.api.network import NetworkPair, NetworkRequest
+from genbench_networks.conditional import CategoricalBatchNorm2d, ClassHead
 
 SIDES = {32: 4, 48: 6}
 """Image side -> the side of G's first block."""
@@ -47,20 +53,32 @@ def _conv(channels_in: int, channels_out: int, kernel: int, gain: float) -> nn.M
 
 
 class GeneratorBlock(nn.Module):
-    """BN, ReLU, upsample, conv 3x3, BN, ReLU, conv 3x3; the skip upsampled through a 1x1."""
+    """BN, ReLU, upsample, conv 3x3, BN, ReLU, conv 3x3; the skip upsampled through a 1x1.
+    With classes, both batch norms are class-conditional."""
 
-    def __init__(self, channels_in: int, channels_out: int) -> None:
+    def __init__(self, channels_in: int, channels_out: int, num_classes: int = 0) -> None:
         super().__init__()
-        self.norm1 = nn.BatchNorm2d(channels_in)
+        self.norm1 = _norm(channels_in, num_classes)
         self.conv1 = _conv(channels_in, channels_out, 3, math.sqrt(2))
-        self.norm2 = nn.BatchNorm2d(channels_out)
+        self.norm2 = _norm(channels_out, num_classes)
         self.conv2 = _conv(channels_out, channels_out, 3, math.sqrt(2))
         self.skip = _conv(channels_in, channels_out, 1, 1.0)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = F.interpolate(F.relu(self.norm1(x)), scale_factor=2, mode="nearest")
-        h = self.conv2(F.relu(self.norm2(self.conv1(h))))
+    def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        h = F.interpolate(F.relu(_normed(self.norm1, x, labels)), scale_factor=2, mode="nearest")
+        h = self.conv2(F.relu(_normed(self.norm2, self.conv1(h), labels)))
         return h + self.skip(F.interpolate(x, scale_factor=2, mode="nearest"))
+
+
+def _norm(channels: int, num_classes: int) -> nn.Module:
+    if num_classes:
+        return CategoricalBatchNorm2d(channels, num_classes)
+    return nn.BatchNorm2d(channels)
+
+
+def _normed(norm: nn.Module, x: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
+    out: torch.Tensor = norm(x) if labels is None else norm(x, labels)
+    return out
 
 
 class CriticBlock(nn.Module):
@@ -91,26 +109,36 @@ class CriticBlock(nn.Module):
 
 
 class SNGANGenerator(nn.Module):
-    def __init__(self, latent_dim: int, shape: tuple[int, ...], width: int) -> None:
+    def __init__(
+        self, latent_dim: int, shape: tuple[int, ...], width: int, num_classes: int = 0
+    ) -> None:
         super().__init__()
         self.start = SIDES[shape[1]]
         channels = [width] * 4 if shape[1] == 32 else [width >> i for i in range(4)]
         self.width = channels[0]
         self.project = _xavier(nn.Linear(latent_dim, self.start**2 * channels[0]), 1.0)
-        self.blocks = nn.Sequential(
-            *(GeneratorBlock(channels[i], channels[i + 1]) for i in range(3))
+        self.blocks = nn.ModuleList(
+            GeneratorBlock(channels[i], channels[i + 1], num_classes) for i in range(3)
         )
         self.norm = nn.BatchNorm2d(channels[-1])
         self.out = _conv(channels[-1], shape[0], 3, 1.0)
 
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
+    def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         h = self.project(z).view(len(z), self.width, self.start, self.start)
-        h = F.relu(self.norm(self.blocks(h)))
+        for block in self.blocks:
+            h = block(h, labels)
+        h = F.relu(self.norm(h))
         return torch.tanh(self.out(h))
 
 
 class SNGANCritic(nn.Module):
-    def __init__(self, shape: tuple[int, ...], width: int, spectral_norm: bool) -> None:
+    def __init__(
+        self,
+        shape: tuple[int, ...],
+        width: int,
+        spectral_norm: bool,
+        classes: tuple[int, str] = (0, "projection"),
+    ) -> None:
         super().__init__()
         if shape[1] == 32:
             plan = [(shape[0], width, True), (width, width, True)]
@@ -126,10 +154,19 @@ class SNGANCritic(nn.Module):
             for module in list(self.modules()):
                 if isinstance(module, nn.Conv2d | nn.Linear):
                     nn.utils.parametrizations.spectral_norm(module)
+        num_classes, conditioning = classes
+        self.head = (
+            ClassHead(plan[-1][1], num_classes, conditioning, spectral_norm)
+            if num_classes
+            else None
+        )
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         h = F.relu(self.blocks(x)).sum(dim=(2, 3))
-        return self.out(h).flatten()
+        value = self.out(h).flatten()
+        if self.head is None or labels is None:
+            return value
+        return self.head.combine(value, h, labels)
 
 
 def _check_shape(shape: tuple[int, ...]) -> None:
@@ -144,6 +181,14 @@ def _check_shape(shape: tuple[int, ...]) -> None:
 def build(request: NetworkRequest) -> NetworkPair:
     _check_shape(request.sample_shape)
     p = request.params
-    generator = SNGANGenerator(request.latent_dim, request.sample_shape, p["generator_width"])
-    critic = SNGANCritic(request.critic_shape, p["critic_width"], p["spectral_norm"])
+    classes = request.num_classes
+    generator = SNGANGenerator(
+        request.latent_dim, request.sample_shape, p["generator_width"], classes
+    )
+    critic = SNGANCritic(
+        request.critic_shape,
+        p["critic_width"],
+        p["spectral_norm"],
+        (classes, request.conditioning),
+    )
     return NetworkPair(generator, critic)

@@ -17,5 +17,5 @@ class WassersteinGAN(GANModel):
         v_real, v_fake = self.critic_values(real, fake)
         return v_fake.mean() - v_real.mean()
 
-    def generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
+    def objective_generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
         return -self.critic(fake).mean()
