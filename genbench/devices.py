@@ -5,6 +5,7 @@ Names are checked without torch, so a spec with a bad device is refused before t
 
 from __future__ import annotations
 
+import os
 import re
 from typing import TYPE_CHECKING
 
@@ -51,3 +52,15 @@ def resolve_device(name: str) -> torch.device:
     if device.type == "mps" and not torch.backends.mps.is_available():
         raise UserError(f"device {name!r} requested but MPS is not available; use --device cpu")
     return device
+
+
+def rank_device(device: torch.device) -> torch.device:
+    """A GPU run's device in a process torchrun started: the node's LOCAL_RANK-th GPU (one
+    GPU per rank); any other device as it is."""
+    if device.type != "cuda" or "LOCAL_RANK" not in os.environ:
+        return device
+    import torch
+
+    local = torch.device("cuda", int(os.environ["LOCAL_RANK"]))
+    torch.cuda.set_device(local)
+    return local

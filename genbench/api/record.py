@@ -40,8 +40,9 @@ class TrainFacts:
     (counted once per step shape); whether the step was compiled; how many runs shared the
     machine (`jobs`); whether the critic scored real and generated batches in one pass
     (`joint_critic`); the step a run resumed from after it was killed (`resumed_at`, None when
-    it trained in one go; its CPU seconds then count the last stretch only). Fields added after
-    schema 2 default to None or False, so older records still read."""
+    it trained in one go; its CPU seconds then count the last stretch only); the processes that
+    trained it together (`ranks`, torchrun's; its FLOPs count every rank's). Fields added after
+    schema 2 default to None, False or 1, so older records still read."""
 
     seconds: float = 0.0
     steps: int = 0
@@ -61,6 +62,7 @@ class TrainFacts:
     jobs: int | None = None
     joint_critic: bool = False
     resumed_at: int | None = None
+    ranks: int = 1
 
 
 @dataclass(kw_only=True)

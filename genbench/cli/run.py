@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shlex
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,6 +80,8 @@ def run(
     if dry_run:  # writes nothing, so it needs no folder it may write to
         _dry_run(spec, registry, out, options)
         return
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:  # started by torchrun: one of several ranks
+        options = _ranked(spec, registry, out, options)
     from genbench.sweep.results_folder import check_writable_folder
 
     check_writable_folder(out / spec.name, "--out")
@@ -105,6 +109,23 @@ def run(
             err=True,
         )
         raise SystemExit(1)
+
+
+def _ranked(
+    spec: BenchmarkSpec, registry: Registry, out: Path, options: SweepOptions
+) -> SweepOptions:
+    """The first rank's options for a sweep torchrun started on several ranks; a later rank
+    follows the first (`genbench.sweep.ranks`) and ends here, silently."""
+    from genbench.devices import rank_device, resolve_device
+    from genbench.sweep.ranks import follow, launched
+
+    if options.jobs not in ("auto", 1):
+        raise UserError("--jobs: torchrun's ranks train each run together; leave --jobs out")
+    parallel = launched(spec, rank_device(resolve_device(spec.device)))
+    if parallel is not None and parallel.rank > 0:
+        follow(spec, registry, out, options, parallel)
+        raise SystemExit(0)
+    return replace(options, jobs=1, parallel=parallel)
 
 
 def _print_counts(

@@ -171,14 +171,14 @@ def _train(
             _synchronize(data.device)
             clock.pause()
             share.pause()
-            finite = _read_window(window, outcome)
+            finite = _read_window(window, outcome, parallel)
             window.clear()
             if not finite:
                 break
             progress = TrainProgress(
                 outcome.steps, clock.seconds, outcome.flops, outcome.last_losses
             )
-            stop = on_log(progress) if on_log is not None else None
+            stop = _agreed(on_log(progress) if on_log is not None else None, parallel)
             # Stopping at the budget's end would save nothing and lose the final evaluation.
             ended = budget.exhausted(outcome.steps, clock.seconds, outcome.flops)
             if stop and not ended:
@@ -339,11 +339,27 @@ def _update_generator(
     return loss
 
 
-def _read_window(window: list[torch.Tensor], outcome: TrainOutcome) -> bool:
-    """Copy the window's losses to the host; False (and `outcome` marked) if one diverged."""
+def _agreed(stop: str | None, parallel: DataParallel | None) -> str | None:
+    """Where ranks train one run, a stop any rank's callback asked for (only the first rank
+    evaluates), so that every rank leaves the loop at the same step."""
+    if parallel is None or not parallel.agree(stop is not None):
+        return stop
+    return stop or "stopped by the first rank"
+
+
+def _read_window(
+    window: list[torch.Tensor], outcome: TrainOutcome, parallel: DataParallel | None = None
+) -> bool:
+    """Copy the window's losses to the host; False (and `outcome` marked) if one diverged,
+    on any rank."""
     losses = torch.stack(window).to("cpu", torch.float64)
     finite = torch.isfinite(losses)
-    if not bool(finite.all()):
+    here = not bool(finite.all())
+    if parallel is not None and parallel.agree(here) and not here:
+        outcome.status, outcome.diverged_at = "diverged", outcome.steps
+        outcome.reason = f"non-finite loss on another rank by step {outcome.steps}"
+        return False
+    if here:
         row, column = (~finite).nonzero()[0].tolist()
         outcome.status = "diverged"
         outcome.diverged_at = outcome.steps - len(window) + row + 1

@@ -17,15 +17,15 @@ interpolation weights) are drawn for the rank's share from the same generator st
 rank, so the ranks reuse one share's draws instead of drawing the whole batch's; the ranks
 stay in step, but such a run is not bit for bit a one-process run, and its penalty sees
 fewer distinct weights. Losses without draws of their own (the GAN, f-GAN, hinge, least
-squares, R1, R2) train exactly as one process. Only the engine is data-parallel so far: a
-sweep does not yet start ranks (torchrun, or one Slurm task per GPU).
+squares, R1, R2) train exactly as one process. A sweep started by torchrun trains each run on
+every rank (`genbench.sweep.ranks`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -36,10 +36,12 @@ from genbench.api.adversarial import AdversarialModel
 
 @dataclass(frozen=True)
 class DataParallel:
-    """This process's place among `world` ranks of one run (`torch.distributed` initialised)."""
+    """This process's place among `world` ranks of one run (`torch.distributed` initialised);
+    `device` is where its collectives' flags live (the GPU of an NCCL group)."""
 
     rank: int
     world: int
+    device: torch.device = field(default_factory=lambda: torch.device("cpu"))
 
     def share(self, batch: int) -> slice:
         """This rank's rows of a batch of `batch` (a multiple of `world`)."""
@@ -61,8 +63,9 @@ class DataParallel:
             offset += grad.numel()
 
     def agree(self, done: bool) -> bool:
-        """Whether any rank is done (a time budget: the ranks' clocks differ a little)."""
-        flag = torch.tensor([float(done)])
+        """Whether any rank is done (a time budget: the ranks' clocks differ a little; a
+        pruning rule or a non-finite loss that one rank saw)."""
+        flag = torch.tensor([float(done)], device=self.device)
         dist.all_reduce(flag, op=dist.ReduceOp.MAX)
         return bool(flag.item())
 

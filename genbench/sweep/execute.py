@@ -69,7 +69,7 @@ def execute_sweep(
     plan = make_plan(spec, out, options.force, options.loggers)
     prepared = prepare(spec, registry) if plan.todo else None
     if prepared is not None:
-        RunModels(spec, registry, plan.todo, prepared).check_builds()
+        RunModels(spec, registry, plan.todo, prepared.data, prepared.device).check_builds()
     for message in plan.damaged:
         hook.genbench_sweep_warning(message=f"{message}; that run is trained again")
     results_dir = out / spec.name
@@ -112,6 +112,7 @@ def _work(
         prepared,
         jobs=at_once,
         force=options.force,
+        parallel=options.parallel,
     )
     return SweepWork(one_run, registry.hook, out, options, tally if tally is not None else Tally())
 

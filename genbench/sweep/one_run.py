@@ -36,6 +36,7 @@ from genbench.api.record import (
 from genbench.api.storage import DamagedFileError, load_torch, save_torch
 from genbench.engine.acceleration import EngineOptions
 from genbench.engine.loop import LogCallback, TrainOutcome, TrainProgress, train
+from genbench.engine.parallel import DataParallel
 from genbench.engine.resume import Checkpointing, EngineState
 from genbench.engine.threads import available_cpus, plan_threads, work_macs
 from genbench.engine.timeline import Timeline
@@ -46,7 +47,7 @@ from genbench.report.figures import GRID_COLUMNS, preview, save_samples
 from genbench.report.values import finite_or_none
 from genbench.spec.benchmark import BenchmarkSpec
 from genbench.sweep.preparation import Prepared
-from genbench.sweep.records import read_record_or_none, trained_already, write_record
+from genbench.sweep.records import reusable_training, write_record
 from genbench.sweep.run_models import RunModels
 from genbench.sweep.sampling import class_rows, draw_labelled, seed_everything
 
@@ -64,8 +65,10 @@ class OneRun:
         *,
         jobs: int,
         force: bool,
+        parallel: DataParallel | None = None,
     ) -> None:
         self.spec = spec
+        self.parallel = parallel
         self.registry = registry
         self.results_dir = results_dir
         self.prepared = prepared
@@ -77,15 +80,16 @@ class OneRun:
     @cached_property
     def models(self) -> RunModels:
         """Made on the first run that builds a model (not for a record kept from elsewhere)."""
-        return RunModels(self.spec, self.registry, self._runs, self.prepared)
+        prepared = self.prepared
+        return RunModels(self.spec, self.registry, self._runs, prepared.data, prepared.device)
 
     def __call__(self, run: RunInfo, on_log: LogCallback) -> RunRecord:
         """The run's record, written to its folder; `on_log` sees the training scalars."""
         record = self.new_record(run)
-        previous = None if self.force else read_record_or_none(run.run_dir)
         try:
             reused = False
-            if trained_already(previous, run.training_hash) and _files(run).checkpoint.exists():
+            previous = reusable_training(run, self.force)
+            if previous is not None:
                 reused = self._reuse_training(run, record, previous)
             if not reused:
                 self._train_and_evaluate(run, record, on_log)
@@ -121,8 +125,7 @@ class OneRun:
         return record
 
     def _train_and_evaluate(self, run: RunInfo, record: RunRecord, on_log: LogCallback) -> None:
-        record.training_reused = False
-        record.diverged = None
+        record.training_reused, record.diverged = False, None
         files = _files(run)
         device = self.prepared.device
         saved = None if self.force else _saved_state(run, files, device, self.registry)
@@ -140,13 +143,12 @@ class OneRun:
         data, budget = self.prepared.data, self.spec.budget
         labels = data.train_labels if model.labels is not None else None
         outcome = train(model, data.train, budget, on_log, threads=threads, options=options,
-                        checkpoints=checkpoints, labels=labels)  # fmt: skip
+                        checkpoints=checkpoints, parallel=self.parallel, labels=labels)  # fmt: skip
         files.resume.unlink(missing_ok=True)
-        record.train = _train_facts(outcome, model, self.jobs)
+        record.train = _train_facts(outcome, model, self.jobs, self.parallel)
         record.timeline = timeline.facts
         record.status = outcome.status
-        state = {**model.checkpoint(), "steps": outcome.steps, "training_hash": run.training_hash}
-        save_torch(state, files.checkpoint)
+        _save_trained(run, model, outcome, self.parallel)
         if outcome.status == "diverged":
             record.diverged = Divergence(step=outcome.diverged_at or 0, reason=outcome.reason or "")
             return
@@ -239,6 +241,17 @@ def _checkpointing(
     return Checkpointing(spec.checkpoint_every, save, resume)
 
 
+def _save_trained(
+    run: RunInfo, model: AdversarialModel, outcome: TrainOutcome, parallel: DataParallel | None
+) -> None:
+    """The trained model's checkpoint; where ranks trained it, the others go on once it is
+    there (an entry that starts from this run reads it)."""
+    state = {**model.checkpoint(), "steps": outcome.steps, "training_hash": run.training_hash}
+    save_torch(state, _files(run).checkpoint)
+    if parallel is not None:
+        torch.distributed.barrier()
+
+
 def run_error(exc: BaseException) -> RunError:
     """The error of a failed run: its type, its first line (the table's reason) and the
     traceback as far as it is known."""
@@ -283,7 +296,9 @@ def _files(run: RunInfo) -> RunFiles:
     return RunFiles(run.run_dir)
 
 
-def _train_facts(outcome: TrainOutcome, model: AdversarialModel, jobs: int) -> TrainFacts:
+def _train_facts(
+    outcome: TrainOutcome, model: AdversarialModel, jobs: int, parallel: DataParallel | None
+) -> TrainFacts:
     seconds = max(outcome.seconds, 1e-9)
     return TrainFacts(
         seconds=outcome.seconds,
@@ -304,6 +319,7 @@ def _train_facts(outcome: TrainOutcome, model: AdversarialModel, jobs: int) -> T
         jobs=jobs,
         joint_critic=outcome.joint_critic,
         resumed_at=outcome.resumed_at,
+        ranks=parallel.world if parallel else 1,
     )
 
 

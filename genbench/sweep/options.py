@@ -5,20 +5,26 @@ command line imports it before it knows whether anything will train."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from genbench.api.executor import RunInfo
 from genbench.spec.benchmark import Overrides
+
+if TYPE_CHECKING:
+    from genbench.engine.parallel import DataParallel
 
 
 @dataclass(frozen=True)
 class SweepOptions:
     """How to execute a spec: `jobs` as `JobsRequest` reads it, `overrides` the command
-    line's (handed on to worker processes with the spec's path)."""
+    line's (handed on to worker processes with the spec's path); `parallel`, the first rank of
+    a sweep torchrun started on several (`genbench.sweep.ranks`)."""
 
     force: bool = False
     loggers: tuple[str, ...] = ()
     jobs: int | str | None = None
     overrides: Overrides = field(default_factory=Overrides)
+    parallel: DataParallel | None = None
 
 
 @dataclass

@@ -20,7 +20,7 @@ from genbench.api.data import DatasetRequest, LoadedData
 from genbench.api.features import Extractor, ExtractorRequest
 from genbench.api.record import ColumnFacts, DatasetFacts, FeatureFacts
 from genbench.api.storage import cache_dir
-from genbench.devices import resolve_device
+from genbench.devices import rank_device, resolve_device
 from genbench.errors import collected_warnings
 from genbench.eval.evaluator import Evaluator, MetricRequest, Reference
 from genbench.eval.reference import ReferenceCache
@@ -40,13 +40,8 @@ def prepare(spec: BenchmarkSpec, registry: Registry) -> Prepared:
     """Device, data, feature extractor and reference features, with the data's warnings (an
     offline fallback) said once."""
     hook = registry.hook
-    device = resolve_device(spec.device)
-    dataset = registry.get("dataset", spec.dataset)
-    hook.genbench_sweep_status(message=f"Loading dataset {spec.dataset}...")
-    with collected_warnings() as caught:
-        data = dataset.load(DatasetRequest(spec.dataset_params, device, spec.data_root))
-    for message in filter(None, dict.fromkeys([*caught, data.fallback or ""])):
-        hook.genbench_sweep_warning(message=message)
+    device = rank_device(resolve_device(spec.device))
+    data = load_data(spec, registry, device)
     evaluation = spec.evaluation
     factory = registry.get("feature_extractor", evaluation.features)
     hook.genbench_sweep_status(message=f"Preparing feature extractor {factory.name}...")
@@ -58,6 +53,18 @@ def prepare(spec: BenchmarkSpec, registry: Registry) -> Prepared:
     )
     facts = _record_facts(spec, registry, device, data, evaluator, features)
     return Prepared(device, data, evaluator, facts)
+
+
+def load_data(spec: BenchmarkSpec, registry: Registry, device: torch.device) -> LoadedData:
+    """The spec's dataset on `device`, its warnings (an offline fallback) said once."""
+    hook = registry.hook
+    dataset = registry.get("dataset", spec.dataset)
+    hook.genbench_sweep_status(message=f"Loading dataset {spec.dataset}...")
+    with collected_warnings() as caught:
+        data = dataset.load(DatasetRequest(spec.dataset_params, device, spec.data_root))
+    for message in filter(None, dict.fromkeys([*caught, data.fallback or ""])):
+        hook.genbench_sweep_warning(message=message)
+    return data
 
 
 def _evaluator(

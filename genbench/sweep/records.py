@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeGuard
 
+from genbench.api.executor import RunInfo
 from genbench.api.layout import RunFiles, SearchFiles, record_paths, searched_entry
 from genbench.api.record import RecordError, RunRecord
 from genbench.api.storage import write_atomic
@@ -52,6 +53,15 @@ def reusable(record: RunRecord | None, config_hash: str) -> bool:
         and record.config_hash == config_hash
         and record.status in REUSABLE_STATUSES
     )
+
+
+def reusable_training(run: RunInfo, force: bool) -> RunRecord | None:
+    """The earlier record of `run` whose training answers its configuration, with the
+    checkpoint beside it, so the run is only evaluated again; None when it must train."""
+    previous = None if force else read_record_or_none(run.run_dir)
+    if trained_already(previous, run.training_hash) and RunFiles(run.run_dir).checkpoint.exists():
+        return previous
+    return None
 
 
 def trained_already(record: RunRecord | None, training_hash: str) -> TypeGuard[RunRecord]:

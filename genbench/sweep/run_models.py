@@ -7,6 +7,7 @@ from __future__ import annotations
 import torch
 
 from genbench.api.adversarial import AdversarialModel
+from genbench.api.data import LoadedData
 from genbench.api.executor import RunInfo
 from genbench.api.layout import RunFiles
 from genbench.api.model import BuildContext, InitSource
@@ -15,7 +16,6 @@ from genbench.api.storage import DamagedFileError, load_torch
 from genbench.errors import UserError
 from genbench.registry import Registry
 from genbench.spec.benchmark import BenchmarkSpec
-from genbench.sweep.preparation import Prepared
 from genbench.sweep.records import read_record, trained_already
 
 
@@ -23,13 +23,19 @@ class RunModels:
     """Builds the models of one sweep's runs on its prepared data and device."""
 
     def __init__(
-        self, spec: BenchmarkSpec, registry: Registry, runs: list[RunInfo], prepared: Prepared
+        self,
+        spec: BenchmarkSpec,
+        registry: Registry,
+        runs: list[RunInfo],
+        data: LoadedData,
+        device: torch.device,
     ) -> None:
         self.entries = {entry.name: entry for entry in spec.entries}
         self.registry = registry
         self.runs = runs
-        self.prepared = prepared
-        self.class_frequencies = prepared.data.class_frequencies()
+        self.data = data
+        self.device = device
+        self.class_frequencies = data.class_frequencies()
 
     def build(self, run: RunInfo) -> AdversarialModel:
         entry = self.entries[run.entry]
@@ -39,11 +45,10 @@ class RunModels:
             parent = self._run_of(entry.init_from, run.seed)
             parent_model = self.entries[parent.entry].model
             init = InitSource(parent.entry, parent_model, lambda: self.load_trained(parent))
-        prepared = self.prepared
         context = BuildContext(
             entry.params,
-            prepared.data.sample_shape,
-            prepared.device,
+            self.data.sample_shape,
+            self.device,
             self.registry,
             init,
             self.class_frequencies,
@@ -62,8 +67,8 @@ class RunModels:
                 continue
             context = BuildContext(
                 entry.params,
-                self.prepared.data.sample_shape,
-                self.prepared.device,
+                self.data.sample_shape,
+                self.device,
                 self.registry,
                 class_frequencies=self.class_frequencies,
             )
@@ -91,7 +96,7 @@ class RunModels:
             raise UserError(f"{source} {record.status}; cannot start from it")
         model = self.build(run)
         try:
-            model.load_checkpoint(load_torch(path, map_location=self.prepared.device))
+            model.load_checkpoint(load_torch(path, map_location=self.device))
         except DamagedFileError as exc:
             raise UserError(f"{exc}; retrain {source} with `genbench run --force`") from None
         return model
