@@ -402,6 +402,17 @@ EVALUATION_PROTOCOL = [
          spec(edit("samples = 100", 'samples = 100\nsplit = "val"')), "evaluation.split"),
 ]  # fmt: skip
 
+CONDITIONAL = [
+    Case("conditional", "a class metric for an unconditional entry",
+         spec(edit('["fid", "precision-recall"]', '["fid", "intra-fid"]')),
+         "'intra-fid' scores conditional samples, but entry 'GAN' is not conditional"),
+    Case("conditional", "a network without a conditional form",
+         spec(GOOD + 'conditional = true\nnetwork = "pacgan-mlp"\n'),
+         "network 'pacgan-mlp' has no class-conditional form"),
+    Case("conditional", "packing", spec(GOOD + "conditional = true\npacking = 2\n"),
+         "conditional = true with packing = 2"),
+]  # fmt: skip
+
 CATALOG = [
     *SPEC_FILES,
     *UNKNOWN_KEYS,
@@ -411,6 +422,7 @@ CATALOG = [
     *ENTRIES_AND_SEEDS,
     *HYPER_PARAMETERS,
     *INIT_FROM,
+    *CONDITIONAL,
     *OUTPUT,
     *EVAL,
     *EVALUATION_PROTOCOL,
