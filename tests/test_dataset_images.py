@@ -115,7 +115,7 @@ def test_image_folder_decodes_once(folder: Path, tmp_path: Path, monkeypatch):
     def no_decoding(*args: object) -> None:
         raise AssertionError("decoded again")
 
-    monkeypatch.setattr(image_folder, "_decode", no_decoding)
+    monkeypatch.setattr(image_folder, "decode", no_decoding)
     assert torch.equal(
         load(IMAGE_FOLDER_DATASET, root, path=str(folder), size=5).train, first.train
     )

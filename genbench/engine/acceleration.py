@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from genbench.api.adversarial import AdversarialModel
-from genbench.engine.batches import TrainingSet
+from genbench.engine.batches import BatchSource
 from genbench.engine.freezing import frozen, trainable_weights
 from genbench.engine.precision import GradientScalers, gradient_scalers, networks_in
 from genbench.errors import first_line
@@ -70,7 +70,7 @@ class StepFunctions:
         if self.compiled and self.device.type == "cuda":
             torch.compiler.cudagraph_mark_step_begin()
 
-    def compile(self, data: TrainingSet) -> None:
+    def compile(self, data: BatchSource) -> None:
         """Compile the functions and run them once on a throw-away step; on failure keep the
         eager ones and remember why."""
         if not self.options.compile:
@@ -85,7 +85,7 @@ class StepFunctions:
             self.compiled = False
             self.compile_error = f"{type(exc).__name__}: {first_line(exc)}"[:300]
 
-    def _probe(self, data: TrainingSet) -> None:
+    def _probe(self, data: BatchSource) -> None:
         model, batch, f = self.model, self.model.batch_size, self.current
         real = data.first_batch(model)
         devices = [self.device] if self.device.type == "cuda" else []

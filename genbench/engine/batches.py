@@ -9,6 +9,7 @@ does, and a packing critic, which needs whole groups of samples, fails on them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import torch
 
@@ -20,6 +21,20 @@ def whole_batch(data: torch.Tensor, batch_size: int) -> torch.Tensor:
     fewer, so the batch has the training size whatever the data's."""
     rows = torch.arange(batch_size, device=data.device) % data.shape[0]
     return data[rows]
+
+
+class BatchSource(Protocol):
+    """Where the engine's training batches come from: a held tensor (`TrainingSet`) or a
+    stream (`genbench.engine.stream.StreamedSet`)."""
+
+    @property
+    def device(self) -> torch.device: ...
+
+    def draw(
+        self, model: AdversarialModel, batch_size: int, share: slice | None = None
+    ) -> torch.Tensor: ...
+
+    def first_batch(self, model: AdversarialModel) -> torch.Tensor: ...
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 import torch
 
 from genbench.api.adversarial import AdversarialModel
+from genbench.api.data import TrainingStream
 from genbench.engine.acceleration import EngineOptions, Functions, StepFunctions
-from genbench.engine.batches import TrainingSet
+from genbench.engine.batches import BatchSource, TrainingSet
 from genbench.engine.flops import FlopCounter
 from genbench.engine.freezing import frozen, trainable_weights
 from genbench.engine.parallel import DataParallel, sharded_prior
@@ -84,20 +85,21 @@ def train(
     checkpoints: Checkpointing | None = None,
     parallel: DataParallel | None = None,
     labels: torch.Tensor | None = None,
+    stream: TrainingStream | None = None,
 ) -> TrainOutcome:
     """Train `model` on `data` (N, ...) until `budget` is used; `on_log(progress)`
     is called once per window of `log_every` generator steps, off the training clock, and
     stops training (status "pruned") when it returns a reason.
 
     `threads`: torch's intra-op threads for a CPU run, restored afterwards; the run falls back
-    to one thread if a neighbour takes its cores. None keeps the process's setting as it is.
-    `options`: compilation and mixed precision (see `genbench.engine.acceleration`); off by
-    default. `checkpoints`: save a resumable state at log points (and resume from one); the
-    budget counts the steps, seconds and FLOPs spent before the resume. `parallel`: this
-    process's rank of a data-parallel run (`genbench.engine.parallel`); its FLOPs count every
-    rank's, its time budget the ranks' wall time once. `labels` (N,): the data's classes, which
-    a conditional model (`model.labels`) must be given and is conditioned on batch by batch."""
-    training_set = TrainingSet.of(model, data, labels)
+    to one thread if a neighbour takes its cores. None keeps the process's setting. `options`:
+    compilation and mixed precision (`genbench.engine.acceleration`). `checkpoints`: save a
+    resumable state at log points (and resume from one); the budget counts what was spent
+    before the resume. `parallel`: this process's rank of a data-parallel run
+    (`genbench.engine.parallel`). `labels` (N,): the data's classes, which a conditional model
+    must be given. `stream`: the data's stream (`LoadedData.stream`), which batches are then
+    drawn from; `data` and `labels` are its held sample, for the checks before training."""
+    training_set = _source(model, data, labels, stream)
     model.train()
     cpu = data.device.type == "cpu"
     # Adam's moment estimates of weights whose gradient stays zero (a saturated loss, a clipped
@@ -126,18 +128,31 @@ def train(
     finally:
         if flushing:
             torch.set_flush_denormal(False)
-    outcome.cpu_seconds = share.cpu_seconds
-    outcome.threads = share.planned
-    outcome.cpu_share = share.share
-    outcome.contended = cpu and share.contended
+    outcome.cpu_seconds, outcome.threads = share.cpu_seconds, share.planned
+    outcome.cpu_share, outcome.contended = share.share, cpu and share.contended
     outcome.compiled, outcome.compile_error = functions.compiled, functions.compile_error
     outcome.joint_critic = model.joint_critic
     return outcome
 
 
+def _source(
+    model: AdversarialModel,
+    data: torch.Tensor,
+    labels: torch.Tensor | None,
+    stream: TrainingStream | None,
+) -> BatchSource:
+    if stream is None:
+        return TrainingSet.of(model, data, labels)
+    from genbench.engine.stream import StreamedSet
+
+    if model.labels is not None and stream.labels is None:
+        raise ValueError("train(): a conditional model needs a stream with labels")
+    return StreamedSet(stream, data, labels, labelled=model.labels is not None)
+
+
 def _train(
     model: AdversarialModel,
-    data: TrainingSet,
+    data: BatchSource,
     budget: Budget,
     logging: tuple[LogCallback | None, int],
     share: CpuShare,
@@ -209,7 +224,7 @@ def _exhausted(
 def _one_step(
     model: AdversarialModel,
     functions: StepFunctions,
-    data: TrainingSet,
+    data: BatchSource,
     n_critic: int,
     critic_weights: Sequence[torch.Tensor],
     counted: dict[int, float],
@@ -264,7 +279,7 @@ def _start(
 def _step(
     model: AdversarialModel,
     f: Functions,
-    data: TrainingSet,
+    data: BatchSource,
     n_critic: int,
     critic_weights: Sequence[torch.Tensor],
     scalers: GradientScalers,
@@ -277,7 +292,7 @@ def _step(
 def _counted_step(
     model: AdversarialModel,
     f: Functions,
-    data: TrainingSet,
+    data: BatchSource,
     n_critic: int,
     critic_weights: Sequence[torch.Tensor],
     scalers: GradientScalers,
@@ -295,7 +310,7 @@ def _counted_step(
 def _update_critic(
     model: AdversarialModel,
     f: Functions,
-    data: TrainingSet,
+    data: BatchSource,
     n_critic: int,
     scaler: torch.amp.GradScaler,
     parallel: DataParallel | None,

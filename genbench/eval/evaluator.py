@@ -71,6 +71,12 @@ class Reference:
                 f"dataset {data.source!r} has no {self.split} split to score against; "
                 f'set [evaluation] split = "train"'
             )
+        if self.whole and self.split == "train" and data.stream is not None:
+            raise UserError(
+                f'[evaluation] reference = "all" scores against the whole train split, but the '
+                f"dataset holds {len(pool)} of its {data.stream.count} images (stream = true); "
+                f'set reference = "subset" or raise the dataset\'s held'
+            )
         return self._chosen(pool)
 
     def labels(self, data: LoadedData) -> torch.Tensor | None:

@@ -141,9 +141,9 @@ class OneRun:
         options = EngineOptions(self.spec.compile, self.spec.precision)
         checkpoints = _checkpointing(self.spec, run, model, timeline, saved)
         data, budget = self.prepared.data, self.spec.budget
-        labels = data.train_labels if model.labels is not None else None
         outcome = train(model, data.train, budget, on_log, threads=threads, options=options,
-                        checkpoints=checkpoints, parallel=self.parallel, labels=labels)  # fmt: skip
+                        checkpoints=checkpoints, parallel=self.parallel, stream=data.stream,
+                        labels=data.train_labels if model.labels is not None else None)  # fmt: skip
         files.resume.unlink(missing_ok=True)
         record.train = _train_facts(outcome, model, self.jobs, self.parallel)
         record.timeline = timeline.facts

@@ -85,5 +85,5 @@ def follow(
         seed_everything(run.seed)
         model = models.build(run)
         labels = data.train_labels if model.labels is not None else None
-        train(model, data.train, spec.budget, parallel=parallel, labels=labels)
+        train(model, data.train, spec.budget, parallel=parallel, labels=labels, stream=data.stream)
         dist.barrier()

@@ -105,5 +105,13 @@ IMAGE_FOLDER_DATASET = Dataset(
             "label each image by its top-level subfolder (ImageFolder layout), for "
             "conditional models",
         ),
+        Param(
+            "stream",
+            False,
+            "decode training batches in DataLoader workers instead of holding every image "
+            "(folders too large to hold: CelebA, LSUN); evaluation uses `held` of them",
+        ),
+        Param("held", 10_000, "stream = true: images decoded and held, for evaluation", minimum=2),
+        Param("workers", 2, "stream = true: DataLoader worker processes decoding", minimum=0),
     ),
 )

@@ -6,7 +6,8 @@ by index like every other dataset. Decoding thousands of files is slow, so the d
 tensor is kept in `<data root>/image-folder/`, keyed by the files' names, sizes and times and
 by `size` and `channels`: a second run reads one file. Nothing is streamed: a folder whose
 tensor would exceed `max_gb` is refused, before anything is decoded, with a line saying how to
-make it fit. With `classes = true` each image is labelled by the top-level subfolder it lies
+make it fit, or streamed (`stream = true`: `genbench_data.streamed_folder`). With
+`classes = true` each image is labelled by the top-level subfolder it lies
 in (torchvision's ImageFolder layout, classes in sorted order), for conditional models.
 """
 
@@ -33,13 +34,13 @@ def image_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
 
 
-def _cache_key(files: list[Path], folder: Path, size: int, channels: int) -> str:
+def listing_key(files: list[Path], folder: Path, size: int, channels: int) -> str:
     listing = [(str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
     text = json.dumps({"files": listing, "size": size, "channels": channels})
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def _decode(path: Path, size: int, channels: int) -> torch.Tensor:
+def decode(path: Path, size: int, channels: int) -> torch.Tensor:
     from PIL import Image, ImageOps
 
     try:
@@ -56,10 +57,10 @@ def read_folder(
 ) -> torch.Tensor:
     """uint8 images (N, channels, size, size) of `files` (under `folder`), decoded once and
     then read from the cache."""
-    cache = cache_root / CACHE_FOLDER / f"{_cache_key(files, folder, size, channels)}.pt"
+    cache = cache_root / CACHE_FOLDER / f"{listing_key(files, folder, size, channels)}.pt"
     if cache.is_file():
         return torch.load(cache, weights_only=True)
-    images = torch.stack([_decode(path, size, channels) for path in files])
+    images = torch.stack([decode(path, size, channels) for path in files])
     cache.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     torch.save(images, buffer)
@@ -91,6 +92,11 @@ def load_image_folder(request: DatasetRequest) -> LoadedData:
         suffixes = ", ".join(SUFFIXES)
         raise UserError(f"no images ({suffixes}) under {folder}; point `path` at your images")
     count, files = len(files), files[: limit or None]
+    if params["stream"]:
+        from genbench_data.streamed_folder import load_streamed
+
+        labels = folder_labels(files, folder)[1] if params["classes"] else None
+        return load_streamed(request, folder, files, labels)
     _check_fits(len(files), size, channels, params["max_gb"], folder)
     images = read_folder(files, folder, size, channels, request.data_root)
     kept = f"{len(images)} of {count}" if len(images) < count else f"{count}"
