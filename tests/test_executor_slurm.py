@@ -46,3 +46,18 @@ def test_a_failed_job_is_a_failed_row_with_the_reason(write_spec, tmp_path, monk
     gan = records[("GAN", 0)]
     assert "changed since the sweep was planned" in gan["error"]["traceback"]
     assert gan["dataset"]["name"] == "ring-8" and gan["config_hash"]
+
+
+def test_a_job_of_two_tasks_trains_its_run_on_both_as_ranks(write_spec, tmp_path):
+    """`tasks = 2`: each run a job of 2 tasks on submitit's local cluster, gloo ranks on the
+    CPU; the record is the first task's and says 2 ranks trained it, in one process's FLOPs."""
+    spec = write_spec(SPEC + LOCAL_CLUSTER + "tasks = 2\n")
+    args = ("--executor", "slurm", "--seeds", "0")
+    code, output = run_cli(spec, tmp_path / "ranked", *args)
+    assert code == 0, output
+    code, output = run_cli(write_spec(SPEC, "local.toml"), tmp_path / "local", "--seeds", "0")
+    assert code == 0, output
+    ranked, local = records_of(tmp_path / "ranked"), records_of(tmp_path / "local")
+    for key, record in ranked.items():
+        assert record["status"] == "ok" and record["train"]["ranks"] == 2, key
+        assert record["train"]["flops"] == pytest.approx(local[key]["train"]["flops"], rel=1e-9)

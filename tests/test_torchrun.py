@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from genbench.cli import cli
 from genbench.errors import UserError
 from genbench.spec.load import load_spec
-from genbench.sweep.ranks import check_spec
+from genbench.sweep.ranks import launched
 from tests.tiny_specs import entry, tiny_spec
 
 SPEC = tiny_spec(entry("GAN", "gan", batch_size=16), benchmark={"name": "ranks"})
@@ -62,7 +62,10 @@ def test_a_torchrun_sweep_trains_each_run_on_both_ranks_and_writes_once(write_sp
         ('name = "ranks"', 'name = "ranks"\nexecutor = "ray"', "the local executor with jobs = 1"),
     ],
 )
-def test_what_several_ranks_cannot_do_is_refused(old, new, message, write_spec, registry):
+def test_what_several_ranks_cannot_do_is_refused(
+    old, new, message, write_spec, registry, monkeypatch
+):
     spec = load_spec(write_spec(SPEC.replace(old, new)), registry)
+    monkeypatch.setenv("WORLD_SIZE", "2")  # as torchrun sets it; refused before joining
     with pytest.raises(UserError, match=message):
-        check_spec(spec, 2)
+        launched(spec, torch.device("cpu"))

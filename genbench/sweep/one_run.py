@@ -47,6 +47,7 @@ from genbench.report.figures import GRID_COLUMNS, preview, save_samples
 from genbench.report.values import finite_or_none
 from genbench.spec.benchmark import BenchmarkSpec
 from genbench.sweep.preparation import Prepared
+from genbench.sweep.ranks import run_written
 from genbench.sweep.records import reusable_training, write_record
 from genbench.sweep.run_models import RunModels
 from genbench.sweep.sampling import class_rows, draw_labelled, seed_everything
@@ -85,12 +86,10 @@ class OneRun:
 
     def __call__(self, run: RunInfo, on_log: LogCallback) -> RunRecord:
         """The run's record, written to its folder; `on_log` sees the training scalars."""
-        record = self.new_record(run)
+        record, reused = self.new_record(run), False
         try:
-            reused = False
             previous = reusable_training(run, self.force)
-            if previous is not None:
-                reused = self._reuse_training(run, record, previous)
+            reused = previous is not None and self._reuse_training(run, record, previous)
             if not reused:
                 self._train_and_evaluate(run, record, on_log)
         except Exception as exc:  # a failing run is a row in the table, not the end of the sweep
@@ -98,6 +97,8 @@ class OneRun:
             record.error = run_error(exc)
         record.finished_at = _now()
         write_record(run.run_dir, record)
+        if self.parallel is not None and not reused:
+            run_written()
         return record
 
     def observed(self, run: RunInfo, hook: Any) -> RunRecord:

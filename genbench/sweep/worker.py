@@ -16,13 +16,18 @@ from typing import Any
 
 from genbench.api.executor import RunInfo, RunTask
 from genbench.api.record import RunRecord
+from genbench.devices import rank_device, resolve_device
+from genbench.engine.parallel import DataParallel
 from genbench.errors import UserError
 from genbench.registry import Registry, activate
 from genbench.spec.benchmark import BenchmarkSpec, Overrides
 from genbench.spec.load import load_spec
 from genbench.sweep.one_run import OneRun
 from genbench.sweep.plan import plan_runs
-from genbench.sweep.preparation import prepare
+from genbench.sweep.preparation import load_data, prepare
+from genbench.sweep.ranks import check_batches, follow_run, join, world_size
+from genbench.sweep.records import read_record, reusable_training
+from genbench.sweep.run_models import RunModels
 
 # What this process has built: the registry once; per sweep its spec and runs, and the
 # `OneRun` that prepared its data (made on the first task that is not refused).
@@ -51,8 +56,13 @@ def run_task(task: RunTask) -> RunRecord:
             f"{task.spec_path}: changed since the sweep was planned "
             f"({task.entry!r} seed {task.seed} has another configuration now)"
         )
+    parallel = None
+    if world_size() > 1:  # a task of a job that trains its run on several ranks
+        parallel = _ranks(spec)
+        if parallel.rank > 0:
+            return _follow(task, registry, spec, runs, run, parallel)
     if key not in _RUNNERS:
-        _RUNNERS[key] = _one_run(task, registry, spec, runs)
+        _RUNNERS[key] = _one_run(task, registry, spec, runs, parallel)
     return _RUNNERS[key].observed(run, registry.hook)
 
 
@@ -80,7 +90,42 @@ def _registry() -> Registry:
     return _REGISTRY[0]
 
 
-def _one_run(task: RunTask, registry: Registry, spec: BenchmarkSpec, runs: list[RunInfo]) -> OneRun:
+def _one_run(
+    task: RunTask,
+    registry: Registry,
+    spec: BenchmarkSpec,
+    runs: list[RunInfo],
+    parallel: DataParallel | None,
+) -> OneRun:
     results_dir = Path(task.out) / spec.name
     prepared = prepare(spec, registry)
-    return OneRun(spec, registry, runs, results_dir, prepared, jobs=task.jobs, force=task.force)
+    return OneRun(
+        spec, registry, runs, results_dir, prepared, jobs=task.jobs, force=task.force,
+        parallel=parallel,
+    )  # fmt: skip
+
+
+def _ranks(spec: BenchmarkSpec) -> DataParallel:
+    """This task's rank among its job's, the spec's batches checked to split over them."""
+    check_batches(spec, world_size())
+    return join(rank_device(resolve_device(spec.device)))
+
+
+def _follow(
+    task: RunTask,
+    registry: Registry,
+    spec: BenchmarkSpec,
+    runs: list[RunInfo],
+    run: RunInfo,
+    parallel: DataParallel,
+) -> RunRecord:
+    """A task after the first of its job: train the run beside the first, then return the
+    record the first wrote (`genbench.sweep.ranks`)."""
+    if reusable_training(run, task.force) is None:
+        data = load_data(spec, registry, parallel.device)
+        models = RunModels(spec, registry, runs, data, parallel.device)
+        follow_run(run, models, data, spec.budget, parallel)
+    record = read_record(run.run_dir)
+    if record is None:
+        raise UserError(f"{run.run_dir}: the first rank wrote no record of this run")
+    return record

@@ -43,6 +43,12 @@ SLURM_PARAMS = (
     Param("time", 60, "time limit of each job, in minutes", minimum=1),
     Param("cpus", 1, "CPUs per job (its torch threads)", minimum=1),
     Param("gpus", 0, "GPUs per job", minimum=0),
+    Param(
+        "tasks",
+        1,
+        "tasks per job, each a data-parallel rank of its run (one GPU each: gpus = tasks)",
+        minimum=1,
+    ),
     Param("mem_gb", None, "memory per job in GB; none: the cluster's default", type=int, minimum=1),
     Param("folder", None, "folder for submitit's logs and pickles; none: RESULTS/slurm", type=str),
     Param("poll_seconds", 2.0, "seconds between looks at the queue", minimum=0.05),

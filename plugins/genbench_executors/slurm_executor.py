@@ -4,10 +4,11 @@ LocalExecutor), which is how the tests and a dry rehearsal use it.
 
 Jobs are polled, not waited on in turn, so records arrive in the order runs finish. A job that
 fails (an exception, a time limit, a node lost, `scancel`) is a `failed` row with submitit's
-reason, written by the sweep's process; a job Slurm pre-empts or stops at its time limit is
-requeued instead, and its run resumes from the state it saved last (`[benchmark]
-checkpoint_every`). The results folder must be on a filesystem that the compute nodes share,
-at the same path.
+reason, written by the sweep's process. With `tasks = N` (and `gpus = N`) a job trains its run
+data-parallel on N tasks, one GPU each (`genbench.sweep.ranks`). A job Slurm pre-empts or
+stops at its time limit is requeued instead, and its run resumes from the state it saved last
+(`[benchmark] checkpoint_every`). The results folder must be on a filesystem that the compute
+nodes share, at the same path.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def run_on_slurm(
         "timeout_min": int(params.get("time", 60)),
         "cpus_per_task": int(params.get("cpus", 1)),
         "gpus_per_node": int(params.get("gpus", 0)),
+        "tasks_per_node": int(params.get("tasks", 1)),
         "name": f"genbench-{runs[0].benchmark}",
     }
     if params.get("mem_gb"):
@@ -77,7 +79,7 @@ class SlurmBackend:
             time.sleep(self.poll)
 
     def result(self, handle: Any) -> RunRecord:
-        record: RunRecord = handle.result()
+        record: RunRecord = handle.results()[0]  # a job of several tasks: the first rank's
         return record
 
     def cancel(self, handles: list[Any]) -> None:
@@ -86,9 +88,17 @@ class SlurmBackend:
 
 
 def run_slurm_task(run_task: TaskRunner, task: RunTask, cpus: int) -> RunRecord:
-    """In the job: the run, its torch threads the CPUs the job was given."""
+    """In the job: the run, its torch threads the CPUs the job was given. A job of several
+    tasks trains its run on all of them: each task is a rank of torch.distributed, its
+    environment exported from Slurm's (every task sees all the node's GPUs and takes its own:
+    `LOCAL_RANK`)."""
+    import submitit
     import torch
 
+    if submitit.JobEnvironment().num_tasks > 1:
+        submitit.helpers.TorchDistributedEnvironment().export(
+            set_cuda_visible_devices=False, overwrite=True
+        )
     try:
         available = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
