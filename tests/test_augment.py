@@ -72,6 +72,21 @@ def test_ada_moves_p_by_the_sign_of_d_on_reals() -> None:
     assert float(critic.p) == pytest.approx(0.1)
 
 
+def test_ada_adjusts_where_it_would_have_after_a_checkpoint_mid_interval() -> None:
+    """The controller counts its observations on the host (it reads nothing back from the
+    device); a checkpoint taken between two adjustments still resumes the count."""
+    settings = AugmentSettings(("translation",), ada_target=0.6, ada_images=1000, ada_interval=3)
+    whole = AugmentedCritic(torch.nn.Identity(), settings)
+    for _ in range(2):
+        whole.observe(torch.ones(50), 50)
+    resumed = AugmentedCritic(torch.nn.Identity(), settings)
+    resumed.load_state_dict(whole.state_dict())
+    for critic in (whole, resumed):
+        assert float(critic.p) == 0.0
+        critic.observe(torch.ones(50), 50)  # the third observation: an adjustment
+        assert float(critic.p) == pytest.approx(0.15)
+
+
 def test_ada_raises_p_when_d_overfits_a_tiny_data_set(registry, write_spec, tmp_path) -> None:
     folder = tmp_path / "sixteen"
     folder.mkdir()

@@ -18,6 +18,7 @@ steps by the sign of the critic's outputs on real samples: E[sign D(x)] above th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
@@ -118,6 +119,7 @@ class AugmentedCritic(nn.Module):
         # buffer, so a resumed run adjusts p where an uninterrupted one would.
         self.tally: torch.Tensor
         self.register_buffer("tally", torch.zeros(4, dtype=torch.float64))
+        self._observed: int | None = 0  # the tally's observations, as the host counts them
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.critic(self.augment(x))
@@ -135,14 +137,27 @@ class AugmentedCritic(nn.Module):
 
     @torch.no_grad()
     def observe(self, real_values: torch.Tensor, images: int) -> None:
-        """ADA's controller: the critic's values on `images` real samples of one step."""
+        """ADA's controller: the critic's values on `images` real samples of one step. It
+        reads nothing back from the device (a GPU step stays asynchronous): the observations
+        are counted on the host too, and p moves by a sign computed where the values are."""
         if self.settings.ada_target <= 0:
             return
-        signs = real_values.detach().sign().sum().double()
-        self.tally += torch.stack((signs, *self.tally.new_tensor([len(real_values), images, 1])))
-        signs, values, seen, observations = self.tally.tolist()
-        if observations < self.settings.ada_interval:
+        self.tally[0] += real_values.detach().sign().sum()
+        self.tally[1] += len(real_values)  # Python numbers: no copy to the device, no wait
+        self.tally[2] += images
+        self.tally[3] += 1
+        if self._observed is None:  # a checkpoint was loaded: its count, read once
+            self._observed = int(self.tally[3].item())
+        else:
+            self._observed += 1
+        if self._observed < self.settings.ada_interval:
             return
-        direction = 1.0 if signs / values > self.settings.ada_target else -1.0
+        signs, values, seen = self.tally[0], self.tally[1], self.tally[2]
+        direction = torch.where(signs / values > self.settings.ada_target, 1.0, -1.0)
         self.p.copy_((self.p + direction * seen / self.settings.ada_images).clamp(0.0, 1.0))
         self.tally.zero_()
+        self._observed = 0
+
+    def _load_from_state_dict(self, *args: Any, **kwargs: Any) -> None:
+        super()._load_from_state_dict(*args, **kwargs)
+        self._observed = None
