@@ -258,3 +258,11 @@ def test_conditional_mnist_trains_end_to_end_with_a_row_per_class(tmp_path, writ
             assert image.size == (2 + 8 * 30, 2 + 10 * 30)  # 8 columns, a row per digit
     loaded = genbench.load_generator(tmp_path / "tiny" / "runs" / "ac" / "seed-0")
     assert loaded.model.num_classes == 10 and loaded.sample(5).shape == (5, 1, 28, 28)
+
+
+def test_the_listings_say_which_networks_and_metrics_are_conditional():
+    for kind, yes, no in (("networks", "biggan", "dcgan"), ("metrics", "intra-fid", "fid")):
+        result = CliRunner().invoke(cli, ["list", kind, "--json"])
+        assert result.exit_code == 0, result.output
+        rows = {row["name"]: row for row in json.loads(result.output)}
+        assert rows[yes]["conditional"] is True and rows[no]["conditional"] is False

@@ -57,6 +57,12 @@ def _plugin_rows(registry: Registry) -> list[dict[str, Any]]:
     ]
 
 
+CONDITIONAL = {
+    "network": "builds class-conditional pairs (conditional = true)",
+    "metric": "scores conditional entries by the classes asked for",
+}
+
+
 def _item_rows(registry: Registry, kind: str) -> list[dict[str, Any]]:
     rows = []
     plugins = {info.name: info for info in registry.plugins}
@@ -72,6 +78,8 @@ def _item_rows(registry: Registry, kind: str) -> list[dict[str, Any]]:
         }
         if kind == "metric":
             row["columns"] = [asdict(column) for column in item.columns]
+        if kind in ("network", "metric"):
+            row["conditional"] = item.conditional
         rows.append(row)
     return rows
 
@@ -103,7 +111,10 @@ def _items_table(rows: list[dict[str, Any]], kind: str) -> Table:
     for row in rows:
         params = "\n".join(_describe_param(p) for p in row["params"])
         provider = f"{row['plugin']}\n[dim]{escape(row['distribution'])}[/]"
-        table.add_row(row["name"], escape(row["description"]), params or "—", provider)
+        description = escape(row["description"])
+        if row.get("conditional"):
+            description += "\n[bold]conditional[/]: " + CONDITIONAL[kind]
+        table.add_row(row["name"], description, params or "—", provider)
     return table
 
 
