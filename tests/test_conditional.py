@@ -159,6 +159,21 @@ def test_sngan_conditional_counts_add_class_norms_and_the_projection_embedding(r
     assert critic == 1_053_825 + 10 * 128
 
 
+def test_conditional_dcgan_adds_the_one_hot_to_z_and_a_projection_to_d(registry):
+    """The unconditional counts of WGAN-GP's MNIST DCGAN (G 100-128x7x7-64-1, D 1-64-128-1)
+    with G's first layer reading 10 more inputs and D an embedding of its 128 last-block
+    channels per class."""
+    plain = build(registry, "gan", (1, 28, 28), 10, network="dcgan", conditional=False)
+    model = build(registry, "gan", (1, 28, 28), 10, network="dcgan")
+    count = lambda module: sum(p.numel() for p in module.parameters())  # noqa: E731
+    assert count(model.generator) == count(plain.generator) + 10 * 128 * 7 * 7
+    assert count(model.critic) == count(plain.critic) + 10 * 128
+    labels = torch.arange(4)
+    model.condition(labels)
+    fake = model.generate(4)
+    assert fake.shape == (4, 1, 28, 28) and model.critic(fake).shape == (4,)
+
+
 def test_intra_fid_is_the_mean_of_each_class_fid_and_sees_swapped_classes(registry):
     metric = registry.get("metric", "intra-fid")
     torch.manual_seed(0)
@@ -219,7 +234,7 @@ def test_conditional_metrics_are_refused_for_an_unconditional_entry(write_spec, 
 @pytest.mark.parametrize(
     ("given", "message"),
     [
-        ({"network": "dcgan"}, "network 'dcgan' has no class-conditional form"),
+        ({"network": "pacgan-mlp"}, "network 'pacgan-mlp' has no class-conditional form"),
         ({"packing": 2}, "conditional = true with packing = 2"),
     ],
 )
@@ -261,7 +276,7 @@ def test_conditional_mnist_trains_end_to_end_with_a_row_per_class(tmp_path, writ
 
 
 def test_the_listings_say_which_networks_and_metrics_are_conditional():
-    for kind, yes, no in (("networks", "biggan", "dcgan"), ("metrics", "intra-fid", "fid")):
+    for kind, yes, no in (("networks", "dcgan", "pacgan-mlp"), ("metrics", "intra-fid", "fid")):
         result = CliRunner().invoke(cli, ["list", kind, "--json"])
         assert result.exit_code == 0, result.output
         rows = {row["name"]: row for row in json.loads(result.output)}

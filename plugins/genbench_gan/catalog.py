@@ -91,8 +91,8 @@ NETWORK_PARAMS = (
     Param(
         "conditional",
         False,
-        "generate on request of a class: the dataset's labels go to G and to D (images or "
-        "points with labels; networks sngan-resnet, biggan, mnist-mlp, mnist-mlp-small)",
+        "generate on request of a class: the dataset's labels go to G and to D (data with "
+        "labels; the networks `genbench list networks` marks conditional)",
         recipe=True,
     ),
     Param(

@@ -73,6 +73,7 @@ DCGAN = Network(
         INIT_STD,
     ),
     latent_dim=100,
+    conditional=True,
 )
 PACGAN_MLP = Network(
     "pacgan-mlp",

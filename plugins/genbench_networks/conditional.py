@@ -11,6 +11,7 @@ BigGAN) or returns class logits beside the value, for AC-GAN's auxiliary classif
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -47,6 +48,21 @@ class ClassHead(nn.Module):
         if self.conditioning == "projection":
             return value + (self.layer(labels) * h).sum(dim=1)
         return torch.cat((value.unsqueeze(1), self.layer(h)), dim=1)
+
+
+class OneHotGenerator(nn.Module):
+    """(z, labels) -> samples: a generator built for z and the class one-hot appended to it
+    (latent + classes inputs), the conditional GAN of Mirza & Osindero (2014)."""
+
+    def __init__(self, num_classes: int, generator: nn.Module) -> None:
+        super().__init__()
+        self.num_classes = num_classes
+        self.body = generator
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        one_hot = F.one_hot(labels, self.num_classes).to(z.dtype)
+        samples: torch.Tensor = self.body(torch.cat((z, one_hot), dim=1))
+        return samples
 
 
 class CategoricalBatchNorm2d(nn.Module):

@@ -11,6 +11,10 @@ Sizes: the side is halved until it falls below 8, so 28 -> 14 -> 7 (k = 2, s0 = 
 32 -> 16 -> 8 -> 4 (k = 3, s0 = 4, the paper's 4x4 start; 64 gives k = 4). With width w,
 c0 = w 2^(k-1): 28x28 runs 7x7x128 -> 14x14x64 -> 28x28, 32x32 runs 4x4x256 -> 8x8x128 ->
 16x16x64 -> 32x32, the layout of WGAN-GP's released DCGAN networks for MNIST and CIFAR-10.
+
+Conditional pairs (`NetworkRequest.num_classes`): the class one-hot appended to z (Mirza &
+Osindero 2014), and a projection or AC-GAN head on the features of D's last block summed
+over its positions (`genbench_networks.conditional`); the head keeps torch's initialisation.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from torch import nn
 
 from genbench import UserError
 from genbench.api.network import NetworkPair, NetworkRequest
+from genbench_networks.conditional import ClassHead, OneHotGenerator
 from genbench_networks.layers import normal_init
 
 KERNEL = 4
@@ -95,13 +100,37 @@ class DCGANCritic(nn.Module):
             channels *= 2
         layers.append(nn.Conv2d(channels, 1, start, 1, 0))
         self.net = nn.Sequential(*layers)
+        self.features = channels  # of the last block, which the final convolution reads
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x).flatten()
 
 
+class ConditionalDCGANCritic(nn.Module):
+    """(inputs, labels) -> a `DCGANCritic`'s value with a class head (`ClassHead`) on the
+    features of its last block, summed over positions."""
+
+    def __init__(self, critic: DCGANCritic, num_classes: int, conditioning: str) -> None:
+        super().__init__()
+        self.body = critic
+        self.head = ClassHead(critic.features, num_classes, conditioning)
+
+    def forward(self, x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        block = self.body.net[:-1](x)
+        value = self.body.net[-1](block).flatten()
+        return self.head.combine(value, block.sum(dim=(2, 3)), labels)
+
+
 def build(request: NetworkRequest) -> NetworkPair:
     p = request.params
-    generator = DCGANGenerator(request.latent_dim, request.sample_shape, p["width"])
+    classes = request.num_classes
+    generator = DCGANGenerator(request.latent_dim + classes, request.sample_shape, p["width"])
     critic = DCGANCritic(request.critic_shape, p["width"], p["critic_norm"], p["slope"])
-    return NetworkPair(normal_init(generator, p["init_std"]), normal_init(critic, p["init_std"]))
+    normal_init(generator, p["init_std"])
+    normal_init(critic, p["init_std"])
+    if not classes:
+        return NetworkPair(generator, critic)
+    return NetworkPair(
+        OneHotGenerator(classes, generator),
+        ConditionalDCGANCritic(critic, classes, request.conditioning),
+    )

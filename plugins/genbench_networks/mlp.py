@@ -16,11 +16,10 @@ import itertools
 import math
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from genbench.api.network import NetworkPair, NetworkRequest
-from genbench_networks.conditional import ClassHead
+from genbench_networks.conditional import ClassHead, OneHotGenerator
 from genbench_networks.layers import widths
 
 
@@ -68,21 +67,6 @@ class MLPCritic(nn.Module):
         return self.net(x.flatten(1)).squeeze(1)
 
 
-class ConditionalMLPGenerator(nn.Module):
-    """(z, labels) -> samples: an `MLPGenerator` on z with the labels' one-hot vectors
-    appended."""
-
-    def __init__(self, num_classes: int, generator: MLPGenerator) -> None:
-        super().__init__()
-        self.num_classes = num_classes
-        self.body = generator
-
-    def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        one_hot = F.one_hot(labels, self.num_classes).to(z.dtype)
-        samples: torch.Tensor = self.body(torch.cat((z, one_hot), dim=1))
-        return samples
-
-
 class ConditionalMLPCritic(nn.Module):
     """(inputs, labels) -> an `MLPCritic`'s value with a class head (`ClassHead`) on its last
     hidden layer's features."""
@@ -112,6 +96,4 @@ def build(request: NetworkRequest) -> NetworkPair:
     if not classes:
         return NetworkPair(generator, critic)
     head = ClassHead(critic_widths[-1], classes, request.conditioning)
-    return NetworkPair(
-        ConditionalMLPGenerator(classes, generator), ConditionalMLPCritic(critic, head)
-    )
+    return NetworkPair(OneHotGenerator(classes, generator), ConditionalMLPCritic(critic, head))
