@@ -4,6 +4,7 @@ what a stream cannot serve is refused before training."""
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from PIL import Image
 import genbench
 from genbench.cli import cli
 from genbench.engine.loop import train
+from genbench.engine.resume import Checkpointing, EngineState
 from genbench.engine.stream import StreamedSet
 from genbench.spec.budget import Budget
 from tests.tiny_specs import entry, tiny_spec
@@ -140,3 +142,51 @@ def test_the_engine_trains_on_a_stream(registry, tmp_path, workers):
     model = family.build(genbench.BuildContext(params, (1, 8, 8), torch.device("cpu"), registry))
     outcome = train(model, data.train, Budget(steps=3), stream=data.stream)
     assert outcome.status == "ok" and outcome.steps == 3
+
+
+class Killed(Exception):
+    """Stands for the process dying at a log point after a state was saved."""
+
+
+def test_a_streamed_run_resumed_from_its_saved_state_ends_as_an_uninterrupted_one(
+    registry, tmp_path
+):
+    data = load(registry, folder_of_numbered_images(tmp_path), tmp_path, held=4, workers=1)
+    family = registry.get("model", "gan")
+    widths = {"generator_widths": [16], "critic_widths": [16]}
+    params = genbench.resolve_params(
+        family.params, {"batch_size": 8, "network_params": widths}, "model"
+    )
+
+    def model() -> genbench.AdversarialModel:
+        torch.manual_seed(0)
+        context = genbench.BuildContext(params, (1, 8, 8), torch.device("cpu"), registry)
+        return family.build(context)
+
+    whole = model()
+    torch.manual_seed(1)
+    train(whole, data.train, Budget(steps=12), log_every=3, stream=data.stream)
+    killed, saved = model(), []
+
+    def save(state: EngineState) -> None:
+        saved.append((copy.deepcopy(killed.checkpoint()), copy.deepcopy(state)))
+
+    def die_after_a_save(progress) -> None:
+        if saved:
+            raise Killed
+
+    torch.manual_seed(1)
+    with pytest.raises(Killed):
+        checkpoints = Checkpointing(Budget(steps=6), save)
+        train(killed, data.train, Budget(steps=12), die_after_a_save, 3,
+              checkpoints=checkpoints, stream=data.stream)  # fmt: skip
+    resumed = model()
+    resumed.load_checkpoint(saved[0][0])
+    torch.manual_seed(1)  # the stream's sampler is seeded as the run's was, before the resume
+    resume = Checkpointing(None, save, resume=saved[0][1])
+    outcome = train(
+        resumed, data.train, Budget(steps=12), log_every=3, checkpoints=resume, stream=data.stream
+    )
+    assert outcome.resumed_at == 6 and outcome.steps == 12
+    for key, value in whole.state_dict().items():
+        assert torch.equal(resumed.state_dict()[key], value), key

@@ -36,6 +36,9 @@ class BatchSource(Protocol):
 
     def first_batch(self, model: AdversarialModel) -> torch.Tensor: ...
 
+    def resume_at(self, critic_steps: int) -> None:
+        """Draw as a run that had made `critic_steps` critic steps would."""
+
 
 @dataclass(frozen=True)
 class TrainingSet:
@@ -72,6 +75,9 @@ class TrainingSet:
         if self.labels is not None:
             model.condition(self.labels[index])
         return self.samples[index]
+
+    def resume_at(self, critic_steps: int) -> None:
+        """Nothing to do: the draws come from torch's generator, which a resume restores."""
 
     def first_batch(self, model: AdversarialModel) -> torch.Tensor:
         """`whole_batch` of the samples, the model conditioned on its labels: the batch the

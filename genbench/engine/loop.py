@@ -163,6 +163,7 @@ def _train(
     on_log, log_every = logging
     window: list[torch.Tensor] = []
     outcome, clock = _start(checkpoints.resume if checkpoints else None, functions)
+    data.resume_at(outcome.critic_steps)
     saver = _Saver(checkpoints, outcome.steps, clock.seconds)
     counted = outcome.flops_per_step
     critic_weights = trainable_weights(model.critic)  # frozen for each generator update

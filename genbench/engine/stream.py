@@ -3,11 +3,12 @@ DataLoader worker processes while the model trains, a batch at a time.
 
 Batches are drawn with replacement, as the engine draws from a held tensor, by a sampler whose
 generator is seeded from torch's (seeded) generator when training starts: a run draws the
-same batches again, on any number of workers. The workers decode ahead of the step
-(`prefetch_factor` batches each) into pinned memory on a GPU run, so the step waits for a
-decode only when the disk or the decoders are slower than the model. What a held dataset has
-and a stream has not: an exact resume (a resumed run draws a fresh sequence of batches) and
-the whole split as the evaluation's reference (it scores against the held sample).
+same batches again, on any number of workers, and a run resumed after its k-th critic step
+skips the first k batches' indices (no image is decoded for them) and draws what the
+uninterrupted run drew. The workers decode ahead of the step (`prefetch_factor` batches each)
+into pinned memory on a GPU run, so the step waits for a decode only when the disk or the
+decoders are slower than the model. What a held dataset has and a stream has not: the whole
+split as the evaluation's reference (it scores against the held sample).
 """
 
 from __future__ import annotations
@@ -16,14 +17,32 @@ from collections.abc import Iterator
 from typing import Any
 
 import torch
-from torch.utils.data import DataLoader, RandomSampler
+from torch.utils.data import DataLoader
 
 from genbench.api.adversarial import AdversarialModel
 from genbench.api.data import TrainingStream
 from genbench.engine.batches import whole_batch
 
-BATCHES_PER_PASS = 1 << 40
-"""How many batches one sampler pass may draw: more than any budget spends."""
+SKIP_CHUNK = 1 << 20
+"""Indices drawn at a time while skipping the batches a resumed run drew already."""
+
+
+class IndexBatches:
+    """Batches of `batch_size` indices below `count`, with replacement, without end, from a
+    generator seeded `seed`; the first `skip` batches are drawn and dropped."""
+
+    def __init__(self, count: int, batch_size: int, seed: int, skip: int) -> None:
+        self.count, self.batch_size, self.seed, self.skip = count, batch_size, seed, skip
+
+    def __iter__(self) -> Iterator[list[int]]:
+        generator = torch.Generator().manual_seed(self.seed)
+        left = self.skip * self.batch_size
+        while left:  # the same draws as the batches themselves, in chunks
+            chunk = min(left, SKIP_CHUNK - SKIP_CHUNK % self.batch_size)
+            torch.randint(self.count, (chunk,), generator=generator)
+            left -= chunk
+        while True:
+            yield torch.randint(self.count, (self.batch_size,), generator=generator).tolist()
 
 
 class StreamedSet:
@@ -42,6 +61,7 @@ class StreamedSet:
         self.held_labels = held_labels
         self.labelled = labelled
         self.seed = int(torch.randint(0, 2**62, (1,)).item())
+        self.skip = 0
         self._batches: Iterator[Any] | None = None
 
     @property
@@ -63,22 +83,26 @@ class StreamedSet:
         images = pixels.to(self.device, non_blocking=True).float()
         return images / 127.5 - 1.0
 
+    def resume_at(self, critic_steps: int) -> None:
+        """Draw on from where a run that made `critic_steps` critic steps (one batch each)
+        left off."""
+        self.skip = critic_steps
+
     def first_batch(self, model: AdversarialModel) -> torch.Tensor:
         if self.labelled and self.held_labels is not None:
             model.condition(whole_batch(self.held_labels, model.batch_size))
         return whole_batch(self.samples, model.batch_size)
 
     def _loader(self, batch_size: int) -> DataLoader[Any]:
-        generator = torch.Generator().manual_seed(self.seed)
         images = self.stream.images
-        sampler = RandomSampler(
-            images, replacement=True, num_samples=batch_size * BATCHES_PER_PASS, generator=generator
-        )
         workers = self.stream.workers
+        # Its own generator: a loader draws its workers' seed when it starts, which must not
+        # come from torch's, or a resumed run (which starts its loader later) would draw
+        # other latents from then on.
         return DataLoader(
             images,
-            batch_size=batch_size,
-            sampler=sampler,
+            batch_sampler=IndexBatches(len(images), batch_size, self.seed, self.skip),
+            generator=torch.Generator().manual_seed(self.seed),
             num_workers=workers,
             pin_memory=self.device.type == "cuda",
             persistent_workers=workers > 0,
