@@ -162,8 +162,7 @@ def _train(
 ) -> TrainOutcome:
     on_log, log_every = logging
     window: list[torch.Tensor] = []
-    outcome, clock = _start(checkpoints.resume if checkpoints else None, functions)
-    data.resume_at(outcome.critic_steps)
+    outcome, clock = _start(checkpoints.resume if checkpoints else None, functions, data)
     saver = _Saver(checkpoints, outcome.steps, clock.seconds)
     counted = outcome.flops_per_step
     critic_weights = trainable_weights(model.critic)  # frozen for each generator update
@@ -263,10 +262,11 @@ class _Saver:
 
 
 def _start(
-    resume: EngineState | None, functions: StepFunctions
+    resume: EngineState | None, functions: StepFunctions, data: BatchSource
 ) -> tuple[TrainOutcome, TrainingClock]:
     """The outcome and training clock a run starts from: zero, or where its saved state was
-    (counters, counted FLOPs, loss scalers and random generators as the state left them)."""
+    (counters, counted FLOPs, loss scalers, random generators and the data's draws as the
+    state left them)."""
     outcome = TrainOutcome(status="ok", steps=0, critic_steps=0, seconds=0.0)
     if resume is None:
         return outcome, TrainingClock()
@@ -274,6 +274,7 @@ def _start(
     outcome.flops, outcome.resumed_at = resume.flops, resume.steps
     outcome.flops_per_step.update(resume.flops_per_step)
     resume.restore(functions.scalers)
+    data.resume_at(resume.critic_steps)
     return outcome, TrainingClock(resume.seconds)
 
 
