@@ -4,11 +4,11 @@ Every image is centre-cropped to a square, resized to `size` x `size`, converted
 `channels` (1: grey, 3: RGB) and held as one tensor on the device, so training draws batches
 by index like every other dataset. Decoding thousands of files is slow, so the decoded uint8
 tensor is kept in `<data root>/image-folder/`, keyed by the files' names, sizes and times and
-by `size` and `channels`: a second run reads one file. Nothing is streamed: a folder whose
-tensor would exceed `max_gb` is refused, before anything is decoded, with a line saying how to
-make it fit, or streamed (`stream = true`: `genbench_data.streamed_folder`). With
-`classes = true` each image is labelled by the top-level subfolder it lies
-in (torchvision's ImageFolder layout, classes in sorted order), for conditional models.
+by `size` and `channels`: a second run reads one file. A folder whose tensor would exceed
+`max_gb` is refused, before anything is decoded, with a line saying how to make it fit; with
+`stream = true` it is not held but streamed (`genbench_data.streamed_folder`). With
+`classes = true` each image is labelled by the top-level subfolder it lies in (torchvision's
+ImageFolder layout, classes in sorted order), for conditional models.
 """
 
 from __future__ import annotations
