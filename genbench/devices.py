@@ -34,7 +34,26 @@ def parse_device(name: str) -> torch.device | None:
 
 
 def resolve_device(name: str) -> torch.device:
-    """The torch device for a spec's `device`; asking for one that is absent is a user error."""
+    """The torch device for a spec's `device`; asking for one that is absent is a user error.
+    In one of several ranks (LOCAL_RANK set by torchrun, or by a Slurm task's exported
+    environment) a GPU is the rank's own: the node's LOCAL_RANK-th."""
+    device = _present(name)
+    if device.type != "cuda" or "LOCAL_RANK" not in os.environ:
+        return device
+    import torch
+
+    local = torch.device("cuda", int(os.environ["LOCAL_RANK"]))
+    torch.cuda.set_device(local)
+    return local
+
+
+def world_size() -> int:
+    """How many ranks this process's launcher started (torchrun's, or a Slurm job's tasks
+    once their environment is exported): WORLD_SIZE, 1 when unset."""
+    return int(os.environ.get("WORLD_SIZE", "1"))
+
+
+def _present(name: str) -> torch.device:
     import torch
 
     device = parse_device(name)
@@ -52,15 +71,3 @@ def resolve_device(name: str) -> torch.device:
     if device.type == "mps" and not torch.backends.mps.is_available():
         raise UserError(f"device {name!r} requested but MPS is not available; use --device cpu")
     return device
-
-
-def rank_device(device: torch.device) -> torch.device:
-    """A GPU run's device in a process torchrun started: the node's LOCAL_RANK-th GPU (one
-    GPU per rank); any other device as it is."""
-    if device.type != "cuda" or "LOCAL_RANK" not in os.environ:
-        return device
-    import torch
-
-    local = torch.device("cuda", int(os.environ["LOCAL_RANK"]))
-    torch.cuda.set_device(local)
-    return local

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shlex
 from dataclasses import replace
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from genbench.cli.common import load_registry, make_console
+from genbench.devices import world_size
 from genbench.errors import UserError, did_you_mean
 from genbench.registry import Registry
 from genbench.spec.benchmark import BenchmarkSpec, Overrides
@@ -80,7 +80,7 @@ def run(
     if dry_run:  # writes nothing, so it needs no folder it may write to
         _dry_run(spec, registry, out, options)
         return
-    if int(os.environ.get("WORLD_SIZE", "1")) > 1:  # started by torchrun: one of several ranks
+    if world_size() > 1:  # started by torchrun: one of several ranks
         options = _ranked(spec, registry, out, options)
     from genbench.sweep.results_folder import check_writable_folder
 
@@ -116,12 +116,12 @@ def _ranked(
 ) -> SweepOptions:
     """The first rank's options for a sweep torchrun started on several ranks; a later rank
     follows the first (`genbench.sweep.ranks`) and ends here, silently."""
-    from genbench.devices import rank_device, resolve_device
+    from genbench.devices import resolve_device
     from genbench.sweep.ranks import follow, launched
 
     if options.jobs not in ("auto", 1):
         raise UserError("--jobs: torchrun's ranks train each run together; leave --jobs out")
-    parallel = launched(spec, rank_device(resolve_device(spec.device)))
+    parallel = launched(spec, resolve_device(spec.device))
     if parallel is not None and parallel.rank > 0:
         follow(spec, registry, out, options, parallel)
         raise SystemExit(0)

@@ -141,13 +141,12 @@ def _source(
     labels: torch.Tensor | None,
     stream: TrainingStream | None,
 ) -> BatchSource:
+    """Where `model` draws its batches: `data` itself, or the data's stream."""
     if stream is None:
         return TrainingSet.of(model, data, labels)
     from genbench.engine.stream import StreamedSet
 
-    if model.labels is not None and stream.labels is None:
-        raise ValueError("train(): a conditional model needs a stream with labels")
-    return StreamedSet(stream, data, labels, labelled=model.labels is not None)
+    return StreamedSet.of(model, stream, data, labels)
 
 
 def _train(

@@ -37,8 +37,8 @@ class IndexBatches:
     def __iter__(self) -> Iterator[list[int]]:
         generator = torch.Generator().manual_seed(self.seed)
         left = self.skip * self.batch_size
-        while left:  # the same draws as the batches themselves, in chunks
-            chunk = min(left, SKIP_CHUNK - SKIP_CHUNK % self.batch_size)
+        while left:  # the generator draws index by index: chunks draw what the batches drew
+            chunk = min(left, SKIP_CHUNK)
             torch.randint(self.count, (chunk,), generator=generator)
             left -= chunk
         while True:
@@ -48,6 +48,20 @@ class IndexBatches:
 class StreamedSet:
     """The engine's batches from a stream; `held` (the data's held sample, (M, ...) on the
     training device) stands in for the split in the checks before training."""
+
+    @classmethod
+    def of(
+        cls,
+        model: AdversarialModel,
+        stream: TrainingStream,
+        held: torch.Tensor,
+        held_labels: torch.Tensor | None,
+    ) -> StreamedSet:
+        """The stream `model` trains on, its labels drawn with it exactly when the model is
+        conditional (which needs a stream with labels)."""
+        if model.labels is not None and stream.labels is None:
+            raise ValueError("train(): a conditional model needs a stream with labels")
+        return cls(stream, held, held_labels, labelled=model.labels is not None)
 
     def __init__(
         self,

@@ -47,9 +47,9 @@ from genbench.report.figures import GRID_COLUMNS, preview, save_samples
 from genbench.report.values import finite_or_none
 from genbench.spec.benchmark import BenchmarkSpec
 from genbench.sweep.preparation import Prepared
-from genbench.sweep.ranks import run_written
+from genbench.sweep.ranks import checkpoint_saved, run_written
 from genbench.sweep.records import reusable_training, write_record
-from genbench.sweep.run_models import RunModels
+from genbench.sweep.run_models import RunModels, training_labels
 from genbench.sweep.sampling import class_rows, draw_labelled, seed_everything
 
 
@@ -144,7 +144,7 @@ class OneRun:
         data, budget = self.prepared.data, self.spec.budget
         outcome = train(model, data.train, budget, on_log, threads=threads, options=options,
                         checkpoints=checkpoints, parallel=self.parallel, stream=data.stream,
-                        labels=data.train_labels if model.labels is not None else None)  # fmt: skip
+                        labels=training_labels(model, data))  # fmt: skip
         files.resume.unlink(missing_ok=True)
         record.train = _train_facts(outcome, model, self.jobs, self.parallel)
         record.timeline = timeline.facts
@@ -250,7 +250,7 @@ def _save_trained(
     state = {**model.checkpoint(), "steps": outcome.steps, "training_hash": run.training_hash}
     save_torch(state, _files(run).checkpoint)
     if parallel is not None:
-        torch.distributed.barrier()
+        checkpoint_saved()
 
 
 def run_error(exc: BaseException) -> RunError:

@@ -20,7 +20,7 @@ from genbench.api.data import DatasetRequest, LoadedData
 from genbench.api.features import Extractor, ExtractorRequest
 from genbench.api.record import ColumnFacts, DatasetFacts, FeatureFacts
 from genbench.api.storage import cache_dir
-from genbench.devices import rank_device, resolve_device
+from genbench.devices import resolve_device
 from genbench.errors import collected_warnings
 from genbench.eval.evaluator import Evaluator, MetricRequest, Reference
 from genbench.eval.reference import ReferenceCache
@@ -40,7 +40,7 @@ def prepare(spec: BenchmarkSpec, registry: Registry) -> Prepared:
     """Device, data, feature extractor and reference features, with the data's warnings (an
     offline fallback) said once."""
     hook = registry.hook
-    device = rank_device(resolve_device(spec.device))
+    device = resolve_device(spec.device)
     data = load_data(spec, registry, device)
     evaluation = spec.evaluation
     factory = registry.get("feature_extractor", evaluation.features)

@@ -18,7 +18,6 @@ a non-finite loss), so no rank waits for a step the others will not take.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import torch
@@ -26,6 +25,7 @@ import torch.distributed as dist
 
 from genbench.api.data import LoadedData
 from genbench.api.executor import RunInfo
+from genbench.devices import world_size
 from genbench.engine.loop import train
 from genbench.engine.parallel import DataParallel
 from genbench.errors import UserError
@@ -36,14 +36,8 @@ from genbench.sweep.options import SweepOptions
 from genbench.sweep.plan import make_plan
 from genbench.sweep.preparation import load_data
 from genbench.sweep.records import reusable_training
-from genbench.sweep.run_models import RunModels
+from genbench.sweep.run_models import RunModels, training_labels
 from genbench.sweep.sampling import seed_everything
-
-
-def world_size() -> int:
-    """How many ranks this process's launcher started (torchrun's, or a Slurm job's tasks
-    once their environment is exported): WORLD_SIZE, 1 when unset."""
-    return int(os.environ.get("WORLD_SIZE", "1"))
 
 
 def join(device: torch.device) -> DataParallel:
@@ -109,10 +103,15 @@ def follow_run(
     write the record (`run_written`)."""
     seed_everything(run.seed)
     model = models.build(run)
-    labels = data.train_labels if model.labels is not None else None
+    labels = training_labels(model, data)
     train(model, data.train, budget, parallel=parallel, labels=labels, stream=data.stream)
-    dist.barrier()  # the checkpoint
+    checkpoint_saved()
     run_written()
+
+
+def checkpoint_saved() -> None:
+    """Where the first rank has saved a trained run's checkpoint, every rank goes on."""
+    dist.barrier()
 
 
 def run_written() -> None:

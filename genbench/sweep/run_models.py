@@ -15,7 +15,7 @@ from genbench.api.record import RecordError
 from genbench.api.storage import DamagedFileError, load_torch
 from genbench.errors import UserError
 from genbench.registry import Registry
-from genbench.spec.benchmark import BenchmarkSpec
+from genbench.spec.benchmark import BenchmarkSpec, EntrySpec
 from genbench.sweep.records import read_record, trained_already
 
 
@@ -45,7 +45,11 @@ class RunModels:
             parent = self._run_of(entry.init_from, run.seed)
             parent_model = self.entries[parent.entry].model
             init = InitSource(parent.entry, parent_model, lambda: self.load_trained(parent))
-        context = BuildContext(
+        model: AdversarialModel = family.build(self._context(entry, init))
+        return model
+
+    def _context(self, entry: EntrySpec, init: InitSource | None = None) -> BuildContext:
+        return BuildContext(
             entry.params,
             self.data.sample_shape,
             self.device,
@@ -53,8 +57,6 @@ class RunModels:
             init,
             self.class_frequencies,
         )
-        model: AdversarialModel = family.build(context)
-        return model
 
     def check_builds(self) -> None:
         """Build every entry's model once (not kept, the random generators left as they
@@ -65,17 +67,10 @@ class RunModels:
         for entry in self.entries.values():
             if entry.init_from is not None:
                 continue
-            context = BuildContext(
-                entry.params,
-                self.data.sample_shape,
-                self.device,
-                self.registry,
-                class_frequencies=self.class_frequencies,
-            )
-            devices = [context.device] if context.device.type == "cuda" else []
+            devices = [self.device] if self.device.type == "cuda" else []
             with torch.random.fork_rng(devices=devices):
                 try:
-                    self.registry.get("model", entry.model).build(context)
+                    self.registry.get("model", entry.model).build(self._context(entry))
                 except UserError as exc:
                     raise UserError(f"entry {entry.name!r}: {exc}") from None
                 except Exception:  # a crash, not a refusal: its runs fail, the sweep goes on
@@ -103,3 +98,9 @@ class RunModels:
 
     def _run_of(self, entry: str, seed: int) -> RunInfo:
         return next(run for run in self.runs if run.entry == entry and run.seed == seed)
+
+
+def training_labels(model: AdversarialModel, data: LoadedData) -> torch.Tensor | None:
+    """What `train` gets as the data's labels: its training labels for a conditional model
+    (the held sample's, for a stream), none for an unconditional one."""
+    return data.train_labels if model.labels is not None else None

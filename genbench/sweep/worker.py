@@ -16,7 +16,7 @@ from typing import Any
 
 from genbench.api.executor import RunInfo, RunTask
 from genbench.api.record import RunRecord
-from genbench.devices import rank_device, resolve_device
+from genbench.devices import resolve_device, world_size
 from genbench.engine.parallel import DataParallel
 from genbench.errors import UserError
 from genbench.registry import Registry, activate
@@ -25,7 +25,7 @@ from genbench.spec.load import load_spec
 from genbench.sweep.one_run import OneRun
 from genbench.sweep.plan import plan_runs
 from genbench.sweep.preparation import load_data, prepare
-from genbench.sweep.ranks import check_batches, follow_run, join, world_size
+from genbench.sweep.ranks import check_batches, follow_run, join
 from genbench.sweep.records import read_record, reusable_training
 from genbench.sweep.run_models import RunModels
 
@@ -108,7 +108,7 @@ def _one_run(
 def _ranks(spec: BenchmarkSpec) -> DataParallel:
     """This task's rank among its job's, the spec's batches checked to split over them."""
     check_batches(spec, world_size())
-    return join(rank_device(resolve_device(spec.device)))
+    return join(resolve_device(spec.device))
 
 
 def _follow(

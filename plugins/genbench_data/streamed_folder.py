@@ -2,10 +2,11 @@
 exported as image files) read batch by batch in DataLoader workers while the model trains.
 
 Only `held` images are decoded up front, a fixed sample of the folder (a permutation seeded
-0, so the same on every run and machine): the evaluation's real reference and the engine's
-checks use it. Training draws from every image of the folder through the stream
-(`genbench.engine.stream`), each decoded, centre-cropped and resized in a worker as the
-held ones are, so nothing scales with the folder's size but the list of its files.
+0, so the same on every run and machine; decoded once, then read from image-folder's cache):
+the evaluation's real reference and the engine's checks use it. Training draws from every
+image of the folder through the stream (`genbench.engine.stream`), each decoded,
+centre-cropped and resized in a worker as the held ones are, so nothing scales with the
+folder's size but the list of its files.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from torch.utils.data import Dataset
 from genbench import DatasetRequest, LoadedData
 from genbench.api.data import TrainingStream
 from genbench_data.digits import to_unit_range
-from genbench_data.image_folder import decode, listing_key
+from genbench_data.image_folder import decode, listing_key, read_folder
 
 HELD_SEED = 0
 
@@ -50,7 +51,7 @@ def load_streamed(
     order = torch.randperm(len(files), generator=torch.Generator().manual_seed(HELD_SEED))
     chosen = order[: min(held, len(files))].tolist()
     images = FolderImages(files, size, channels, None if labels is None else labels.tolist())
-    pixels = torch.stack([images[i][0] for i in chosen])
+    pixels = read_folder([files[i] for i in chosen], folder, size, channels, request.data_root)
     identity = listing_key(files, folder, size, channels)
     stream = TrainingStream(images, len(files), identity, params["workers"], labels)
     info: dict[str, Any] = {"path": str(folder), "size": size, "channels": channels}

@@ -60,7 +60,8 @@ class GANModel(genbench.AdversarialModel):
         if self.penalties is None:
             return loss
         loss = loss + self.penalties(self.critic, real, fake)
-        self._with_class_loss(loss)  # a penalty's calls are not classified
+        if self.classifier is not None:
+            self.classifier.class_loss()  # a penalty's calls are not classified: dropped
         return loss
 
     def objective_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
